@@ -1,0 +1,5 @@
+"""Run dltrack as ``python -m dltrack``."""
+
+from dltrack.cli import main
+
+main()

@@ -1,0 +1,461 @@
+"""Every table, bar and JSON document dltrack shows: one renderer for human and JSON output.
+
+rich is imported inside the functions that draw, so `--json` output and error
+lines never pay for it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from functools import cache
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from dltrack.catalog import (
+    Counts,
+    Entry,
+    ItemDetail,
+    ItemList,
+    Marked,
+    NextItems,
+    Place,
+    SearchResult,
+    StageList,
+    StageSummary,
+    TrackList,
+    TrackRef,
+)
+from dltrack.progress import ProgressReport, RestoreResult
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+    from rich.text import Text
+
+# C0/C1 controls, DEL and the bidi overrides can rewrite a terminal or hide text:
+# a title must never carry them to the screen raw.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+STATUS_MARK = {"unread": "·", "reading": "▶", "done": "✓", "skipped": "↷"}
+STATUS_STYLE = {"unread": "", "reading": "bold cyan", "done": "green", "skipped": "yellow"}
+
+
+def safe(text: str) -> str:
+    """Text with control characters shown as visible escapes (\\x1b) instead of acting."""
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+class Message(NamedTuple):
+    """A plain sentence for the learner (e.g. after `use` or `export`)."""
+
+    text: str
+    data: dict[str, Any]
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def _track(ref: TrackRef) -> dict[str, Any]:
+    return {"slug": ref.slug, "title": ref.title, "title_en": ref.title_en}
+
+
+def _counts(c: Counts) -> dict[str, Any]:
+    return {
+        "items": c.total,
+        "done": c.done,
+        "skipped": c.skipped,
+        "reading": c.reading,
+        "unread": c.unread,
+        "percent": round(c.percent, 1),
+    }
+
+
+def _stage(s: StageSummary) -> dict[str, Any]:
+    return {
+        "slug": s.slug,
+        "title": s.title,
+        "title_en": s.title_en,
+        "position": s.position + 1,
+        **_counts(s.counts),
+    }
+
+
+def _entry(e: Entry) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "title": e.title,
+        "url": e.url,
+        "kind": e.kind,
+        "status": e.status,
+        "track": e.track_slug,
+        "stage": e.stage_slug,
+        "stage_title": e.stage_title,
+    }
+
+
+def _place(p: Place) -> dict[str, Any]:
+    return {"track": p.track_slug, "stage": p.stage_slug, "stage_title": p.stage_title}
+
+
+def to_data(result: object) -> Any:
+    """The documented JSON shape of a command's result."""
+    match result:
+        case TrackList():
+            return {
+                "current": result.current,
+                "tracks": [
+                    {**_track(t.track), "current": t.current, **_counts(t.counts)}
+                    for t in result.tracks
+                ],
+            }
+        case StageList():
+            return {"track": _track(result.track), "stages": [_stage(s) for s in result.stages]}
+        case ItemList():
+            return {
+                "track": _track(result.track),
+                "stage": result.stage,
+                "status": result.status,
+                "items": [_entry(e) for e in result.items],
+            }
+        case NextItems():
+            return {
+                "track": _track(result.track),
+                "finished": result.finished,
+                **_counts(result.counts),
+                "items": [_entry(e) for e in result.items],
+            }
+        case Marked():
+            return {
+                "status": result.status,
+                "changed": [_entry(e) for e in result.changed],
+                "unchanged": [_entry(e) for e in result.unchanged],
+                "stages": [{"track": s.track.slug, **_stage(s)} for s in result.stages],
+            }
+        case ItemDetail():
+            return {
+                "id": result.id,
+                "title": result.title,
+                "url": result.url,
+                "kind": result.kind,
+                "tags": result.tags,
+                "in_catalogue": result.in_catalogue,
+                "status": result.status,
+                "started_at": result.started_at,
+                "done_at": result.done_at,
+                "updated_at": result.updated_at,
+                "notes": [{"text": n.text, "created_at": n.created_at} for n in result.notes],
+                "places": [_place(p) for p in result.places],
+            }
+        case SearchResult():
+            return {
+                "query": result.query,
+                "items": [
+                    {
+                        "id": h.id,
+                        "title": h.title,
+                        "url": h.url,
+                        "status": h.status,
+                        "places": [_place(p) for p in h.places],
+                    }
+                    for h in result.hits
+                ],
+            }
+        case ProgressReport():
+            return {
+                "tracks": [
+                    {
+                        **_track(t.track),
+                        **_counts(t.counts),
+                        "stages": [_stage(s) for s in t.stages],
+                    }
+                    for t in result.tracks
+                ],
+                "done_last_7_days": result.done_last_7_days,
+                "done_last_30_days": result.done_last_30_days,
+                "streak_days": result.streak_days,
+            }
+        case RestoreResult():
+            return {
+                "added": result.added,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "notes_added": result.notes_added,
+            }
+        case Message():
+            return result.data
+    raise TypeError(f"no JSON shape for {type(result).__name__}")
+
+
+def dumps(data: Any) -> str:
+    """JSON as dltrack writes it: UTF-8 text, not \\u escapes, indented."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+# ---------------------------------------------------------------- human
+
+
+@cache
+def stdout() -> Console:
+    """The console for results."""
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def error(message: str) -> None:
+    """One plain line on stderr."""
+    sys.stderr.write(f"dltrack: {safe(message)}\n")
+    sys.stderr.flush()
+
+
+def emit(result: object, *, as_json: bool = False) -> None:
+    """Show a command's result, as JSON or for a human."""
+    if as_json:
+        sys.stdout.write(dumps(to_data(result)))
+        return
+    console = stdout()
+    for renderable in human(result):
+        console.print(renderable)
+
+
+def text(value: str, style: str = "") -> Text:
+    """Untrusted text (a title, a URL) as rich Text: no markup, no control characters."""
+    from rich.text import Text
+
+    return Text(safe(value), style=style)
+
+
+def bar(counts: Counts, width: int = 20) -> Text:
+    """A text bar: done in green, skipped in yellow, the rest dim."""
+    from rich.text import Text
+
+    if counts.total == 0:
+        return Text("░" * width, style="dim")
+    done = round(width * counts.done / counts.total)
+    skipped = min(width - done, round(width * counts.skipped / counts.total))
+    out = Text()
+    out.append("█" * done, style="green")
+    out.append("▒" * skipped, style="yellow")
+    out.append("░" * (width - done - skipped), style="dim")
+    return out
+
+
+def _link(url: str | None) -> Text:
+    if not url:
+        return text("(no link)", "dim")
+    return text(url, f"link {safe(url)}" if "'" not in url and " " not in url else "")
+
+
+def _status(status: str) -> Text:
+    return text(f"{STATUS_MARK[status]} {status}", STATUS_STYLE[status])
+
+
+def _track_title(ref: TrackRef) -> Text:
+    out = text(ref.title, "bold")
+    out.append(f"  ({ref.slug})", style="dim")
+    return out
+
+
+def human(result: object) -> list[RenderableType]:
+    """The rich renderables for a result."""
+    # rich.table is imported per branch: `next` and `done` draw no table and start faster.
+    match result:
+        case TrackList():
+            from rich.table import Table
+
+            table = Table(box=None, pad_edge=False)
+            table.add_column("")
+            table.add_column("#", justify="right")
+            table.add_column("track")
+            table.add_column("title", overflow="fold")
+            table.add_column("done", justify="right")
+            table.add_column("")
+            for n, t in enumerate(result.tracks, 1):
+                table.add_row(
+                    text("▶" if t.current else " ", "bold cyan"),
+                    str(n),
+                    text(t.track.slug, "cyan"),
+                    text(t.track.title),
+                    f"{t.counts.done}/{t.counts.total}",
+                    bar(t.counts, 12),
+                )
+            return [table, text("▶ current track; change it with: dltrack use TRACK", "dim")]
+        case StageList():
+            return [_track_title(result.track), _stage_table(result.stages)]
+        case ItemList():
+            if not result.items:
+                return [_track_title(result.track), text("No items match.", "dim")]
+            from rich.table import Table
+
+            table = Table(box=None, pad_edge=False)
+            table.add_column("id", justify="right", style="bold")
+            table.add_column("title", overflow="fold", ratio=3)
+            table.add_column("stage", overflow="fold", ratio=1)
+            table.add_column("status", no_wrap=True)
+            for e in result.items:
+                table.add_row(str(e.id), text(e.title), text(e.stage_title), _status(e.status))
+            return [_track_title(result.track), table]
+        case NextItems():
+            return _next(result)
+        case Marked():
+            return _marked(result)
+        case ItemDetail():
+            return _detail(result)
+        case SearchResult():
+            if not result.hits:
+                return [text(f"Nothing found for {result.query!r}.")]
+            from rich.table import Table
+
+            table = Table(box=None, pad_edge=False)
+            table.add_column("id", justify="right", style="bold")
+            table.add_column("title", overflow="fold", ratio=3)
+            table.add_column("where", overflow="fold", ratio=2)
+            table.add_column("status", no_wrap=True)
+            for h in result.hits:
+                where = text(f"{h.places[0].track_slug} › {h.places[0].stage_title}")
+                if len(h.places) > 1:
+                    where.append(f" (+{len(h.places) - 1})", style="dim")
+                table.add_row(str(h.id), text(h.title), where, _status(h.status))
+            return [table, text(f"{len(result.hits)} found", "dim")]
+        case ProgressReport():
+            return _progress(result)
+        case RestoreResult():
+            return [
+                text(
+                    f"Restored: {result.added} added, {result.updated} updated, "
+                    f"{result.unchanged} unchanged, {result.notes_added} notes added."
+                )
+            ]
+        case Message():
+            return [text(result.text)]
+    raise TypeError(f"no rendering for {type(result).__name__}")
+
+
+def _stage_table(stages: list[StageSummary], title: Text | None = None) -> Any:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", box=None, pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("stage", overflow="fold")
+    table.add_column("done", justify="right")
+    table.add_column("skipped", justify="right")
+    table.add_column("total", justify="right")
+    table.add_column("%", justify="right")
+    table.add_column("")
+    for s in stages:
+        name = text(s.title)
+        if s.title_en:
+            name.append(f"  {safe(s.title_en)}", style="dim")
+        table.add_row(
+            str(s.position + 1),
+            name,
+            str(s.counts.done),
+            str(s.counts.skipped),
+            str(s.counts.total),
+            f"{s.counts.percent:.0f}%",
+            bar(s.counts),
+        )
+    return table
+
+
+def _next(result: NextItems) -> list[RenderableType]:
+    c = result.counts
+    head = _track_title(result.track)
+    head.append(f"  {c.done}/{c.total} done", style="dim")
+    if result.finished:
+        return [
+            head,
+            text(
+                f"✓ Track finished: {c.done} done, {c.skipped} skipped. "
+                "See the other tracks with: dltrack tracks",
+                "bold green",
+            ),
+        ]
+    out: list[RenderableType] = [head]
+    for e in result.items:
+        line = text(f"{STATUS_MARK[e.status]} ", STATUS_STYLE[e.status] or "bold")
+        line.append(f"{e.id}  ", style="bold")
+        line.append(text(e.title, "bold"))
+        where = text(f"    {e.stage_title}", "dim")
+        if e.kind:
+            where.append(f" · {e.kind}")
+        if e.status == "reading":
+            where.append(" · reading", style="cyan")
+        link = text("    ")
+        link.append(_link(e.url))
+        out += [line, where, link]
+    first = result.items[0].id
+    out.append(text(f"Mark it read: dltrack done {first}    open it: dltrack open {first}", "dim"))
+    return out
+
+
+def _marked(result: Marked) -> list[RenderableType]:
+    verb = {"done": "done", "reading": "reading", "skipped": "skipped", "unread": "unread again"}
+    out: list[RenderableType] = []
+    for e in result.changed:
+        line = text(f"{STATUS_MARK[result.status]} ", STATUS_STYLE[result.status])
+        line.append(f"{e.id}  ", style="bold")
+        line.append(text(e.title))
+        line.append(f"  — {verb[result.status]}", style="dim")
+        out.append(line)
+    for e in result.unchanged:
+        out.append(text(f"  {e.id}  was already {result.status}", "dim"))
+    for s in result.stages:
+        line = text(f"{s.track.slug} › ", "dim")
+        line.append(text(s.title))
+        line.append(f"  {s.counts.done}/{s.counts.total} done  ")
+        line.append(bar(s.counts))
+        line.append(f" {s.counts.percent:.0f}%")
+        out.append(line)
+    return out
+
+
+def _detail(d: ItemDetail) -> list[RenderableType]:
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row("title", text(d.title, "bold"))
+    grid.add_row("link", _link(d.url))
+    if d.kind:
+        grid.add_row("kind", d.kind)
+    if d.tags:
+        grid.add_row("tags", text(", ".join(d.tags)))
+    grid.add_row("status", _status(d.status))
+    for label, value in (("started", d.started_at), ("done", d.done_at), ("updated", d.updated_at)):
+        if value:
+            grid.add_row(label, value)
+    places = text("")
+    for n, p in enumerate(d.places):
+        places.append(("\n" if n else "") + f"{p.track_slug} › ")
+        places.append(text(p.stage_title))
+    if not d.in_catalogue:
+        places = text("no longer in the catalogue", "yellow")
+    grid.add_row("in", places)
+    for note in d.notes:
+        line = text(f"{note.created_at[:10]}  ", "dim")
+        line.append(text(note.text))
+        grid.add_row("note", line)
+    head = text(f"{d.id}", "bold")
+    return [head, grid]
+
+
+def _progress(report: ProgressReport) -> list[RenderableType]:
+    out: list[RenderableType] = []
+    for t in report.tracks:
+        c = t.counts
+        title = _track_title(t.track)
+        title.append(f"  {c.done}/{c.total} done · {c.percent:.0f}%")
+        out.append(_stage_table(t.stages, title=title))
+        out.append(text(""))
+    days = "day" if report.streak_days == 1 else "days"
+    out.append(
+        text(
+            f"Done in the last 7 days: {report.done_last_7_days} · "
+            f"last 30 days: {report.done_last_30_days} · "
+            f"streak: {report.streak_days} {days}",
+            "bold",
+        )
+    )
+    return out

@@ -1,0 +1,338 @@
+"""The catalogue file (data/seed.json): its pydantic schema, loading and writing.
+
+Importing this module costs pydantic's import time, so the hot paths of the CLI
+only reach it when the catalogue file has changed since the last sync.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from dltrack.errors import CatalogueError
+
+SCHEMA_VERSION = 1
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+HOST_RE = re.compile(r"^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$")
+
+
+class Kind(StrEnum):
+    """What sort of thing an item is."""
+
+    ARTICLE = "article"
+    PAPER = "paper"
+    BOOK = "book"
+    REPO = "repo"
+    COURSE = "course"
+    TOPIC = "topic"
+    VIDEO = "video"
+
+
+def _non_blank(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise PydanticCustomError("blank", "must not be empty")
+    return value
+
+
+def _slug(value: str) -> str:
+    if not SLUG_RE.match(value):
+        raise PydanticCustomError(
+            "slug",
+            "not a slug (lower-case letters, digits and '-'): {value}",
+            {"value": repr(value)},
+        )
+    return value
+
+
+def is_http_url(value: str) -> bool:
+    """True when value is an absolute http(s) URL with a host."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in value
+
+
+def _http_url(value: str) -> str:
+    if not is_http_url(value):
+        raise PydanticCustomError("url", "not an http(s) URL: {value}", {"value": repr(value)})
+    return value
+
+
+Text = Annotated[str, AfterValidator(_non_blank)]
+Slug = Annotated[str, AfterValidator(_slug)]
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+
+
+class _Model(BaseModel):
+    # Unknown keys are refused so that a typo ("titel") does not silently drop data.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Model):
+    """Where a track comes from."""
+
+    document: Text
+    author: str | None = None
+    published: date | None = None
+    url: HttpUrl | None = None
+
+
+class Item(_Model):
+    """One thing to read or study; its id is a promise that never changes."""
+
+    id: Annotated[int, Field(gt=0, strict=True)]
+    title: Text
+    url: HttpUrl | None = None
+    kind: Kind | None = None
+    tags: list[Text] = []
+
+
+class Stage(_Model):
+    """An ordered step of a track."""
+
+    slug: Slug
+    title: Text
+    title_en: str | None = None
+    items: list[Item] = []
+
+
+class Track(_Model):
+    """One curriculum: ordered stages of ordered items."""
+
+    slug: Slug
+    title: Text
+    title_en: str | None = None
+    source: Source | None = None
+    stages: list[Stage]
+
+    @field_validator("stages")
+    @classmethod
+    def _unique_stage_slugs(cls, stages: list[Stage]) -> list[Stage]:
+        seen: set[str] = set()
+        for stage in stages:
+            if stage.slug in seen:
+                raise PydanticCustomError(
+                    "duplicate", "stage slug {slug} appears twice", {"slug": repr(stage.slug)}
+                )
+            seen.add(stage.slug)
+        return stages
+
+
+class LinkRule(_Model):
+    """A curator's content rule for one host: page text that marks a link dead or blocked."""
+
+    host: str
+    dead_if: list[Text] = []
+    blocked_if: list[Text] = []
+
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        value = value.strip().lower()
+        if not HOST_RE.match(value):
+            raise PydanticCustomError(
+                "host", "not a host name or *.host pattern: {value}", {"value": repr(value)}
+            )
+        return value
+
+
+class Catalogue(_Model):
+    """The whole catalogue file."""
+
+    schema_: Literal[1] = Field(alias="schema")
+    tracks: list[Track]
+    link_rules: list[LinkRule] = []
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _consistent_ids(self) -> Catalogue:
+        slugs: set[str] = set()
+        by_id: dict[int, Item] = {}
+        for t, track in enumerate(self.tracks):
+            if track.slug in slugs:
+                raise PydanticCustomError(
+                    "duplicate",
+                    "tracks[{t}].slug: track slug {slug} appears twice",
+                    {"t": t, "slug": repr(track.slug)},
+                )
+            slugs.add(track.slug)
+            for s, stage in enumerate(track.stages):
+                for i, item in enumerate(stage.items):
+                    # One id may stand in several places, but it must be the same article there.
+                    first = by_id.setdefault(item.id, item)
+                    if first.url != item.url or first.title != item.title:
+                        raise PydanticCustomError(
+                            "id_clash",
+                            "tracks[{t}].stages[{s}].items[{i}].id: "
+                            "id {id} stands for two different items ({a} and {b})",
+                            {
+                                "t": t,
+                                "s": s,
+                                "i": i,
+                                "id": item.id,
+                                "a": repr(first.title),
+                                "b": repr(item.title),
+                            },
+                        )
+        return self
+
+    def items(self) -> dict[int, Item]:
+        """Every item by id (an item listed in several places appears once)."""
+        return {
+            item.id: item for track in self.tracks for stage in track.stages for item in stage.items
+        }
+
+
+# Plain words for pydantic's built-in error types; the rest use pydantic's own message.
+_PLAIN = {
+    "missing": "required",
+    "extra_forbidden": "unknown field",
+    "string_type": "must be a string",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "list_type": "must be a list",
+    "model_type": "must be an object",
+    "model_attributes_type": "must be an object",
+    "literal_error": "unsupported value",
+    "enum": "must be one of: " + ", ".join(k.value for k in Kind),
+    "greater_than": "must be a positive number",
+    "date_from_datetime_parsing": "must be a date (YYYY-MM-DD)",
+    "date_parsing": "must be a date (YYYY-MM-DD)",
+}
+
+
+def json_path(loc: tuple[int | str, ...]) -> str:
+    """Turn a pydantic location into a JSON path: ('tracks', 2, 'url') -> tracks[2].url."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + ("schema" if part == "schema_" else part)
+    return out or "(top level)"
+
+
+def problems_of(error: ValidationError) -> list[str]:
+    """One 'path: problem' line per validation error."""
+    lines = []
+    for err in error.errors():
+        message = _PLAIN.get(err["type"], err["msg"])
+        if err["type"] == "literal_error" and err["loc"] == ("schema",):
+            message = f"unsupported schema version (this dltrack reads {SCHEMA_VERSION})"
+        # Whole-file checks carry their own path in the message.
+        loc = tuple(err["loc"])
+        lines.append(f"{json_path(loc)}: {message}" if loc else message)
+    return lines
+
+
+def parse_catalogue(data: Any, *, origin: str) -> Catalogue:
+    """Validate already-decoded JSON; raise CatalogueError listing each problem."""
+    try:
+        return Catalogue.model_validate(data)
+    except ValidationError as error:
+        problems = problems_of(error)
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise CatalogueError(f"{origin}: {problems[0]}{more}", problems) from None
+
+
+def load_catalogue(path: Path) -> Catalogue:
+    """Read and validate a catalogue file."""
+    return parse_catalogue(read_json(path, what="catalogue"), origin=str(path))
+
+
+def read_json(path: Path, *, what: str) -> Any:
+    """Decode a JSON file, turning every way it can fail into one CatalogueError."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CatalogueError(f"{what} file not found: {path}") from None
+    except IsADirectoryError:
+        raise CatalogueError(f"{what} path is a directory: {path}") from None
+    except OSError as error:
+        raise CatalogueError(f"cannot read {what} file {path}: {error.strerror}") from None
+    return decode_json(raw, path)
+
+
+def decode_json(raw: bytes, path: Path) -> Any:
+    """Decode UTF-8 JSON bytes read from path; a failure names the file and the spot."""
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise CatalogueError(f"{path}: not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise CatalogueError(
+            f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+        ) from None
+
+
+def dump_catalogue(catalogue: Catalogue) -> str:
+    """The stable, reviewable text of a catalogue: UTF-8, fixed key order, one item a line."""
+    data = catalogue.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    data["schema"] = catalogue.schema_  # a default, but always written
+    lines = ["{", f'  "schema": {data["schema"]},', '  "tracks": [']
+    for t, track in enumerate(data["tracks"]):
+        stages = track.pop("stages")
+        head = _compact({k: v for k, v in track.items()})
+        lines.append("    {" + head[1:-1] + ', "stages": [')
+        for s, stage in enumerate(stages):
+            items = stage.pop("items", [])
+            lines.append("      {" + _compact(stage)[1:-1] + ', "items": [')
+            for i, item in enumerate(items):
+                comma = "," if i < len(items) - 1 else ""
+                lines.append("        " + _compact(item) + comma)
+            lines.append("      ]}" + ("," if s < len(stages) - 1 else ""))
+        lines.append("    ]}" + ("," if t < len(data["tracks"]) - 1 else ""))
+    rules = data.get("link_rules")
+    if rules:
+        lines.append("  ],")
+        lines.append('  "link_rules": [')
+        for r, rule in enumerate(rules):
+            lines.append("    " + _compact(rule) + ("," if r < len(rules) - 1 else ""))
+    lines.append("  ]")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _compact(obj: dict[str, Any]) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(", ", ": "))
+
+
+def write_catalogue(catalogue: Catalogue, path: Path) -> None:
+    """Write a catalogue atomically: a reader never sees half a file."""
+    write_text_atomically(path, dump_catalogue(catalogue))
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write text to a temporary file beside path, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,115 @@
+"""The one definition of the database schema, as SQLModel tables.
+
+Only migrations import this module (sqlmodel costs ~250 ms to import); they
+compile these classes to DDL. Everyday reads and writes use the stdlib sqlite3
+module against the same table and column names.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Index, Integer, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+metadata = SQLModel.metadata
+
+
+class Meta(SQLModel, table=True):
+    """Small facts about this database: the catalogue it was synced from, the current track."""
+
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class Migration(SQLModel, table=True):
+    """Each schema version applied to this file, and when."""
+
+    __tablename__ = "migration"
+    version: int = Field(primary_key=True)
+    name: str
+    applied_at: str
+
+
+class Track(SQLModel, table=True):
+    """A curriculum, mirrored from the catalogue on every sync."""
+
+    __tablename__ = "track"
+    slug: str = Field(primary_key=True)
+    position: int
+    title: str
+    title_en: str | None = None
+    source_document: str | None = None
+    source_author: str | None = None
+    source_published: str | None = None
+    source_url: str | None = None
+    item_count: int = 0  # distinct items, counted at sync so listings need not count
+
+
+class Stage(SQLModel, table=True):
+    """An ordered stage of a track, mirrored from the catalogue."""
+
+    __tablename__ = "stage"
+    # The (track, position) index lets `next` walk a track in order and stop early.
+    __table_args__ = (
+        UniqueConstraint("track_slug", "slug"),
+        Index("ix_stage_order", "track_slug", "position"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    track_slug: str
+    slug: str
+    position: int
+    title: str
+    title_en: str | None = None
+    item_count: int = 0
+
+
+class Item(SQLModel, table=True):
+    """An article, paper, book or topic; `active` is false once it leaves the catalogue."""
+
+    __tablename__ = "item"
+    id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    title: str
+    url: str | None = None
+    kind: str | None = None
+    tags: str = "[]"  # a JSON list
+    active: bool = True
+
+
+class Placement(SQLModel, table=True):
+    """Where an item stands: one row per (stage, position); an item may stand in several."""
+
+    __tablename__ = "placement"
+    __table_args__ = (Index("ix_placement_item", "item_id"),)
+    stage_id: int = Field(primary_key=True)
+    position: int = Field(primary_key=True)
+    item_id: int
+
+
+class Progress(SQLModel, table=True):
+    """The learner's state of one item, keyed by item id and never deleted by a sync."""
+
+    __tablename__ = "progress"
+    item_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    status: str = "unread"  # unread | reading | done | skipped
+    started_at: str | None = None
+    done_at: str | None = Field(default=None, index=True)
+    updated_at: str
+
+
+class Note(SQLModel, table=True):
+    """A note the learner attached to an item."""
+
+    __tablename__ = "note"
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: str
+
+
+# SQLModel cannot express a virtual table. The search index holds each active
+# item's title, NFKC-normalised and case-folded, under the item's id as rowid;
+# the trigram tokenizer makes any substring of 3+ characters an index lookup,
+# which is what Chinese titles need (there are no spaces to split words on).
+SEARCH_INDEX_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS item_search USING fts5(title, tokenize='trigram')"
+)

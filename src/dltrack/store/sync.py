@@ -1,0 +1,104 @@
+"""Mirror a catalogue file into the database without touching the learner's progress."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from dltrack.catalog import normalise
+from dltrack.seed import Catalogue, decode_json, parse_catalogue
+from dltrack.store.db import Store, set_meta
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What a sync changed in the listings."""
+
+    added: int
+    removed: int
+    kept: int
+
+
+def load_and_sync(store: Store, seed_path: Path, raw: bytes, digest: str, stamp: str) -> SyncReport:
+    """Validate the catalogue bytes, then sync them in one transaction."""
+    catalogue = parse_catalogue(decode_json(raw, seed_path), origin=str(seed_path))
+    with store.write() as conn:
+        # Re-check inside the lock: a parallel command may have synced this file already.
+        if store.meta("seed_sha256") == digest:
+            set_meta(conn, "seed_stamp", stamp)
+            return SyncReport(0, 0, 0)
+        report = sync_catalogue(conn, catalogue)
+        set_meta(conn, "seed_sha256", digest)
+        set_meta(conn, "seed_stamp", stamp)
+        return report
+
+
+def sync_catalogue(conn: sqlite3.Connection, catalogue: Catalogue) -> SyncReport:
+    """Make tracks, stages, items and placements match the catalogue; progress is never touched.
+
+    Items that left the catalogue are kept (inactive) so that their progress and
+    notes come back with them if they return.
+    """
+    items = catalogue.items()
+    before = dict(conn.execute("SELECT id, active FROM item").fetchall())
+    conn.executemany(
+        "INSERT INTO item (id, title, url, kind, tags, active) VALUES (?, ?, ?, ?, ?, 1) "
+        "ON CONFLICT(id) DO UPDATE SET title = excluded.title, url = excluded.url, "
+        "kind = excluded.kind, tags = excluded.tags, active = 1",
+        [
+            (i.id, i.title, i.url, i.kind, json.dumps(i.tags, ensure_ascii=False))
+            for i in items.values()
+        ],
+    )
+    gone = [(item_id,) for item_id, active in before.items() if active and item_id not in items]
+    conn.executemany("UPDATE item SET active = 0 WHERE id = ?", gone)
+
+    # Tracks, stages and placements are pure reflections of the file: rebuild them.
+    conn.execute("DELETE FROM placement")
+    conn.execute("DELETE FROM stage")
+    conn.execute("DELETE FROM track")
+    for t_pos, track in enumerate(catalogue.tracks):
+        source = track.source
+        conn.execute(
+            "INSERT INTO track (slug, position, title, title_en, source_document, source_author, "
+            "source_published, source_url, item_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                track.slug,
+                t_pos,
+                track.title,
+                track.title_en,
+                source.document if source else None,
+                source.author if source else None,
+                source.published.isoformat() if source and source.published else None,
+                source.url if source else None,
+                len({i.id for stage in track.stages for i in stage.items}),
+            ),
+        )
+        for s_pos, stage in enumerate(track.stages):
+            cursor = conn.execute(
+                "INSERT INTO stage (track_slug, slug, position, title, title_en, item_count) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    track.slug,
+                    stage.slug,
+                    s_pos,
+                    stage.title,
+                    stage.title_en,
+                    len({i.id for i in stage.items}),
+                ),
+            )
+            conn.executemany(
+                "INSERT INTO placement (stage_id, position, item_id) VALUES (?, ?, ?)",
+                [(cursor.lastrowid, i_pos, item.id) for i_pos, item in enumerate(stage.items)],
+            )
+
+    conn.execute("DELETE FROM item_search")
+    conn.executemany(
+        "INSERT INTO item_search (rowid, title) VALUES (?, ?)",
+        [(i.id, normalise(i.title)) for i in items.values()],
+    )
+    set_meta(conn, "link_rules", json.dumps([r.model_dump() for r in catalogue.link_rules]))
+    added = sum(1 for item_id in items if not before.get(item_id))
+    return SyncReport(added=added, removed=len(gone), kept=len(items) - added)

@@ -1,0 +1,64 @@
+"""Shared fixtures: every test gets its own database and catalogue in tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from dltrack.cli import main
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one CLI invocation did."""
+
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point dltrack at files in tmp_path; never at the user's real data."""
+    catalogue = tmp_path / "catalogue.json"
+    shutil.copy(DATA / "catalogue.json", catalogue)
+    monkeypatch.setenv("DLTRACK_DB", str(tmp_path / "dltrack.db"))
+    monkeypatch.setenv("DLTRACK_SEED", str(catalogue))
+    monkeypatch.setenv("COLUMNS", "160")
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """The database file the CLI uses in this test."""
+    return tmp_path / "dltrack.db"
+
+
+@pytest.fixture
+def catalogue_path(tmp_path: Path) -> Path:
+    """The catalogue file the CLI uses in this test (a copy tests may edit)."""
+    return tmp_path / "catalogue.json"
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    """Run `dltrack ARGS...` in-process and return its exit code and output."""
+
+    def invoke(*args: str) -> Run:
+        capsys.readouterr()
+        try:
+            main(list(args))
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else 1
+        else:  # pragma: no cover - main always exits
+            code = 0
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return invoke
