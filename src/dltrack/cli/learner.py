@@ -1,84 +1,16 @@
-"""The dltrack command line: parse options, call a core function, hand the result to render."""
+"""The learner's commands: what to read next, marking items, progress, moving machines."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from dltrack import __version__, render
-from dltrack.errors import DltrackError, ExitCode, UserError
-from dltrack.store.db import Store
-
-# Commands are registered here and added to a Typer app per run: building every
-# command's parameters costs ~15 ms of start-up, so a run builds only the one it
-# was asked for (`dltrack --help` builds them all).
-COMMANDS: dict[str, Callable[..., None]] = {}
-
-
-def command(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Register a function as the subcommand `name`."""
-
-    def register(function: Callable[..., None]) -> Callable[..., None]:
-        COMMANDS[name] = function
-        return function
-
-    return register
-
-
-_paths: dict[str, Path | None] = {"db": None, "seed": None}
-
-JsonFlag = Annotated[
-    bool, typer.Option("--json", help="Print JSON (see the README for the shape).")
-]
-TrackOpt = Annotated[
-    str | None, typer.Option("--track", "-t", help="Track slug or number (default: current).")
-]
-IdsArg = Annotated[list[str], typer.Argument(help="Item ids: 17, 3,4,5 or a range 3-7.")]
-
-
-def _version(value: bool) -> None:
-    if value:
-        sys.stdout.write(f"dltrack {__version__}\n")
-        raise typer.Exit()
-
-
-def _root(
-    ctx: typer.Context,
-    db: Annotated[
-        Path | None,
-        typer.Option(envvar="DLTRACK_DB", help="Progress database file.", show_default=False),
-    ] = None,
-    seed: Annotated[
-        Path | None,
-        typer.Option(envvar="DLTRACK_SEED", help="Catalogue file (default: the packaged one)."),
-    ] = None,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
-    ] = False,
-) -> None:
-    """Study tracker and link curator for deep-learning reading lists."""
-    _paths["db"], _paths["seed"] = db, seed
-    if ctx.invoked_subcommand is None:
-        # A bare `dltrack` is most often "what do I read now?".
-        ctx.invoke(COMMANDS["next"])
-
-
-@contextmanager
-def opened() -> Iterator[Store]:
-    """The store for this invocation, closed afterwards."""
-    from dltrack.paths import default_db_path, default_seed_path
-    from dltrack.store.db import session
-
-    with session(_paths["db"] or default_db_path(), _paths["seed"] or default_seed_path()) as store:
-        yield store
-
-
-# ---------------------------------------------------------------- learner commands
+from dltrack import render
+from dltrack.cli.options import IdsArg, JsonFlag, NoteOpt, TrackOpt, command, opened
+from dltrack.errors import DltrackError, UserError
 
 
 @command("tracks")
@@ -144,9 +76,6 @@ def _mark(ids: list[str], status: str, note: str | None, as_json: bool) -> None:
     item_ids = parse_ids(ids)
     with opened() as store:
         render.emit(mark(store, item_ids, status, note=note), as_json=as_json)
-
-
-NoteOpt = Annotated[str | None, typer.Option("--note", help="Attach a note to the items.")]
 
 
 @command("done")
@@ -269,71 +198,3 @@ def restore_cmd(
         raise UserError(error.message) from None
     with opened() as store:
         render.emit(restore_progress(store, data), as_json=as_json)
-
-
-# ---------------------------------------------------------------- entry point
-
-
-def _click_exception() -> type[Exception]:
-    # typer re-exports click's exception hierarchy under its own (vendored) click;
-    # find the base class through a public name so this works with either.
-    return next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
-
-
-def build_app(names: Iterable[str] | None = None) -> typer.Typer:
-    """The Typer app with the named commands (default: all of them)."""
-    app = typer.Typer(
-        name="dltrack",
-        help="Study tracker and link curator for deep-learning reading lists.",
-        add_completion=False,
-        pretty_exceptions_enable=False,
-        rich_markup_mode=None,
-        context_settings={"help_option_names": ["-h", "--help"]},
-    )
-    app.callback(invoke_without_command=True)(_root)
-    for name in COMMANDS if names is None else names:
-        app.command(name)(COMMANDS[name])
-    return app
-
-
-_GLOBAL_WITH_VALUE = ("--db", "--seed")
-
-
-def invoked_command(argv: list[str]) -> str | None:
-    """The subcommand named on a command line, skipping the global options before it."""
-    words = iter(argv)
-    for word in words:
-        if word in _GLOBAL_WITH_VALUE:
-            next(words, None)
-        elif not word.startswith("-"):
-            return word
-    return None
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; every failure becomes one line on stderr and a named exit code."""
-    args = sys.argv[1:] if argv is None else argv
-    name = invoked_command(args)
-    app = build_app([name] if name in COMMANDS else None)
-    click_error = _click_exception()
-    try:
-        code = typer.main.get_command(app).main(
-            args=args, prog_name="dltrack", standalone_mode=False
-        )
-    except DltrackError as error:
-        render.error(error.message)
-        code = error.exit_code
-    except click_error as error:
-        message = error.format_message()  # type: ignore[attr-defined]
-        render.error(f"{message} (see: dltrack --help)")
-        code = getattr(error, "exit_code", ExitCode.USAGE)
-    except typer.Abort:
-        code = ExitCode.INTERRUPTED
-    except KeyboardInterrupt:
-        render.error("interrupted")
-        code = ExitCode.INTERRUPTED
-    except BrokenPipeError:
-        # `dltrack list | head`: the reader left; that is not an error.
-        sys.stderr.close()
-        code = ExitCode.OK
-    sys.exit(int(code) if isinstance(code, int) else 0)

@@ -1,0 +1,127 @@
+"""The dltrack command line: parse options, call a core function, hand the result to render.
+
+Building every command's parameters costs ~15 ms of start-up, so a run imports
+and builds only the command it was asked for; `dltrack --help` builds them all.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dltrack import __version__, render
+from dltrack.cli.options import COMMANDS, paths
+from dltrack.errors import DltrackError, ExitCode
+
+# Each command and the module that defines it, in the order `--help` lists them.
+MODULES: dict[str, str] = {
+    name: "learner"
+    for name in (
+        "tracks", "use", "stages", "list", "next", "start", "done", "skip", "undo",
+        "open", "show", "search", "progress", "export", "restore",
+    )
+}  # fmt: skip
+
+
+def load(name: str) -> Callable[..., None]:
+    """The function behind a command name, importing its module on first use."""
+    if name not in COMMANDS:
+        importlib.import_module(f"dltrack.cli.{MODULES[name]}")
+    return COMMANDS[name]
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"dltrack {__version__}\n")
+        raise typer.Exit()
+
+
+def _root(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option(envvar="DLTRACK_DB", help="Progress database file.", show_default=False),
+    ] = None,
+    seed: Annotated[
+        Path | None,
+        typer.Option(envvar="DLTRACK_SEED", help="Catalogue file (default: the packaged one)."),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Study tracker and link curator for deep-learning reading lists."""
+    paths["db"], paths["seed"] = db, seed
+    if ctx.invoked_subcommand is None:
+        # A bare `dltrack` is most often "what do I read now?".
+        ctx.invoke(load("next"))
+
+
+def build_app(names: Iterable[str] | None = None) -> typer.Typer:
+    """The Typer app with the named commands (default: all of them)."""
+    app = typer.Typer(
+        name="dltrack",
+        help="Study tracker and link curator for deep-learning reading lists.",
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback(invoke_without_command=True)(_root)
+    for name in MODULES if names is None else names:
+        app.command(name)(load(name))
+    return app
+
+
+_GLOBAL_WITH_VALUE = ("--db", "--seed")
+
+
+def invoked_command(argv: list[str]) -> str | None:
+    """The subcommand named on a command line, skipping the global options before it."""
+    words = iter(argv)
+    for word in words:
+        if word in _GLOBAL_WITH_VALUE:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def _click_exception() -> type[Exception]:
+    # typer re-exports click's exception hierarchy under its own (vendored) click;
+    # find the base class through a public name so this works with either.
+    return next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; every failure becomes one line on stderr and a named exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    name = invoked_command(args)
+    click_error = _click_exception()
+    try:
+        app = build_app([name] if name in MODULES else None)
+        code = typer.main.get_command(app).main(
+            args=args, prog_name="dltrack", standalone_mode=False
+        )
+    except DltrackError as error:
+        render.error(error.message)
+        code = error.exit_code
+    except click_error as error:
+        message = error.format_message()  # type: ignore[attr-defined]
+        render.error(f"{message} (see: dltrack --help)")
+        code = getattr(error, "exit_code", ExitCode.USAGE)
+    except typer.Abort:
+        code = ExitCode.INTERRUPTED
+    except KeyboardInterrupt:
+        render.error("interrupted")
+        code = ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        # `dltrack list | head`: the reader left; that is not an error.
+        sys.stderr.close()
+        code = ExitCode.OK
+    sys.exit(int(code) if isinstance(code, int) else 0)
