@@ -87,6 +87,15 @@ def test_the_packaged_catalogue_is_valid() -> None:
             "tracks[1].stages[0].items[0].id: id 1 stands for two different items",
         ),
         (
+            lambda d: d["tracks"][1]["stages"][1]["items"][0].update(kind="paper"),
+            "tracks[1].stages[1].items[0].id: id 1 stands for two different items",
+        ),
+        (
+            lambda d: first_item(d).update(url="https://example.org/a\tb"),
+            "tracks[0].stages[0].items[0].url: not an http(s) URL",
+        ),
+        (lambda d: d.update(last_id=3), "last_id: 3 is below the highest item id 6"),
+        (
             lambda d: d["tracks"][0]["source"].update(published="last year"),
             "tracks[0].source.published: must be a date (YYYY-MM-DD)",
         ),
@@ -110,6 +119,15 @@ def test_every_problem_is_listed() -> None:
         "tracks[0].stages[0].items[0].url: not an http(s) URL: 'ftp://x.org/a'",
         "tracks[1].stages[0].items[0].title: must not be empty",
     ]
+
+
+def test_new_ids_start_above_the_high_water_mark() -> None:
+    data = copy.deepcopy(GOOD)
+    assert parse_catalogue(data, origin="x").next_id() == 7
+    # Item 6 was removed, but its id stays retired.
+    data["tracks"][1]["stages"][0]["items"] = []
+    data["last_id"] = 6
+    assert parse_catalogue(data, origin="x").next_id() == 7
 
 
 def test_dump_is_stable_and_round_trips(tmp_path: Path) -> None:

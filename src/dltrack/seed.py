@@ -32,6 +32,7 @@ from dltrack.errors import CatalogueError
 SCHEMA_VERSION = 1
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 HOST_RE = re.compile(r"^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$")
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
 class Kind(StrEnum):
@@ -69,7 +70,11 @@ def is_http_url(value: str) -> bool:
         parts = urlsplit(value)
     except ValueError:
         return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in value
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and not _SPACE_OR_CONTROL.search(value)
+    )
 
 
 def _http_url(value: str) -> str:
@@ -160,6 +165,9 @@ class Catalogue(_Model):
     """The whole catalogue file."""
 
     schema_: Literal[1] = Field(alias="schema")
+    # The highest id ever issued. Ids of removed items are never handed out
+    # again, so new items are numbered above this, not above today's maximum.
+    last_id: Annotated[int, Field(ge=0, strict=True)] = 0
     tracks: list[Track]
     link_rules: list[LinkRule] = []
 
@@ -179,9 +187,9 @@ class Catalogue(_Model):
             slugs.add(track.slug)
             for s, stage in enumerate(track.stages):
                 for i, item in enumerate(stage.items):
-                    # One id may stand in several places, but it must be the same article there.
+                    # One id may stand in several places, but it must be the same item there.
                     first = by_id.setdefault(item.id, item)
-                    if first.url != item.url or first.title != item.title:
+                    if first != item:
                         raise PydanticCustomError(
                             "id_clash",
                             "tracks[{t}].stages[{s}].items[{i}].id: "
@@ -195,7 +203,18 @@ class Catalogue(_Model):
                                 "b": repr(item.title),
                             },
                         )
+        top = max(by_id, default=0)
+        if self.last_id and top > self.last_id:
+            raise PydanticCustomError(
+                "last_id",
+                "last_id: {last} is below the highest item id {top}",
+                {"last": self.last_id, "top": top},
+            )
         return self
+
+    def next_id(self) -> int:
+        """The id the next new item gets."""
+        return max(self.last_id, *self.items(), 0) + 1
 
     def items(self) -> dict[int, Item]:
         """Every item by id (an item listed in several places appears once)."""
@@ -289,8 +308,10 @@ def decode_json(raw: bytes, path: Path) -> Any:
 def dump_catalogue(catalogue: Catalogue) -> str:
     """The stable, reviewable text of a catalogue: UTF-8, fixed key order, one item a line."""
     data = catalogue.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-    data["schema"] = catalogue.schema_  # a default, but always written
-    lines = ["{", f'  "schema": {data["schema"]},', '  "tracks": [']
+    lines = ["{", f'  "schema": {catalogue.schema_},']
+    if catalogue.last_id:
+        lines.append(f'  "last_id": {catalogue.last_id},')
+    lines.append('  "tracks": [')
     for t, track in enumerate(data["tracks"]):
         stages = track.pop("stages")
         head = _compact({k: v for k, v in track.items()})

@@ -1,0 +1,335 @@
+"""Turn the HTML parts of a document into Markdown, leaving its Markdown parts alone.
+
+Reading lists copied from the web mix both: a Zhihu answer is HTML inside a Markdown file
+with YAML front matter, a course page is HTML followed by a Markdown comment section. Rather
+than two extractors, the HTML is rewritten into the Markdown the rest of the importer reads:
+``<h3>`` becomes ``###``, ``<strong>`` becomes ``**``, ``<a href>`` becomes ``[text](<href>)``,
+``<li>`` becomes ``- ``. Text that came from inside HTML elements is backslash-escaped, so
+that a ``*`` or ``#`` in it is never mistaken for Markdown syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+__all__ = ["html_to_markdown", "looks_like_html"]
+
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_BLOCKS = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "header",
+        "figure",
+        "figcaption",
+        "blockquote",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "ul",
+        "ol",
+        "dl",
+        "dd",
+        "dt",
+        "center",
+        "details",
+        "summary",
+        "address",
+        "body",
+        "html",
+        "caption",
+    }
+)
+_ITEMS = frozenset({"li", "tr"})
+_BOLD = frozenset({"strong", "b"})
+# Elements whose content is never reading material: scripts, page chrome, share buttons.
+_SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "button",
+        "nav",
+        "footer",
+        "aside",
+        "form",
+        "textarea",
+        "select",
+        "head",
+        "title",
+        "iframe",
+        "object",
+        "video",
+        "audio",
+    }
+)
+_VOID = frozenset(
+    {
+        "br",
+        "img",
+        "hr",
+        "input",
+        "meta",
+        "link",
+        "source",
+        "wbr",
+        "col",
+        "area",
+        "base",
+        "embed",
+        "param",
+        "track",
+    }
+)
+# Inline elements that carry no structure worth keeping; their text is kept.
+_INLINE = frozenset(
+    {
+        "span",
+        "em",
+        "i",
+        "u",
+        "s",
+        "del",
+        "ins",
+        "font",
+        "small",
+        "big",
+        "sup",
+        "sub",
+        "mark",
+        "abbr",
+        "cite",
+        "time",
+        "label",
+        "code",
+        "kbd",
+        "samp",
+        "var",
+        "q",
+        "tt",
+        "strike",
+        "bdi",
+        "bdo",
+        "data",
+        "dfn",
+        "picture",
+        "th",
+        "td",
+        "colgroup",
+        "a",
+        "pre",
+        "ruby",
+        "rt",
+        "rp",
+    }
+)
+_KNOWN = (
+    _BLOCKS | _ITEMS | _BOLD | _SKIP | _VOID | _INLINE | frozenset(_HEADINGS) | frozenset({"li"})
+)
+
+# Recognising an HTML tag at all: a known element name after '<' or '</'.
+_TAG_HINT = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)[\s/>]")
+_ESCAPABLE = re.compile(r"([!-/:-@\[-`{-~])")
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+
+
+def looks_like_html(text: str) -> bool:
+    """True when text contains at least one tag of a known HTML element."""
+    return any(m.group(1).lower() in _KNOWN for m in _TAG_HINT.finditer(text))
+
+
+def _escape(text: str) -> str:
+    return _ESCAPABLE.sub(r"\\\1", text)
+
+
+def _has_text(pieces: list[str], start: int) -> bool:
+    """True when pieces[start:] holds anything but whitespace (checked from the end)."""
+    return any(pieces[i].strip() for i in range(len(pieces) - 1, start - 1, -1))
+
+
+def _href(value: str) -> str:
+    # Angle-bracket destinations may hold anything but '<', '>' and line breaks.
+    return (
+        value.strip()
+        .replace("<", "%3C")
+        .replace(">", "%3E")
+        .replace("\n", "")
+        .replace("\r", "")
+        .replace(" ", "%20")
+    )
+
+
+class _Converter(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.stack: list[str] = []
+        self.skip = 0
+        self.pre = 0
+        self.heading = 0
+        self.items = 0
+        # Open links: (href, index in self.out where the link text starts).
+        self.links: list[tuple[str | None, int]] = []
+        # Open bold runs: index in self.out of their opening "**".
+        self.bold: list[int] = []
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def emit(self, text: str) -> None:
+        self.out.append(text)
+
+    def block_break(self) -> None:
+        # Inside a link or a heading, block structure would break the Markdown construct
+        # being built (a link text, a one-line heading): a space keeps words apart instead.
+        if self.links or self.heading:
+            self.emit(" ")
+        elif self.items:
+            self.emit("\n")
+        else:
+            self.emit("\n\n")
+
+    def close_to(self, tag: str) -> None:
+        """Close every element up to and including the innermost open `tag`."""
+        while self.stack:
+            top = self.stack.pop()
+            self.finish(top)
+            if top == tag:
+                break
+
+    def close_all(self) -> None:
+        while self.stack:
+            self.finish(self.stack.pop())
+
+    def finish(self, tag: str) -> None:
+        """Emit what ends one element."""
+        if tag in _HEADINGS:
+            self.heading = max(0, self.heading - 1)
+            self.emit(" " if self.links or self.heading else "\n\n")
+        elif tag in _ITEMS:
+            self.items = max(0, self.items - 1)
+            self.emit(" " if self.links or self.heading else "\n")
+        elif tag in _BLOCKS:
+            self.block_break()
+        elif tag in _BOLD and self.bold:
+            start = self.bold.pop()
+            if start >= len(self.out) or self.out[start] != "**":
+                return  # its opening was swallowed by a mis-nested link
+            if _has_text(self.out, start + 1):
+                self.emit("**")
+            else:
+                del self.out[start]  # <b></b> or <b> </b>: no bold to speak of
+        elif tag == "a" and self.links:
+            href, start = self.links.pop()
+            inner = _SPACES.sub(" ", "".join(self.out[start:])).strip()
+            del self.out[start:]
+            self.bold = [b for b in self.bold if b < start]
+            if href and inner:
+                self.emit("[" + inner + "](<" + _href(href) + ">)")
+            else:
+                self.emit(inner)
+        elif tag == "pre":
+            self.pre = max(0, self.pre - 1)
+            self.emit("\n```\n\n")
+
+    # -- HTMLParser callbacks ------------------------------------------------------------
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.skip:
+            if tag in _SKIP:
+                self.skip += 1
+            return
+        if tag in _SKIP:
+            self.skip = 1
+            return
+        if tag not in _KNOWN:
+            # Not HTML at all ("List<String>", "<https://...>"): keep the text as written.
+            raw = self.get_starttag_text() or ""
+            self.emit(_escape(raw) if self.stack else raw)
+            return
+        attributes = dict(attrs)
+        if (tag in _BLOCKS or tag in _ITEMS or tag in _HEADINGS) and self.stack[-1:] == ["p"]:
+            self.close_to("p")  # a block element implicitly closes an open <p>
+        if tag == "li" and "li" in self.stack:
+            self.close_to("li")  # an <li> implicitly closes the previous one
+        if tag in _HEADINGS:
+            self.emit(" " if self.links or self.heading else "\n\n" + "#" * _HEADINGS[tag] + " ")
+            self.heading += 1
+        elif tag in _ITEMS:
+            self.emit(" " if self.links or self.heading else "\n- ")
+            self.items += 1
+        elif tag in _BLOCKS:
+            self.block_break()
+        elif tag in _BOLD:
+            self.bold.append(len(self.out))
+            self.emit("**")
+        elif tag == "a":
+            self.links.append((attributes.get("href"), len(self.out)))
+        elif tag == "pre":
+            self.emit("\n\n```\n")
+            self.pre += 1
+        elif tag == "br":
+            self.emit(" " if self.heading or self.links else "\n")
+        elif tag == "hr":
+            self.block_break()
+        elif tag == "img":
+            src = attributes.get("src") or attributes.get("data-src") or ""
+            alt = attributes.get("alt") or ""
+            if src:
+                self.emit("![" + _escape(alt) + "](<" + _href(src) + ">)")
+        if tag not in _VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID and tag in _KNOWN and not self.skip:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skip:
+            if tag in _SKIP:
+                self.skip -= 1
+            return
+        if tag not in _KNOWN:
+            raw = f"</{tag}>"
+            self.emit(_escape(raw) if self.stack else raw)
+            return
+        if tag in self.stack:
+            self.close_to(tag)
+        # else: a stray end tag, nothing to close
+
+    def handle_data(self, data: str) -> None:
+        if self.skip:
+            return
+        if self.pre:
+            self.emit(data)
+        elif self.stack:
+            # CommonMark ends an HTML block at a blank line: text after it is Markdown
+            # again, even if the HTML before it left elements open.
+            parts = re.split(r"\n[ \t]*\n", data, maxsplit=1)
+            self.emit(_escape(_SPACES.sub(" ", parts[0])))
+            if len(parts) == 2:
+                self.close_all()
+                self.emit("\n\n" + parts[1])
+        else:
+            self.emit(data)
+
+
+def html_to_markdown(text: str) -> str:
+    """Rewrite the HTML elements of text as Markdown; text outside HTML is kept as is."""
+    converter = _Converter()
+    try:
+        converter.feed(text)
+        converter.close()
+    except Exception:
+        # html.parser is lenient, but a few malformed declarations ("<![", "<!x") have
+        # made it raise in some Python versions; a page that cannot be parsed as HTML is
+        # still worth reading as Markdown.
+        return text
+    return "".join(converter.out)

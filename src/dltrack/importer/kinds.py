@@ -1,0 +1,83 @@
+"""Guess what sort of reading item a link is, from its address and title."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+__all__ = ["KIND_HINTS", "guess_kind"]
+
+# The values match dltrack.seed.Kind; the importer does not import pydantic models.
+KIND_HINTS = ("article", "paper", "book", "repo", "course", "topic", "video")
+
+_PAPER_HOSTS = (
+    "arxiv.org",
+    "openreview.net",
+    "aclanthology.org",
+    "aclweb.org",
+    "papers.nips.cc",
+    "proceedings.neurips.cc",
+    "proceedings.mlr.press",
+    "jmlr.org",
+    "jmlr.csail.mit.edu",
+    "dl.acm.org",
+    "ieeexplore.ieee.org",
+    "link.springer.com",
+    "openaccess.thecvf.com",
+    "semanticscholar.org",
+    "paperswithcode.com",
+)
+_CODE_HOSTS = ("github.com", "gitlab.com", "gitee.com", "bitbucket.org")
+_COURSE_HOSTS = (
+    "coursera.org",
+    "udacity.com",
+    "edx.org",
+    "fast.ai",
+    "course.fast.ai",
+    "deeplearning.ai",
+    "study.163.com",
+    "mooc.study.163.com",
+    "icourse163.org",
+)
+_VIDEO_HOSTS = (
+    "youtube.com",
+    "youtu.be",
+    "bilibili.com",
+    "b23.tv",
+    "vimeo.com",
+    "youku.com",
+    "v.qq.com",
+    "ixigua.com",
+    "videolectures.net",
+)
+_BOOK_TITLE = re.compile(r"^\s*《[^》]+》")
+_COURSE_PATH = re.compile(r"(^|[/_-])(courses?|lectures?|mooc)([/_.-]|$)", re.I)
+
+
+def _on(host: str, domains: tuple[str, ...]) -> bool:
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def guess_kind(title: str, url: str | None) -> str | None:
+    """The likely kind of an item ('paper', 'repo', 'book', ...), or None when unsure."""
+    if _BOOK_TITLE.match(title):
+        return "book"
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower()
+    path = parts.path
+    if _on(host, _PAPER_HOSTS) or path.lower().endswith(".pdf"):
+        return "paper"
+    if _on(host, _CODE_HOSTS):
+        # github.com/owner/repo is a repository; github.com/owner alone is a profile.
+        segments = [s for s in path.split("/") if s]
+        return "repo" if len(segments) >= 2 else "article"
+    if _on(host, _VIDEO_HOSTS):
+        return "video"
+    if _on(host, _COURSE_HOSTS) or _COURSE_PATH.search(path):
+        return "course"
+    return "article"

@@ -1,0 +1,518 @@
+"""Build the catalogue (data/seed.json) from the source documents: the curation rules.
+
+    python -m dltrack.seedbuild DOC ... --out data/seed.json
+
+Each document is recognised by its content (marker strings), not by its file name, and may
+hold more than one curriculum (track). For every track the rules say which sections of the
+document are its stages, in which order, what to call them in English, and which link
+texts are not usable as titles. Everything else comes from ``dltrack.importer``.
+
+Ids are promises: a re-run reads the existing output first and keeps the id of every item
+it finds again (same canonical URL, or same track and title for items without a URL); new
+items get ids above the current maximum; nothing is ever renumbered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from dltrack.errors import CatalogueError, DltrackError, UserError
+from dltrack.importer import Entry, ExtractOptions, Section, canonical, extract
+from dltrack.importer.extract import DEFAULT_FOOTERS
+from dltrack.seed import Catalogue, Item, Kind, Source, Stage, Track, load_catalogue
+from dltrack.seed import write_catalogue as _write_catalogue
+
+__all__ = [
+    "SPECS",
+    "CurationError",
+    "Document",
+    "Result",
+    "StageSpec",
+    "TrackSpec",
+    "build",
+    "main",
+]
+
+
+class CurationError(UserError):
+    """A document does not have the structure its curation rules expect."""
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """One stage: the section (or lead item) of the document it comes from."""
+
+    source: str  # the section title exactly as the document writes it
+    slug: str
+    title_en: str
+    title: str | None = None  # only when the document gives the stage no usable name
+    topics: tuple[str, ...] = ()  # lead stages: topic items, each must occur in its text
+
+
+@dataclass(frozen=True)
+class TrackSpec:
+    """One curriculum of one document and how to read it."""
+
+    slug: str
+    title: str
+    title_en: str
+    markers: tuple[str, ...]  # all occur in the document that holds this track
+    stages: tuple[StageSpec, ...]
+    options: ExtractOptions = field(default_factory=ExtractOptions)
+    begin: str | None = None  # title of the section where the curriculum starts
+    end: str | None = None  # regex: a section title that ends the curriculum
+    lead_section: str | None = None  # stages are the lead items of this section
+    author: str | None = None
+    published: date | None = None
+    null_kind: Kind = Kind.TOPIC  # kind of url-less items the importer has no hint for
+    retitle: Mapping[str, str] = field(default_factory=dict)  # stored URL -> title
+    rekind: Mapping[str, Kind] = field(default_factory=dict)  # stored URL -> kind
+
+
+def _steps(*titles: tuple[str, str]) -> tuple[StageSpec, ...]:
+    return tuple(
+        StageSpec(source, f"step-{n:02d}", english) for n, (source, english) in enumerate(titles, 1)
+    )
+
+
+# Michael Nielsen's book, linked twice from one sentence as "中文版" and "英文版".
+_NNDL_ZH = "http://www.tensorfly.cn/home/"
+_NNDL_EN = "http://neuralnetworksanddeeplearning.com/index.html"
+
+_JIQIZHIXIN_STAGES = (
+    StageSpec("一、学习资源", "resources", "Learning resources"),
+    StageSpec("二、基础介绍文章", "basics", "Introductory articles"),
+    StageSpec("三、技术起点", "getting-started", "Technical starting points"),
+    StageSpec("四、继续进阶", "advanced", "Going further"),
+    StageSpec("五、前沿研究", "frontier", "Frontier research"),
+)
+
+SPECS: tuple[TrackSpec, ...] = (
+    TrackSpec(
+        slug="jiqizhixin-2016",
+        title="人工智能从入门到进阶，机器之心高分技术文章全集",
+        title_en="AI from beginner to advanced: Synced's collected technical articles of 2016",
+        markers=("机器之心高分技术文章全集",),
+        stages=_JIQIZHIXIN_STAGES,
+        # One title in the list lost its link in the source; it is still an item.
+        options=ExtractOptions(plain_items=frozenset(s.source for s in _JIQIZHIXIN_STAGES)),
+        end=r"^©",
+        author="吴攀、蒋思源（机器之心）",
+        published=date(2017, 1, 29),
+        null_kind=Kind.ARTICLE,
+    ),
+    TrackSpec(
+        slug="cv-engineer-25",
+        title="【完结】深度学习CV算法工程师从入门到初级面试有多远，大概是25篇文章的距离",
+        title_en="Deep-learning CV engineer from beginner to junior interview: about 25 articles",
+        markers=("深度学习CV算法工程师从入门到初级面试有多远",),
+        stages=_steps(
+            ("2.1、为什么要用Linux", "Why Linux"),
+            ("2、提高开发效率", "Working efficiently"),
+            ("3、python基础和编程习惯", "Python basics and coding habits"),
+            ("4、图像基础", "Image fundamentals"),
+            ("5、OpenCV基础", "OpenCV basics"),
+            ("6、CMake编译", "Building with CMake"),
+            ("7、爬虫基础", "Web scraping basics"),
+            ("8、数据可视化", "Data visualisation"),
+            ("9、数学基础", "Mathematical foundations"),
+            ("10、计算机视觉研究方向", "Research directions in computer vision"),
+            ("11、应用方向", "Application areas"),
+            ("12、认识学术大咖", "Know the leading researchers"),
+            ("13、人工智能简史", "A short history of AI"),
+            ("14、神经网络基础", "Neural network basics"),
+            ("15、了解领域的突破", "Breakthroughs of the field"),
+            ("16、激活函数", "Activation functions"),
+            ("17、参数初始化", "Parameter initialisation"),
+            ("18、归一化", "Normalisation"),
+            ("19、池化", "Pooling"),
+            ("20、最优化", "Optimisation"),
+            ("21、泛化能力", "Generalisation"),
+            ("22、模型评估", "Model evaluation"),
+            ("23、损失目标", "Loss functions"),
+            ("24、如何开始训练你的模型", "How to start training your model"),
+            ("25、认真做一个项目", "Do a real project"),
+        ),
+        # The repositories the steps point to are written out as bare URLs in code blocks.
+        options=ExtractOptions(bare_urls=True),
+        begin="2 准备哪些知识",
+        # After step 25 come the author's paid video course and a list of unrelated
+        # past articles: promotion, not part of the path.
+        end=r"^以上内容",
+        author="龙鹏-言有三",
+        published=date(2019, 4, 23),
+        null_kind=Kind.ARTICLE,
+    ),
+    TrackSpec(
+        slug="zhihu-how-to-start-dl",
+        title="深度学习如何入门？",
+        title_en="How to get started with deep learning? (an illustrated walk-through)",
+        markers=("深度学习如何入门？", "Deeper Go"),
+        # The answer numbers its parts 1.-8. without naming them: the names are ours.
+        stages=(
+            StageSpec("", "intro", "Introduction: references", "引言：参考资料"),
+            StageSpec(
+                "1.", "part-1", "Binary classification and backpropagation", "1. 二分类与反向传播"
+            ),
+            StageSpec(
+                "2.", "part-2", "Activation functions and initialisation", "2. 激活函数与参数初始化"
+            ),
+            StageSpec("3.", "part-3", "Autoencoders and word2vec", "3. 自动编码器与 word2vec"),
+            StageSpec(
+                "4.", "part-4", "RBMs and generative adversarial networks", "4. RBM 与生成对抗网络"
+            ),
+            StageSpec(
+                "5.", "part-5", "Very deep networks and normalisation", "5. 深度网络与归一化"
+            ),
+            StageSpec("6.", "part-6", "Convolutional neural networks", "6. 卷积神经网络"),
+            StageSpec(
+                "7.", "part-7", "Recurrent networks and attention", "7. 循环神经网络与注意力"
+            ),
+            StageSpec("8.", "part-8", "Summary of models and applications", "8. 模型总结与应用"),
+        ),
+        options=ExtractOptions(numbered_sections=True),
+        author="Deeper Go",
+        null_kind=Kind.ARTICLE,
+        # Link texts that are not titles ("中文版", "博客", "回答", "戳戳戳", "推荐阅读"):
+        # named from the surrounding sentence, or by the linked page's own title.
+        retitle=(
+            {
+                _NNDL_ZH: "神经网络与深度学习（中文版）",
+                _NNDL_EN: "神经网络与深度学习（英文版）",
+                "http://colah.github.io/": "Colah 的博客",
+                "https://www.zhihu.com/question/22334626/answer/103835591": "颜沁睿的回答",
+                # The source splits this link around a stray letter: [S]r[urpassing Human].
+                "http://arxiv.org/abs/1502.01852": "Surpassing Human",
+                "https://zhuanlan.zhihu.com/p/21699462": "卷积神经网络的更多介绍",
+                "http://karpathy.github.io/2015/05/21/rnn-effectiveness/": (
+                    "The Unreasonable Effectiveness of Recurrent Neural Networks"
+                ),
+                "http://distill.pub/2016/augmented-rnns/": (
+                    "Attention and Augmented Recurrent Neural Networks"
+                ),
+            }
+        ),
+        rekind=(
+            {
+                _NNDL_ZH: Kind.BOOK,
+                _NNDL_EN: Kind.BOOK,
+                "http://ufldl.stanford.edu/wiki/index.php/UFLDL%E6%95%99%E7%A8%8B": Kind.COURSE,
+                "http://cs.stanford.edu/people/karpathy/deepimagesent/": Kind.PAPER,
+            }
+        ),
+    ),
+    TrackSpec(
+        slug="sigai-ml-dl-questions",
+        title="机器学习和深度学习中值得弄清楚的一些问题",
+        title_en="Questions worth getting clear in machine learning and deep learning",
+        markers=("机器学习和深度学习中值得弄清楚的一些问题", "SIGAI"),
+        # Only the numbered reading list is curriculum; the Q&A above it is prose, and the
+        # book-shop links at the top are advertising.
+        stages=(StageSpec("推荐阅读", "reading-list", "Recommended reading"),),
+        options=ExtractOptions(
+            heading_lines=frozenset({"推荐阅读"}),
+            # Here "推荐阅读" is the author's own list, not a platform footer.
+            footers=tuple(f for f in DEFAULT_FOOTERS if f != "推荐阅读"),
+        ),
+        begin="推荐阅读",
+        author="SIGAI",
+        null_kind=Kind.ARTICLE,
+    ),
+    TrackSpec(
+        slug="study-outline",
+        title="大纲",
+        title_en="Outline: a personal deep-learning study plan",
+        markers=("# 大纲", "## 主要内容", "## 需要消化的"),
+        stages=(
+            StageSpec("主要内容", "main-topics", "Main topics"),
+            StageSpec("需要消化的", "to-digest", "Resources to work through"),
+        ),
+        options=ExtractOptions(
+            plain_items=frozenset({"主要内容", "需要消化的"}),
+            books=frozenset({"需要消化的"}),
+        ),
+        # "补充" is a note with its citation, not reading material.
+        end=r"^补充$",
+        null_kind=Kind.TOPIC,
+    ),
+    TrackSpec(
+        slug="dl-course-3-modules",
+        title="如何吃透深度学习？",
+        title_en="How to master deep learning: a course in three modules",
+        markers=("模块一：基础概念篇", "模块二：工具与框架", "模块三：经典问题的落地实战"),
+        # The outline names no lessons; each module lists the topics it covers.
+        stages=(
+            StageSpec(
+                "模块一：基础概念篇",
+                "module-1-concepts",
+                "Module 1: basic concepts",
+                topics=("深度学习必备的数学知识", "基础概念", "神经网络结构"),
+            ),
+            StageSpec(
+                "模块二：工具与框架",
+                "module-2-tools",
+                "Module 2: tools and frameworks",
+                topics=("TensorFlow", "图像处理工具", "模型训练记录工具", "Jupyter Notebook"),
+            ),
+            StageSpec(
+                "模块三：经典问题的落地实战",
+                "module-3-practice",
+                "Module 3: classic problems in practice",
+                topics=("图像分类", "语义分割", "自然语言处理"),
+            ),
+        ),
+        options=ExtractOptions(lead_items=frozenset({"如何吃透深度学习？"})),
+        lead_section="如何吃透深度学习？",
+        author="槐树",
+        null_kind=Kind.TOPIC,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source document: its file name and text."""
+
+    name: str
+    text: str
+
+
+# -- reading one track out of its document --------------------------------------------------
+
+
+def _stage_sections(spec: TrackSpec, sections: list[Section]) -> list[list[Entry]]:
+    """The entries of each stage of spec, in stage order."""
+    if spec.lead_section is not None:
+        return _lead_stages(spec, sections)
+    start = 0
+    if spec.begin is not None:
+        found = [i for i, s in enumerate(sections) if s.title == spec.begin]
+        if not found:
+            raise CurationError(f"{spec.slug}: no section titled {spec.begin!r}")
+        start = found[0]
+    wanted = [s.source for s in spec.stages]
+    stages: list[list[Entry]] = []
+    for section in sections[start:]:
+        if stages and spec.end is not None and re.search(spec.end, section.title):
+            break
+        if len(stages) < len(wanted) and section.title == wanted[len(stages)]:
+            stages.append(list(section.entries))
+        elif section.title in wanted:
+            raise CurationError(f"{spec.slug}: section {section.title!r} is out of order")
+        elif stages:
+            # A sub-heading inside a stage ("**图像基础**" under step 4) belongs to it.
+            stages[-1].extend(section.entries)
+    if len(stages) < len(wanted):
+        raise CurationError(f"{spec.slug}: no section titled {wanted[len(stages)]!r}")
+    return stages
+
+
+def _lead_stages(spec: TrackSpec, sections: list[Section]) -> list[list[Entry]]:
+    leads = {e.title: e for s in sections if s.title == spec.lead_section for e in s.entries}
+    stages: list[list[Entry]] = []
+    for stage in spec.stages:
+        lead = leads.get(stage.source)
+        if lead is None:
+            raise CurationError(f"{spec.slug}: no module titled {stage.source!r}")
+        missing = [t for t in stage.topics if t not in lead.context]
+        if missing:
+            raise CurationError(f"{spec.slug}: {stage.source!r} does not mention {missing[0]!r}")
+        stages.append([Entry(t, None, "topic") for t in stage.topics])
+    return stages
+
+
+# -- ids ----------------------------------------------------------------------------------------
+
+
+def _key(track: str, title: str, url: str | None) -> str:
+    return "url " + canonical(url) if url else f"title {track} {title}"
+
+
+class _Ids:
+    """Hands out ids: the existing one for an item seen before, else max + 1."""
+
+    def __init__(self, existing: Catalogue | None) -> None:
+        self.known: dict[str, int] = {}
+        # Never below the catalogue's high-water mark: removed items' ids stay retired.
+        self.top = existing.last_id if existing else 0
+        for track in existing.tracks if existing else []:
+            for stage in track.stages:
+                for item in stage.items:
+                    self.known.setdefault(_key(track.slug, item.title, item.url), item.id)
+                    self.top = max(self.top, item.id)
+        self.new = 0
+
+    def get(self, key: str) -> int:
+        if key not in self.known:
+            self.top += 1
+            self.known[key] = self.top
+            self.new += 1
+        return self.known[key]
+
+
+# -- building -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    """What build() made, and what a curator should look at."""
+
+    catalogue: Catalogue
+    warnings: list[str]
+    new_items: int
+
+
+def _assign(documents: Sequence[Document], specs: Sequence[TrackSpec]) -> dict[str, Document]:
+    """Which document holds each track; every document must hold at least one."""
+    holders: dict[str, Document] = {}
+    for spec in specs:
+        matches = [d for d in documents if all(m in d.text for m in spec.markers)]
+        if len(matches) > 1:
+            names = ", ".join(d.name for d in matches)
+            raise CurationError(f"{spec.slug}: found in several documents ({names})")
+        if matches:
+            holders[spec.slug] = matches[0]
+    for document in documents:
+        if document not in holders.values():
+            raise CurationError(f"{document.name}: not a document these curation rules know")
+    return holders
+
+
+def _kind(spec: TrackSpec, entry: Entry) -> Kind:
+    if entry.url and entry.url in spec.rekind:
+        return spec.rekind[entry.url]
+    if entry.kind_hint:
+        return Kind(entry.kind_hint)
+    return spec.null_kind if entry.url is None else Kind.ARTICLE
+
+
+def _track(
+    spec: TrackSpec, document: Document, ids: _Ids, items: dict[int, Item], warnings: list[str]
+) -> Track:
+    stages_entries = _stage_sections(spec, extract(document.text, spec.options))
+    used: set[str] = set()
+    stages = []
+    for stage_spec, entries in zip(spec.stages, stages_entries, strict=True):
+        stage_items: list[Item] = []
+        for entry in entries:
+            title = spec.retitle.get(entry.url, entry.title) if entry.url else entry.title
+            if entry.url and entry.url in spec.retitle:
+                used.add(entry.url)
+            item_id = ids.get(_key(spec.slug, title, entry.url))
+            if item_id not in items:
+                # The first place an item appears fixes its title and URL everywhere.
+                items[item_id] = Item(
+                    id=item_id, title=title, url=entry.url, kind=_kind(spec, entry)
+                )
+            if all(i.id != item_id for i in stage_items):
+                stage_items.append(items[item_id])
+        stages.append(
+            Stage(
+                slug=stage_spec.slug,
+                title=stage_spec.title or stage_spec.source,
+                title_en=stage_spec.title_en,
+                items=stage_items,
+            )
+        )
+    warnings.extend(
+        f"{spec.slug}: title override for {url} matched no link"
+        for url in sorted(spec.retitle.keys() - used)
+    )
+    source = Source(document=document.name, author=spec.author, published=spec.published)
+    return Track(
+        slug=spec.slug, title=spec.title, title_en=spec.title_en, source=source, stages=stages
+    )
+
+
+def build(
+    documents: Sequence[Document],
+    existing: Catalogue | None = None,
+    specs: Sequence[TrackSpec] = SPECS,
+) -> Result:
+    """The catalogue for these documents, keeping the ids of an existing catalogue."""
+    holders = _assign(documents, specs)
+    ids = _Ids(existing)
+    items: dict[int, Item] = {}
+    warnings: list[str] = []
+    built = {
+        spec.slug: _track(spec, holders[spec.slug], ids, items, warnings)
+        for spec in specs
+        if spec.slug in holders
+    }
+    # Tracks of documents not given this time, and hand-made tracks, are kept as they
+    # are, except that an item also built now takes its new title and URL everywhere.
+    kept = [
+        _refresh(t, items) for t in (existing.tracks if existing else []) if t.slug not in built
+    ]
+    known = [s.slug for s in specs]
+    ordered = [built.get(slug) or next((t for t in kept if t.slug == slug), None) for slug in known]
+    tracks = [t for t in ordered if t is not None] + [t for t in kept if t.slug not in known]
+    rules = existing.link_rules if existing else []
+    catalogue = Catalogue(schema_=1, last_id=ids.top, tracks=tracks, link_rules=rules)
+    return Result(catalogue, warnings, ids.new)
+
+
+def _refresh(track: Track, items: Mapping[int, Item]) -> Track:
+    stages = [
+        stage.model_copy(update={"items": [items.get(i.id, i) for i in stage.items]})
+        for stage in track.stages
+    ]
+    return track.model_copy(update={"stages": stages})
+
+
+# -- command line -------------------------------------------------------------------------------
+
+
+def _read(paths: Iterable[Path]) -> list[Document]:
+    documents = []
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise UserError(f"cannot read {path}: {error}") from None
+        documents.append(Document(path.name, text))
+    return documents
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Build the catalogue file; print a summary to stderr; return the exit code."""
+    parser = argparse.ArgumentParser(
+        prog="python -m dltrack.seedbuild", description="Build data/seed.json from documents."
+    )
+    parser.add_argument("documents", nargs="+", type=Path, help="source documents")
+    parser.add_argument("--out", required=True, type=Path, help="catalogue file to write")
+    args = parser.parse_args(argv)
+    try:
+        existing = load_catalogue(args.out) if args.out.exists() else None
+        result = build(_read(args.documents), existing)
+        _write_catalogue(result.catalogue, args.out)
+    except CatalogueError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        for problem in error.problems[1:]:
+            print(f"  {problem}", file=sys.stderr)
+        return int(error.exit_code)
+    except DltrackError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return int(error.exit_code)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    catalogue = result.catalogue
+    for track in catalogue.tracks:
+        count = len({i.id for s in track.stages for i in s.items})
+        print(f"{track.slug}: {len(track.stages)} stages, {count} items", file=sys.stderr)
+    print(
+        f"wrote {args.out}: {len(catalogue.tracks)} tracks, {len(catalogue.items())} items "
+        f"({result.new_items} new)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

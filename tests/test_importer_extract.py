@@ -1,0 +1,339 @@
+"""Extraction of sections and reading items from Markdown, HTML and mixed documents."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dltrack.importer import (
+    BOLD_LEVEL,
+    Entry,
+    ExtractError,
+    ExtractOptions,
+    Section,
+    clean_title,
+    extract,
+    front_matter,
+)
+from dltrack.importer.htmlconv import html_to_markdown
+from dltrack.importer.markdown import Link, Text, parse_inlines
+
+FIXTURES = Path(__file__).parent / "fixtures" / "importer"
+
+
+def read(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def by_title(sections: list[Section]) -> dict[str, Section]:
+    return {s.title: s for s in sections}
+
+
+def all_entries(sections: list[Section]) -> list[Entry]:
+    return [e for s in sections for e in s.entries]
+
+
+def urls(sections: list[Section]) -> list[str | None]:
+    return [e.url for e in all_entries(sections)]
+
+
+# -- the Markdown fixture -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def messy() -> list[Section]:
+    options = ExtractOptions(
+        books=frozenset({"Part one: basics"}),
+        plain_items=frozenset({"Part two: references"}),
+        bare_urls=True,
+    )
+    return extract(read("messy.md"), options)
+
+
+def test_sections_in_document_order_with_levels(messy: list[Section]) -> None:
+    assert [(s.title, s.level) for s in messy] == [
+        ("", 0),
+        ("A messy reading list", 1),
+        ("Part one: basics", BOLD_LEVEL),  # a line that is only bold text
+        ("Part two: references", 2),
+        ("A quoted bold line", BOLD_LEVEL),  # bold inside a block quote
+    ]
+
+
+def test_front_matter_is_read_and_not_extracted(messy: list[Section]) -> None:
+    assert front_matter(read("messy.md")) == {
+        "title": "A messy reading list",
+        "author": "Someone",
+        "date": "2020-02-02",
+    }
+    assert "title" not in [e.title for e in all_entries(messy)]
+
+
+def test_redirectors_unwrapped_and_tracking_dropped(messy: list[Section]) -> None:
+    part_one = by_title(messy)["Part one: basics"].entries
+    assert part_one[0] == Entry(
+        "Intro to gradients", "https://example.org/gradients?page=2", "article", part_one[0].context
+    )
+    assert (part_one[1].title, part_one[1].url, part_one[1].kind_hint) == (
+        "A paper via scholar",
+        "http://arxiv.org/abs/1234.56789",
+        "paper",
+    )
+
+
+def test_images_profiles_columns_and_non_web_links_are_skipped(messy: list[Section]) -> None:
+    found = " ".join(str(u) for u in urls(messy))
+    for unwanted in ("zhimg.com", "people/", "c_12345", "figure", "javascript", "mailto", "#"):
+        assert unwanted not in found
+
+
+def test_book_titles_without_links_become_book_entries(messy: list[Section]) -> None:
+    books = [e for e in by_title(messy)["Part one: basics"].entries if e.url is None]
+    assert [(e.title, e.kind_hint) for e in books] == [
+        ("An Unlinked Book", "book"),
+        ("Another Book", "book"),
+    ]
+
+
+def test_numbered_references_keep_their_order_and_drop_the_number(messy: list[Section]) -> None:
+    titles = [e.title for e in by_title(messy)["Part two: references"].entries]
+    assert titles[:3] == ["First reference", "Second reference", "Twelfth reference"]
+
+
+def test_same_article_twice_in_a_section_is_one_entry(messy: list[Section]) -> None:
+    wechat = [e for e in all_entries(messy) if e.url and "weixin" in e.url]
+    assert [(e.title, e.url) for e in wechat] == [
+        ("A WeChat article", "http://mp.weixin.qq.com/s?__biz=QUJD&mid=42&idx=1&sn=abc")
+    ]
+
+
+def test_plain_lines_dangling_links_and_bare_urls(messy: list[Section]) -> None:
+    tail = [(e.title, e.url, e.kind_hint) for e in by_title(messy)["Part two: references"].entries]
+    assert tail[-3:] == [
+        ("A line without a link", None, None),
+        ("Dangling link text", None, "article"),
+        ("example/in-code", "https://github.com/example/in-code", "repo"),
+    ]
+
+
+def test_reference_style_links(messy: list[Section]) -> None:
+    quoted = by_title(messy)["A quoted bold line"].entries
+    assert [(e.title, e.url) for e in quoted] == [
+        ("Reference style", "https://example.org/by-reference")
+    ]
+
+
+def test_comment_section_is_skipped(messy: list[Section]) -> None:
+    assert "3 条评论" not in by_title(messy)
+    assert "https://spam.example.com/" not in urls(messy)
+
+
+def test_options_are_off_by_default() -> None:
+    entries = all_entries(extract(read("messy.md")))
+    assert all(e.url is not None for e in entries)
+    assert "https://github.com/example/in-code" not in [e.url for e in entries]
+
+
+# -- the HTML fixture -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def page() -> list[Section]:
+    options = ExtractOptions(numbered_sections=True, lead_items=frozenset({"Modules"}))
+    return extract(read("page.html"), options)
+
+
+def test_html_headings_and_bold_paragraphs_open_sections(page: list[Section]) -> None:
+    assert [(s.title, s.level) for s in page] == [
+        ("", 0),
+        ("Chapter & verse", 2),
+        ("Bold paragraph heading", BOLD_LEVEL),
+        ("1.", BOLD_LEVEL),
+        ("2.", BOLD_LEVEL),
+        ("Modules", 3),
+    ]
+
+
+def test_link_card_and_inline_links(page: list[Section]) -> None:
+    assert [(e.title, e.url) for e in page[0].entries] == [
+        ("first link", "https://example.org/opening"),
+        ("A link card title", "https://zhuanlan.zhihu.com/p/123456"),
+    ]
+
+
+def test_a_link_split_around_a_letter_is_merged(page: list[Section]) -> None:
+    entries = by_title(page)["Bold paragraph heading"].entries
+    assert [(e.title, e.url) for e in entries] == [("Transformer", "https://example.org/a?x=1")]
+
+
+def test_numbered_bold_paragraphs_open_sections(page: list[Section]) -> None:
+    sections = by_title(page)
+    assert [(e.title, e.kind_hint) for e in sections["1."].entries] == [("a paper", "paper")]
+    # the profile link in part 2 is skipped, the repository kept
+    assert [(e.title, e.kind_hint) for e in sections["2."].entries] == [("repo", "repo")]
+
+
+def test_lead_items_name_a_list_item_by_its_bold_start(page: list[Section]) -> None:
+    modules = by_title(page)["Modules"].entries
+    assert [(e.title, e.url, e.kind_hint) for e in modules] == [
+        ("Module A: basics", None, "topic"),
+        ("Module B: tools", None, "topic"),
+    ]
+    assert "algebra" in modules[0].context
+
+
+def test_scripts_styles_share_buttons_linked_images_and_comments_skipped(
+    page: list[Section],
+) -> None:
+    found = urls(page)
+    for unwanted in ("script", "weibo", "big", "comment-link"):
+        assert not any(unwanted in str(u) for u in found)
+    assert "精选评论" not in by_title(page)
+
+
+# -- smaller cases --------------------------------------------------------------------------
+
+
+def test_linked_heading_is_an_entry_not_a_section() -> None:
+    sections = extract("# Papers\n\n### [A paper](https://arxiv.org/abs/1)\n\ntext\n")
+    assert [s.title for s in sections] == ["", "Papers"]
+    assert [e.title for e in sections[1].entries] == ["A paper"]
+
+
+def test_relative_links_need_a_base_url() -> None:
+    text = "[Local](/docs/a.html)"
+    assert all_entries(extract(text)) == []
+    based = extract(text, ExtractOptions(base_url="https://example.org/x/"))
+    assert [e.url for e in all_entries(based)] == ["https://example.org/docs/a.html"]
+
+
+def test_footer_ends_at_a_heading_of_the_same_level() -> None:
+    text = (
+        "## 推荐阅读\n\n- [Platform pick](https://example.org/pick)\n\n"
+        "## Real section\n\n- [Kept](https://example.org/kept)\n"
+    )
+    assert [e.title for e in all_entries(extract(text))] == ["Kept"]
+
+
+def test_custom_heading_lines_and_footers() -> None:
+    text = "Intro.\n\n推荐阅读\n\n[1] [Mine](https://example.org/mine)\n"
+    assert all_entries(extract(text))[0].title == "Mine"  # plain line: not a heading
+    options = ExtractOptions(heading_lines=frozenset({"推荐阅读"}))
+    assert all_entries(extract(text, options)) == []  # now a heading, and a footer
+    options = ExtractOptions(heading_lines=frozenset({"推荐阅读"}), footers=())
+    assert [s.title for s in extract(text, options)] == ["", "推荐阅读"]
+
+
+def test_star_in_titles_is_kept() -> None:
+    entries = all_entries(extract("- [Why 3*3 and not 2*2 kernels?](https://example.org/q)"))
+    assert entries[0].title == "Why 3*3 and not 2*2 kernels?"
+
+
+def test_link_destination_with_parentheses_and_angle_brackets() -> None:
+    text = "[Wiki](https://en.wikipedia.org/wiki/Foo_(bar)) and [B](<https://example.org/a b>)"
+    assert urls(extract(text)) == [
+        "https://en.wikipedia.org/wiki/Foo_(bar)",
+        "https://example.org/a%20b",
+    ]
+
+
+def test_fenced_code_keeps_html_literal() -> None:
+    text = (
+        '<p><a href="https://example.org/a">A</a></p>\n\n'
+        "```\n<a href='https://example.org/code'>x</a>\n```\n"
+    )
+    assert urls(extract(text)) == ["https://example.org/a"]
+
+
+def test_clean_title_drops_decoration_only() -> None:
+    assert clean_title("  用Wavenet做中文语音识别 - 知乎专栏 ") == "用Wavenet做中文语音识别"
+    assert clean_title("Title ：") == "Title"
+    assert clean_title("• Item\u200b") == "Item"
+    assert clean_title("Semantic Segmentation with Deep ...") == (
+        "Semantic Segmentation with Deep ..."
+    )
+    assert clean_title("为什么？") == "为什么？"
+
+
+def test_inline_bold_between_cjk_without_spaces() -> None:
+    nodes = parse_inlines("这是**《书》**这个")
+    assert Text("《书》", True) in nodes
+
+
+def test_inline_underscores_inside_words_are_not_bold() -> None:
+    nodes = parse_inlines("see snake__case__name and __bold__")
+    assert [n for n in nodes if isinstance(n, Text) and n.bold] == [Text("bold", True)]
+
+
+def test_html_text_is_escaped_so_it_is_not_read_as_markdown() -> None:
+    markdown = html_to_markdown("<p># not a heading, *not* bold, [not](a link)</p>")
+    nodes = parse_inlines(markdown.strip())
+    assert not any(isinstance(n, Link) for n in nodes)
+    assert extract("<p># not a heading</p>")[0].title == ""
+    assert len(extract("<p># not a heading</p>")) == 1
+
+
+def test_unclosed_html_ends_at_a_blank_line() -> None:
+    text = "<div><p>Intro\n\n## After\n\n- [Kept](https://example.org/kept)\n"
+    sections = extract(text)
+    assert [s.title for s in sections] == ["", "After"]
+    assert urls(sections) == ["https://example.org/kept"]
+
+
+# -- robustness ---------------------------------------------------------------------------------
+
+
+def test_binary_input_is_a_clear_error() -> None:
+    with pytest.raises(ExtractError):
+        extract("abc\x00def")
+    with pytest.raises(ExtractError):
+        extract(b"bytes")  # type: ignore[arg-type]
+
+
+def test_empty_input() -> None:
+    assert extract("") == [Section("", 0, [])]
+
+
+_TOKENS = [*"[]()<>!*_#-`~:/\\.&;=\"' \n\tab1《》\u3000"]
+_TOKENS += ["http://", "<a href=", "</a>", "<p>", "</p>", "<li>", "**", "](", "<b>", "</b>"]
+_TOKENS += ["<!--", "<![", "&#", "```", "<pre>", "<script>", "<div>", "---\n"]
+# Markup-heavy text built from syntax fragments finds more corner cases than random text.
+_MARKUP = st.lists(st.sampled_from(_TOKENS), max_size=120).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=300), _MARKUP))
+def test_extract_never_raises_on_text(text: str) -> None:
+    options = ExtractOptions(
+        books=True, plain_items=True, lead_items=True, bare_urls=True, numbered_sections=True
+    )
+    try:
+        sections = extract(text, options)
+    except ExtractError:
+        assert "\x00" in text
+        return
+    assert sections[0].title == ""
+    for entry in all_entries(sections):
+        assert entry.title
+        assert entry.url is None or entry.url.startswith(("http://", "https://"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 5000 + "x" + "](y)" * 10 + "]" * 5000 + "**" * 3000,
+        "[a](<" * 20000,
+        "[a](" * 20000,
+        "[a](x" + "(" * 20000,
+        "<b>" * 5000 + "x" + "</b>" * 5000,
+        "<a href='u'>" * 3000 + "x",
+    ],
+)
+def test_pathological_input_is_handled_quickly(text: str) -> None:
+    start = time.perf_counter()
+    extract(text, ExtractOptions(bare_urls=True, plain_items=True, books=True))
+    assert time.perf_counter() - start < 5
