@@ -213,9 +213,13 @@ def emit(result: object, *, as_json: bool = False) -> None:
     if as_json:
         sys.stdout.write(dumps(to_data(result)))
         return
+    from rich.text import Text
+
     console = stdout()
     for renderable in human(result):
-        console.print(renderable)
+        # Lines of text are left to the terminal to wrap: a URL folded by rich
+        # could no longer be copied. Tables still fit themselves to the width.
+        console.print(renderable, soft_wrap=isinstance(renderable, Text))
 
 
 def text(value: str, style: str = "") -> Text:
