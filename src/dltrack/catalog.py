@@ -15,6 +15,8 @@ from dltrack.errors import UserError
 from dltrack.store.db import Store, set_meta, utc_now
 
 STATUSES: Final = ("unread", "reading", "done", "skipped")
+LINK_VERDICTS: Final = ("ok", "moved", "dead", "blocked", "error")
+SHOWN_CHECKS: Final = 5
 MAX_IDS: Final = 10_000  # a range like 1-999999999 is a typo, not a request
 
 
@@ -81,6 +83,7 @@ class Entry(NamedTuple):
     track_slug: str
     stage_slug: str
     stage_title: str
+    link: str | None  # the latest link-check verdict for the current URL, if any
 
 
 class Place(NamedTuple):
@@ -144,6 +147,17 @@ class Marked(NamedTuple):
     stages: list[StageSummary]
 
 
+class Check(NamedTuple):
+    """One past check of an item's link."""
+
+    url: str
+    verdict: str
+    http_status: int | None
+    reason: str
+    moved_to: str | None
+    checked_at: str
+
+
 class ItemDetail(NamedTuple):
     """Everything known about one item."""
 
@@ -159,6 +173,7 @@ class ItemDetail(NamedTuple):
     updated_at: str | None
     notes: list[Note]
     places: list[Place]
+    checks: list[Check]  # newest first
 
 
 class SearchHit(NamedTuple):
@@ -333,7 +348,8 @@ def list_stages(store: Store, track_name: str | None) -> StageList:
     return StageList(track, stage_summaries(store, track))
 
 
-def _resolve_stage(store: Store, track: TrackRef, name: str) -> tuple[int, str]:
+def resolve_stage(store: Store, track: TrackRef, name: str) -> tuple[int, str]:
+    """(id, slug) of a track's stage named by slug or 1-based number."""
     if name.isdigit():
         row = store.conn.execute(
             "SELECT id, slug FROM stage WHERE track_slug = ? AND position = ?",
@@ -356,9 +372,15 @@ def _resolve_stage(store: Store, track: TrackRef, name: str) -> tuple[int, str]:
 
 # ---------------------------------------------------------------- items
 
-_ENTRY_SELECT = """
+# The latest check of the item's current URL: a fixed URL sheds its old verdict.
+LATEST_LINK_VERDICT = """
+    (SELECT c.verdict FROM link_check c WHERE c.item_id = i.id AND c.url = i.url
+     ORDER BY c.checked_at DESC, c.id DESC LIMIT 1)
+"""
+
+_ENTRY_SELECT = f"""
     SELECT i.id, i.title, i.url, i.kind, COALESCE(pr.status, 'unread'),
-           s.track_slug, s.slug, s.title
+           s.track_slug, s.slug, s.title, {LATEST_LINK_VERDICT}
     FROM stage s
     JOIN placement p ON p.stage_id = s.id
     JOIN item i ON i.id = p.item_id
@@ -367,17 +389,24 @@ _ENTRY_SELECT = """
 
 
 def list_items(
-    store: Store, track_name: str | None, *, stage: str | None = None, status: str = "all"
+    store: Store,
+    track_name: str | None,
+    *,
+    stage: str | None = None,
+    status: str = "all",
+    link: str | None = None,
 ) -> ItemList:
-    """A track's items in order, optionally one stage's, optionally of one status."""
+    """A track's items in order, optionally one stage's, of one status, or by link verdict."""
     if status != "all" and status not in STATUSES:
         raise UserError(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}, all")
+    if link is not None and link not in LINK_VERDICTS:
+        raise UserError(f"unknown link verdict {link!r}; use one of: {', '.join(LINK_VERDICTS)}")
     track = resolve_track(store, track_name)
     sql = _ENTRY_SELECT + " WHERE s.track_slug = ?"
     args: list[object] = [track.slug]
     stage_slug = None
     if stage is not None:
-        stage_id, stage_slug = _resolve_stage(store, track, stage)
+        stage_id, stage_slug = resolve_stage(store, track, stage)
         sql += " AND s.id = ?"
         args.append(stage_id)
     if status != "all":
@@ -385,6 +414,8 @@ def list_items(
         args.append(status)
     sql += " ORDER BY s.position, p.position"
     items = [Entry(*row) for row in store.conn.execute(sql, args)]
+    if link is not None:
+        items = [e for e in items if e.link == link]
     return ItemList(track, stage_slug, status, items)
 
 
@@ -559,6 +590,14 @@ def show_item(store: Store, item_id: int) -> ItemDetail:
         updated_at=row[9],
         notes=notes,
         places=_places(store, item_id),
+        checks=[
+            Check(*r)
+            for r in store.conn.execute(
+                "SELECT url, verdict, http_status, reason, moved_to, checked_at FROM link_check "
+                "WHERE item_id = ? ORDER BY checked_at DESC, id DESC LIMIT ?",
+                (item_id, SHOWN_CHECKS),
+            )
+        ],
     )
 
 

@@ -32,12 +32,21 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.text import Text
 
+    from dltrack.curator import ImportReport, LintReport
+
 # C0/C1 controls, DEL and the bidi overrides can rewrite a terminal or hide text:
 # a title must never carry them to the screen raw.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 STATUS_MARK = {"unread": "·", "reading": "▶", "done": "✓", "skipped": "↷"}
 STATUS_STYLE = {"unread": "", "reading": "bold cyan", "done": "green", "skipped": "yellow"}
+LINK_STYLE = {
+    "ok": "green",
+    "moved": "cyan",
+    "dead": "red",
+    "blocked": "yellow",
+    "error": "magenta",
+}
 
 
 def safe(text: str) -> str:
@@ -90,6 +99,7 @@ def _entry(e: Entry) -> dict[str, Any]:
         "track": e.track_slug,
         "stage": e.stage_slug,
         "stage_title": e.stage_title,
+        "link": e.link,
     }
 
 
@@ -145,6 +155,7 @@ def to_data(result: object) -> Any:
                 "updated_at": result.updated_at,
                 "notes": [{"text": n.text, "created_at": n.created_at} for n in result.notes],
                 "places": [_place(p) for p in result.places],
+                "checks": [c._asdict() for c in result.checks],
             }
         case SearchResult():
             return {
@@ -183,6 +194,30 @@ def to_data(result: object) -> Any:
             }
         case Message():
             return result.data
+    return _curator_data(result)
+
+
+def _curator_data(result: object) -> Any:
+    # The curator's result types are imported only when one is being shown:
+    # the learner's commands should not pay for loading the importer.
+    from dltrack.curator import ImportReport, LintReport
+
+    match result:
+        case ImportReport():
+            return _import_data(result)
+        case LintReport():
+            return {
+                "file": result.file,
+                "against": result.against,
+                "errors": result.errors,
+                "warnings": result.warnings,
+                "tracks": result.tracks,
+                "items": result.items,
+                "findings": [
+                    {"level": f.level, "path": f.path, "message": f.message}
+                    for f in result.findings
+                ],
+            }
     raise TypeError(f"no JSON shape for {type(result).__name__}")
 
 
@@ -200,6 +235,14 @@ def stdout() -> Console:
     from rich.console import Console
 
     return Console(highlight=False)
+
+
+@cache
+def stderr() -> Console:
+    """The console for progress bars."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
 
 
 def error(message: str) -> None:
@@ -323,6 +366,17 @@ def human(result: object) -> list[RenderableType]:
             ]
         case Message():
             return [text(result.text)]
+    return _curator_lines(result)
+
+
+def _curator_lines(result: object) -> list[RenderableType]:
+    from dltrack.curator import ImportReport, LintReport
+
+    match result:
+        case ImportReport():
+            return _import_lines(result)
+        case LintReport():
+            return _lint_lines(result)
     raise TypeError(f"no rendering for {type(result).__name__}")
 
 
@@ -344,7 +398,10 @@ def _item_lines(entries: list[Entry]) -> Text:
             out.append(safe(e.stage_title) + "\n", style="bold")
         out.append(f"  {e.id:>{width}}  ", style="bold")
         out.append(f"{STATUS_MARK[e.status]} {e.status:<7}  ", style=STATUS_STYLE[e.status])
-        out.append(safe(e.title) + "\n")
+        out.append(safe(e.title))
+        if e.link and e.link != "ok":
+            out.append(f"  [{e.link} link]", style=LINK_STYLE[e.link])
+        out.append("\n")
     out.rstrip()
     return out
 
@@ -399,6 +456,8 @@ def _next(result: NextItems) -> list[RenderableType]:
             where.append(f" · {e.kind}")
         if e.status == "reading":
             where.append(" · reading", style="cyan")
+        if e.link == "dead":
+            where.append(" · ✗ link found dead (dltrack show for details)", style="bold red")
         link = text("    ")
         link.append(_link(e.url))
         out += [line, where, link]
@@ -455,6 +514,15 @@ def _detail(d: ItemDetail) -> list[RenderableType]:
         line = text(f"{note.created_at[:10]}  ", "dim")
         line.append(text(note.text))
         grid.add_row("note", line)
+    for check in d.checks:
+        line = text(f"{check.checked_at[:16].replace('T', ' ')}  ", "dim")
+        line.append(text(check.verdict, LINK_STYLE.get(check.verdict, "")))
+        line.append(text(f"  {check.reason}"))
+        if check.moved_to:
+            line.append(text(f" → {check.moved_to}", "cyan"))
+        if check.url != d.url:
+            line.append(text(f"  (then {check.url})", "dim"))
+        grid.add_row("link check", line)
     head = text(f"{d.id}", "bold")
     return [head, grid]
 
@@ -476,4 +544,130 @@ def _progress(report: ProgressReport) -> list[RenderableType]:
             "bold",
         )
     )
+    return out
+
+
+# ---------------------------------------------------------------- curator
+
+
+def _import_data(r: ImportReport) -> dict[str, Any]:
+    return {
+        "catalogue": r.catalogue,
+        "dry_run": r.dry_run,
+        "track": {"slug": r.track, "title": r.track_title, "new": r.new_track},
+        "last_id": {"before": r.last_id_before, "after": r.last_id},
+        "counts": {
+            "stages": len(r.stages),
+            "new_stages": sum(1 for s in r.stages if not s.existing),
+            "new": r.placed("new"),
+            "reused": r.placed("reused"),
+            "repeat": r.placed("repeat"),
+            "skipped": len(r.skipped),
+            "headings_without_items": r.headings_without_items,
+        },
+        "stages": [
+            {
+                "slug": s.slug,
+                "title": s.title,
+                "existing": s.existing,
+                "items": [
+                    {
+                        "id": i.id,
+                        "title": i.title,
+                        "url": i.url,
+                        "kind": i.kind,
+                        "status": i.status,
+                        "also_in": list(i.also_in),
+                    }
+                    for i in s.items
+                ],
+            }
+            for s in r.stages
+        ],
+        "skipped": [
+            {
+                "file": k.file,
+                "section": k.section,
+                "title": k.title,
+                "url": k.url,
+                "reason": k.reason,
+                "id": k.id,
+            }
+            for k in r.skipped
+        ],
+    }
+
+
+_IMPORT_MARK = {"new": ("+", "green"), "reused": ("=", "cyan"), "repeat": ("↺", "yellow")}
+
+
+def _import_lines(r: ImportReport) -> list[RenderableType]:
+    head = text("Dry run, nothing written: " if r.dry_run else "Wrote ", "bold")
+    head.append(text(r.catalogue))
+    track = text(f"track {r.track}", "bold")
+    track.append(" (new): " if r.new_track else " (adding to it): ")
+    track.append(text(r.track_title))
+    out: list[RenderableType] = [head, track]
+    for s in r.stages:
+        line = text("~ stage " if s.existing else "+ stage ", "dim" if s.existing else "green")
+        line.append(text(s.slug, "bold"))
+        line.append("  ")
+        line.append(text(s.title))
+        if s.existing:
+            line.append("  (existing stage: items added at its end)", style="dim")
+        out.append(line)
+        for i in s.items:
+            mark, style = _IMPORT_MARK.get(i.status, ("?", ""))
+            item = text(f"    {mark} {i.id:>5}  ", style)
+            item.append(text(i.title))
+            item.append("  ")
+            item.append(_link(i.url))
+            if i.also_in:
+                where = "already in " if i.status == "reused" else "also in stage "
+                item.append(text(f"  ({where}{', '.join(i.also_in)})", "dim"))
+            out.append(item)
+    if r.skipped:
+        out.append(text(f"skipped {len(r.skipped)}:", "bold"))
+        images = [k for k in r.skipped if k.reason == "image"]
+        if images:
+            # Figures and illustrations are never reading items; a count is enough.
+            out.append(text(f"    image ×{len(images)} (figures, not listed)", "dim"))
+        for k in r.skipped:
+            if k.reason == "image":
+                continue
+            line = text(f"    {k.reason}: ", "yellow")
+            if k.id is not None:
+                line.append(f"id {k.id} ", style="bold")
+            line.append(text(k.title or "(no text)"))
+            if k.url:
+                line.append("  ")
+                line.append(text(k.url, "dim"))
+            if k.section:
+                line.append(text(f"  [{k.section}]", "dim"))
+            out.append(line)
+    new = sorted(i.id for s in r.stages for i in s.items if i.status == "new")
+    ids = f" (ids {new[0]}-{new[-1]})" if len(new) > 1 else f" (id {new[0]})" if new else ""
+    new_stages = sum(1 for s in r.stages if not s.existing)
+    summary = (
+        f"{_count(new_stages, 'new stage')}, {_count(len(new), 'new item')}{ids}, "
+        f"{r.placed('reused')} reused, {r.placed('repeat')} repeated, {len(r.skipped)} skipped"
+    )
+    if r.headings_without_items:
+        summary += f", {_count(r.headings_without_items, 'heading')} without items (no stage)"
+    summary += f"; last_id {r.last_id_before} → {r.last_id}"
+    out.append(text(summary, "bold"))
+    return out
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _lint_lines(r: LintReport) -> list[RenderableType]:
+    styles = {"error": "red", "warning": "yellow"}
+    out: list[RenderableType] = [text(f.line(), styles.get(f.level, "")) for f in r.findings]
+    summary = f"{r.file}: {_count(r.errors, 'error')}, {_count(r.warnings, 'warning')}"
+    summary += f" ({r.items} items in {r.tracks} tracks"
+    summary += f", compared with {r.against})" if r.against else ")"
+    out.append(text(summary, "bold red" if r.errors else "bold green"))
     return out

@@ -25,7 +25,7 @@ MODULES: dict[str, str] = {
         "tracks", "use", "stages", "list", "next", "start", "done", "skip", "undo",
         "open", "show", "search", "progress", "export", "restore",
     )
-}  # fmt: skip
+} | {"check-links": "links", "import": "curator", "lint": "curator"}  # fmt: skip
 
 
 def load(name: str) -> Callable[..., None]:

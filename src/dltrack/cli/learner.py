@@ -48,13 +48,20 @@ def list_cmd(
         str | None, typer.Option("--stage", "-s", help="Stage slug or number.")
     ] = None,
     status: Annotated[str, typer.Option(help="unread, reading, done, skipped or all.")] = "all",
+    link: Annotated[
+        str | None,
+        typer.Option(
+            help="Only items whose last link check said: ok, moved, dead, blocked, error."
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """List items with id, title, stage and status."""
     from dltrack.catalog import list_items
 
     with opened() as store:
-        render.emit(list_items(store, track, stage=stage, status=status), as_json=as_json)
+        items = list_items(store, track, stage=stage, status=status, link=link)
+        render.emit(items, as_json=as_json)
 
 
 @command("next")

@@ -17,7 +17,12 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-from dltrack.importer.htmlconv import html_to_markdown, looks_like_html
+from dltrack.importer.htmlconv import (
+    COMMENTS_CLOSE,
+    COMMENTS_OPEN,
+    html_to_markdown,
+    looks_like_html,
+)
 from dltrack.importer.kinds import guess_kind
 from dltrack.importer.markdown import (
     Block,
@@ -38,10 +43,13 @@ __all__ = [
     "Entry",
     "ExtractError",
     "ExtractOptions",
+    "Extraction",
     "Section",
     "SectionFilter",
+    "Skipped",
     "clean_title",
     "extract",
+    "extract_report",
     "front_matter",
 ]
 
@@ -67,27 +75,55 @@ DEFAULT_FOOTERS: tuple[str, ...] = (
     r"(related|recommended) (posts|articles|reading|stories)",
     r"comments?",
     r"\d+\s+comments?",
+    r"(\d+|one|two|three)\s+(responses?|replies|thoughts?)( (to|on) .*)?",
+    r"(发表|网友|用户|读者)(评论|留言)",
     r"leave a (reply|comment)",
     r"share( this)?( post| article)?:?",
 )
 
+# Why a link is left out; shown to curators by `dltrack import --dry-run`.
+IMAGE = "image"
+LINKED_IMAGE = "linked image without text"
+AVATAR = "avatar"
+PROFILE = "profile or column page"
+SHARE = "share button"
+ANCHOR = "in-page anchor"
+RELATIVE = "relative link (no base URL)"
+NOT_WEB = "not a web address"
+NO_TEXT = "link without text"
+DUPLICATE = "duplicate in this section"
+COMMENTS = "comment thread"
+FOOTER = "page footer"
+SKIP_RULE = "skip rule"
+
 # Links that are never reading items: images, avatars, author and column pages, sharing.
-DEFAULT_SKIP_URLS: tuple[str, ...] = (
-    r"\.(png|jpe?g|gif|svg|webp|bmp|ico|tiff?)([?#]|$)",
-    r"^https?://pic\d*\.zhimg\.com/",
-    r"^https?://[^/]*\.(qpic|qlogo)\.cn/",
-    r"^https?://(www\.)?gravatar\.com/avatar",
-    r"^https?://(www\.)?zhihu\.com/(people|org)/",
-    r"^https?://zhuanlan\.zhihu\.com/(c_\d+|[\w-]+/?$)",
-    r"^https?://(www\.)?zhihu\.com/column/",
-    r"^https?://service\.weibo\.com/share",
-    r"^https?://connect\.qq\.com/widget/share",
-    r"^https?://sns\.qzone\.qq\.com/",
-    r"^https?://(www\.)?(twitter|x)\.com/(intent|share)",
-    r"^https?://(www\.)?facebook\.com/shar",
-    r"^https?://(www\.)?linkedin\.com/share",
-    r"^https?://(www\.)?reddit\.com/submit",
+_SKIP_RULES: tuple[tuple[str, str], ...] = (
+    (r"\.(png|jpe?g|gif|svg|webp|bmp|ico|tiff?)([?#]|$)", IMAGE),
+    (r"^https?://pic\d*\.zhimg\.com/", IMAGE),
+    (r"^https?://[^/]*\.(qpic|qlogo)\.cn/", IMAGE),
+    (r"^https?://(www\.)?gravatar\.com/avatar", AVATAR),
+    (r"^https?://avatars\d*\.githubusercontent\.com/", AVATAR),
+    (r"^https?://(www\.)?zhihu\.com/(people|org)/", PROFILE),
+    (r"^https?://zhuanlan\.zhihu\.com/(c_\d+|[\w-]+/?$)", PROFILE),
+    (r"^https?://(www\.)?zhihu\.com/column/", PROFILE),
+    (r"^https?://(www\.)?jianshu\.com/u/", PROFILE),
+    (r"^https?://juejin\.(cn|im)/user/", PROFILE),
+    (r"^https?://space\.bilibili\.com/", PROFILE),
+    (r"^https?://(www\.)?weibo\.com/u/", PROFILE),
+    (r"^https?://(my|me)\.csdn\.net/", PROFILE),
+    (r"^https?://service\.weibo\.com/share", SHARE),
+    (r"^https?://connect\.qq\.com/widget/share", SHARE),
+    (r"^https?://sns\.qzone\.qq\.com/", SHARE),
+    (r"^https?://(www\.)?(twitter|x)\.com/(intent|share)", SHARE),
+    (r"^https?://(www\.)?facebook\.com/shar", SHARE),
+    (r"^https?://(www\.)?linkedin\.com/share", SHARE),
+    (r"^https?://(www\.)?reddit\.com/submit", SHARE),
 )
+DEFAULT_SKIP_URLS: tuple[str, ...] = tuple(pattern for pattern, _ in _SKIP_RULES)
+_SKIP_REASONS = dict(_SKIP_RULES)
+
+# A footer title that names a comment thread rather than other platform chrome.
+_COMMENT_TITLE = re.compile(r"评论|留言|comment|repl(y|ies)|responses?|thoughts? on", re.I)
 
 
 class ExtractError(ValueError):
@@ -108,6 +144,20 @@ class Entry:
     url: str | None
     kind_hint: str | None = None
     context: str = ""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A link the extractor left out, and why (``reason`` is one of the constants above).
+
+    ``section`` is the title of the section (or footer) it stood under; ``url`` is the
+    link as written (None for a duplicate item without a link).
+    """
+
+    url: str | None
+    title: str
+    reason: str
+    section: str = ""
 
 
 @dataclass
@@ -135,6 +185,14 @@ class ExtractOptions:
     dedupe: bool = True  # one entry per URL (or url-less title) within a section
 
 
+@dataclass
+class Extraction:
+    """Everything extract_report found: the sections, and the links it left out."""
+
+    sections: list[Section]
+    skipped: list[Skipped]
+
+
 _FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(.*?)\n---[ \t]*(\n|\Z)", re.S)
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
 _SPACE = re.compile(r"[\s\u00a0\u3000]+")
@@ -152,6 +210,7 @@ _DANGLING = re.compile(r"^\[([^\[\]]+)\]$")
 _PROSE_END = ("。", "，", ",", "；", ";", "：", ":", "、")
 _SCHEMELESS_SKIP = ("javascript:", "mailto:", "tel:", "data:", "about:", "file:", "sms:")
 _CODE_HOSTS = ("github.com", "gitlab.com", "gitee.com", "bitbucket.org")
+_MARKER = frozenset({COMMENTS_OPEN, COMMENTS_CLOSE})
 
 
 def clean_title(text: str) -> str:
@@ -199,12 +258,17 @@ class _Extractor:
     def __init__(self, options: ExtractOptions) -> None:
         self.options = options
         self.footers = [re.compile(p, re.I) for p in options.footers]
-        self.skips = [re.compile(p, re.I) for p in options.skip_urls]
+        self.skips = [
+            (re.compile(p, re.I), _SKIP_REASONS.get(p, SKIP_RULE)) for p in options.skip_urls
+        ]
         self.section = Section("", 0)
         self.sections = [self.section]
         self.skip_level: int | None = None
+        self.footer = ""  # title of the footer being skipped
+        self.comments = 0  # depth of comment-thread containers (marked by htmlconv)
         self.seen: set[str] = set()
         self.refs: dict[str, str] = {}
+        self.skipped: list[Skipped] = []
 
     # -- sections --------------------------------------------------------------------------
 
@@ -212,6 +276,8 @@ class _Extractor:
         return any(p.fullmatch(title) for p in self.footers)
 
     def open_section(self, title: str, level: int) -> None:
+        if self.comments:
+            return  # a heading inside a comment thread is part of the thread
         footer = self.is_footer(title)
         if self.skip_level is not None:
             if footer or level > self.skip_level:
@@ -219,17 +285,33 @@ class _Extractor:
             self.skip_level = None
         if footer:
             self.skip_level = level
+            self.footer = title
             return
         self.section = Section(title, level)
         self.sections.append(self.section)
         self.seen = set()
 
+    def skip(self, url: str | None, title: str, reason: str) -> None:
+        """Record a link left out; inside a footer, the footer is the reason."""
+        if self.comments:
+            reason, where = COMMENTS, ""
+        elif self.skip_level is not None:
+            reason = COMMENTS if _COMMENT_TITLE.search(self.footer) else FOOTER
+            where = self.footer
+        else:
+            where = self.section.title
+        self.skipped.append(Skipped(url, clean_title(title), reason, where))
+
     def add(self, entry: Entry) -> None:
-        if self.skip_level is not None or not entry.title:
+        if not entry.title:
+            return
+        if self.comments or self.skip_level is not None:
+            self.skip(entry.url, entry.title, FOOTER)
             return
         if self.options.dedupe:
             key = canonical(entry.url) if entry.url else "\0" + entry.title.casefold()
             if key in self.seen:
+                self.skip(entry.url, entry.title, DUPLICATE)
                 return
             self.seen.add(key)
         self.section.entries.append(entry)
@@ -238,21 +320,32 @@ class _Extractor:
 
     def usable_url(self, href: str) -> str | None:
         """The cleaned URL of a link worth keeping, or None."""
+        return self.check_url(href)[0]
+
+    def check_url(self, href: str) -> tuple[str | None, str]:
+        """(cleaned URL, "") for a link worth keeping, else (None, why it is left out)."""
         href = href.strip()
-        if not href or href.startswith("#") or href.lower().startswith(_SCHEMELESS_SKIP):
-            return None
+        if not href:
+            return None, NOT_WEB
+        if href.startswith("#"):
+            return None, ANCHOR
+        if href.lower().startswith(_SCHEMELESS_SKIP):
+            return None, href.split(":", 1)[0].lower() + ": link"
         if href.startswith("//"):
             href = "https:" + href
         elif not re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I):
             if not self.options.base_url:
-                return None  # a relative link means nothing without the page's address
+                return None, RELATIVE  # a relative link means nothing without the page's address
             href = urljoin(self.options.base_url, href)
         url = clean(href)
         if not url.lower().startswith(("http://", "https://")) or not host_of(url):
-            return None
-        if re.search(r"\s", url) or any(p.search(url) for p in self.skips):
-            return None
-        return url
+            return None, NOT_WEB
+        if re.search(r"\s", url):
+            return None, NOT_WEB
+        for pattern, reason in self.skips:
+            if pattern.search(url):
+                return None, reason
+        return url, ""
 
     def link_entries(self, nodes: list[Inline], context: str) -> list[Entry]:
         """Entries for the links among nodes, merging a link split into adjacent pieces."""
@@ -263,12 +356,18 @@ class _Extractor:
                 gap += node.text
                 continue
             if isinstance(node, Image):
+                self.skip(node.src, node.alt, IMAGE)
                 gap += "\0"  # an image between two links keeps them apart
                 continue
-            url = self.usable_url(node.href)
+            url, reason = self.check_url(node.href)
             title = plain_text(node.children)
             if url is None or not clean_title(title):
-                gap += title
+                images = [c for c in node.children if isinstance(c, Image)]
+                if url is not None:
+                    reason = LINKED_IMAGE if images else NO_TEXT
+                # An avatar linked to a profile is named by its alt text, if by anything.
+                self.skip(node.href.strip(), title or (images[0].alt if images else ""), reason)
+                gap += plain_text(node.children)
                 continue
             last = entries[-1] if entries else None
             # Zhihu's editor splits one link into pieces around a styled letter:
@@ -324,8 +423,11 @@ class _Extractor:
     def bare_urls(self, text: str) -> bool:
         found = False
         for match in _BARE_URL.finditer(text):
-            url = self.usable_url(match.group(0).rstrip(".,;:!?)]}'\""))
-            if url is not None:
+            written = match.group(0).rstrip(".,;:!?)]}'\"")
+            url, reason = self.check_url(written)
+            if url is None:
+                self.skip(written, _bare_title(written), reason)
+            else:
                 title = _bare_title(url)
                 self.add(Entry(title, url, guess_kind(title, url), ""))
                 found = True
@@ -347,6 +449,13 @@ class _Extractor:
     def paragraph(self, block: Block) -> None:
         pending: list[str] = []
         for line in block.lines:
+            if line.strip() in (COMMENTS_OPEN, COMMENTS_CLOSE):
+                if pending:
+                    self.unit(pending)
+                pending = []
+                opening = line.strip() == COMMENTS_OPEN
+                self.comments = self.comments + 1 if opening else max(0, self.comments - 1)
+                continue
             nodes = parse_inlines(line, self.refs)
             text = clean_title(plain_text(nodes))
             if _bold_only(nodes) or (text and text in self.options.heading_lines):
@@ -373,7 +482,7 @@ class _Extractor:
             elif block.kind == "code":
                 if _applies(self.options.bare_urls, self.section):
                     self.bare_urls("\n".join(block.lines))
-            elif block.kind == "item":
+            elif block.kind == "item" and not _MARKER.intersection(block.lines):
                 if block.lines:
                     self.unit(block.lines)
             else:
@@ -432,6 +541,11 @@ def extract(text: str, options: ExtractOptions | None = None) -> list[Section]:
     The first section has the empty title and level 0: it holds what comes before the
     first heading. Raises ExtractError only for input that is not text (e.g. contains NUL).
     """
+    return extract_report(text, options).sections
+
+
+def extract_report(text: str, options: ExtractOptions | None = None) -> Extraction:
+    """Like extract, and also every link left out with the reason (image, anchor, ...)."""
     if not isinstance(text, str):
         raise ExtractError(f"expected text, got {type(text).__name__}")
     if "\x00" in text:
@@ -441,7 +555,8 @@ def extract(text: str, options: ExtractOptions | None = None) -> list[Section]:
         text = text[match.end() :]
     if looks_like_html(text):
         text = _html_outside_fences(text)
-    return _Extractor(options or ExtractOptions()).run(text)
+    extractor = _Extractor(options or ExtractOptions())
+    return Extraction(extractor.run(text), extractor.skipped)
 
 
 def _html_outside_fences(text: str) -> str:

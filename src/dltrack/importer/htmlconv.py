@@ -13,7 +13,18 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-__all__ = ["html_to_markdown", "looks_like_html"]
+__all__ = ["COMMENTS_CLOSE", "COMMENTS_OPEN", "html_to_markdown", "looks_like_html"]
+
+# Lines written around an element that holds a comment thread (class="comments",
+# id="disqus_thread", ...), so that the extractor skips the links in it. Private-use
+# characters keep them from ever matching a page's own text.
+COMMENTS_OPEN = "\ue000comments\ue000"
+COMMENTS_CLOSE = "\ue001comments\ue001"
+_COMMENT_CONTAINER = re.compile(
+    r"comments?([-_]?(list|area|section|thread|wrapper|container|box|items?|v2))*"
+    r"|commentlist(v2)?|comment-?item(v2)?|disqus_thread",
+    re.I,
+)
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _BLOCKS = frozenset(
@@ -179,6 +190,8 @@ class _Converter(HTMLParser):
         self.links: list[tuple[str | None, int]] = []
         # Open bold runs: index in self.out of their opening "**".
         self.bold: list[int] = []
+        # Stack depth of the open comment-thread element, if any.
+        self.comments_at: int | None = None
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -209,6 +222,12 @@ class _Converter(HTMLParser):
 
     def finish(self, tag: str) -> None:
         """Emit what ends one element."""
+        self.finish_element(tag)
+        if self.comments_at is not None and len(self.stack) <= self.comments_at:
+            self.comments_at = None
+            self.emit("\n\n" + COMMENTS_CLOSE + "\n\n")
+
+    def finish_element(self, tag: str) -> None:
         if tag in _HEADINGS:
             self.heading = max(0, self.heading - 1)
             self.emit(" " if self.links or self.heading else "\n\n")
@@ -258,6 +277,12 @@ class _Converter(HTMLParser):
             self.close_to("p")  # a block element implicitly closes an open <p>
         if tag == "li" and "li" in self.stack:
             self.close_to("li")  # an <li> implicitly closes the previous one
+        thread = self.comments_at is None and not self.links and not self.heading
+        if thread and _is_comment_thread(tag, attributes):
+            # Recorded before the tag is pushed: the thread ends when the stack shrinks
+            # back to this depth.
+            self.comments_at = len(self.stack)
+            self.emit("\n\n" + COMMENTS_OPEN + "\n\n")
         if tag in _HEADINGS:
             self.emit(" " if self.links or self.heading else "\n\n" + "#" * _HEADINGS[tag] + " ")
             self.heading += 1
@@ -319,6 +344,14 @@ class _Converter(HTMLParser):
                 self.emit("\n\n" + parts[1])
         else:
             self.emit(data)
+
+
+def _is_comment_thread(tag: str, attributes: dict[str, str | None]) -> bool:
+    """True for a block element whose class or id names a comment thread."""
+    if tag not in _BLOCKS and tag not in _ITEMS:
+        return False
+    names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}".split()
+    return any(_COMMENT_CONTAINER.fullmatch(name) for name in names)
 
 
 def html_to_markdown(text: str) -> str:

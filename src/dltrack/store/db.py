@@ -16,7 +16,7 @@ from pathlib import Path
 
 from dltrack.errors import CatalogueError, StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_S = 15.0
 
 

@@ -38,11 +38,16 @@ def _v2_notes_and_search(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM meta WHERE key IN ('seed_sha256', 'seed_stamp')")
 
 
+def _v3_link_checks(conn: sqlite3.Connection) -> None:
+    _create_table(conn, "link_check")
+
+
 # (version, name, upgrade from the version before). Version 1 is the first schema
 # ever released; a new file is created at the latest version directly.
 STEPS: list[tuple[int, str, Callable[[sqlite3.Connection], None] | None]] = [
     (1, "initial schema", None),
     (2, "notes table and title search index", _v2_notes_and_search),
+    (3, "link check history", _v3_link_checks),
 ]
 assert STEPS[-1][0] == SCHEMA_VERSION, "db.SCHEMA_VERSION must name the last step"
 

@@ -106,6 +106,27 @@ class Note(SQLModel, table=True):
     created_at: str
 
 
+class LinkCheck(SQLModel, table=True):
+    """One check of an item's link: the raw verdict, kept as history."""
+
+    __tablename__ = "link_check"
+    # Latest check per item (show, list --link, next) and per URL (the --max-age cache).
+    __table_args__ = (
+        Index("ix_link_check_item", "item_id", "checked_at"),
+        Index("ix_link_check_url", "url", "checked_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int
+    url: str
+    verdict: str  # ok | moved | dead | blocked | error
+    http_status: int | None = None
+    final_url: str | None = None
+    moved_to: str | None = None
+    reason: str
+    elapsed_ms: int
+    checked_at: str
+
+
 # SQLModel cannot express a virtual table. The search index holds each active
 # item's title, NFKC-normalised and case-folded, under the item's id as rowid;
 # the trigram tokenizer makes any substring of 3+ characters an index lookup,

@@ -1,0 +1,87 @@
+"""The curator's commands: import reading lists into the catalogue, lint it for CI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dltrack import render
+from dltrack.cli.options import JsonFlag, command
+from dltrack.errors import ExitCode
+
+CatalogOpt = Annotated[
+    Path,
+    typer.Option("--catalog", help="The catalogue file to edit.", show_default="data/seed.json"),
+]
+
+
+@command("import")
+def import_cmd(
+    files: Annotated[
+        list[Path], typer.Argument(help="Markdown or HTML documents (or both mixed).")
+    ],
+    track: Annotated[
+        str, typer.Option("--track", "-t", help="Slug of the track to create or add to.")
+    ],
+    title: Annotated[
+        str | None,
+        typer.Option(
+            help="Track title (a new track's default: the document's title or first "
+            "heading); renames an existing track."
+        ),
+    ] = None,
+    catalog: CatalogOpt = Path("data/seed.json"),
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Import the reading items of documents into a track of the catalogue.
+
+    Headings and bold lines become stages, links and 《book titles》 become items, in
+    document order. An article already in the catalogue (same canonical URL) keeps its
+    id; new items get new ids above last_id. Images, profile links, anchors, mailto: and
+    javascript: links and comment threads are skipped (--dry-run lists them and why).
+
+    Into an existing track, the import appends: a section whose heading matches a
+    stage's title adds its new items to the end of that stage, other sections become new
+    stages after the existing ones. Nothing is removed, reordered or renumbered, so
+    importing the same document again changes nothing.
+    """
+    from dltrack.curator import import_files
+
+    report = import_files(files, track, catalogue_path=catalog, title=title, dry_run=dry_run)
+    render.emit(report, as_json=as_json)
+
+
+@command("lint")
+def lint_cmd(
+    file: Annotated[
+        Path, typer.Argument(help="Catalogue file to check.", show_default="data/seed.json")
+    ] = Path("data/seed.json"),
+    against: Annotated[
+        Path | None,
+        typer.Option(
+            "--against",
+            metavar="OLD_FILE",
+            help="An earlier version: ids must still mean the same articles "
+            "(git show main:data/seed.json > /tmp/old.json).",
+        ),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Check a catalogue for CI: exit 1 on errors, 0 when there are only warnings.
+
+    Errors: schema problems, two ids for one article, URLs still behind a redirector,
+    empty titles, and with --against an id that now means another article, a retired
+    id used again, or last_id going down. Warnings: tracking parameters left in URLs,
+    items without a URL (counted per track).
+    """
+    from dltrack.curator import lint_file
+
+    report = lint_file(file, against)
+    render.emit(report, as_json=as_json)
+    if report.errors:
+        raise typer.Exit(int(ExitCode.USER))

@@ -1,0 +1,248 @@
+"""Checking the catalogue's links: which URLs, the cache, confirmation across runs, the history.
+
+The network work is dltrack.linkcheck's; this module decides what to check and
+keeps every result in the database as it arrives, so an interrupted run keeps
+what it learned.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Final, NamedTuple
+
+from dltrack.catalog import LINK_VERDICTS, resolve_stage, resolve_track
+from dltrack.errors import UserError
+from dltrack.store.db import Store
+
+if TYPE_CHECKING:
+    from dltrack.linkcheck import CheckOptions, LinkResult
+
+FLUSH_EVERY: Final = 100  # results per write transaction while a run is going
+_AGE = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw]?)$")
+_AGE_UNITS: Final = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+class CheckedLink(NamedTuple):
+    """The reported outcome for one item's link."""
+
+    id: int
+    title: str
+    url: str
+    verdict: str
+    http_status: int | None
+    final_url: str | None
+    moved_to: str | None
+    reason: str
+    elapsed_ms: int
+    checked_at: str
+    cached: bool
+
+
+class LinkReport(NamedTuple):
+    """A whole run: every result, counts per verdict, and how it ended."""
+
+    results: list[CheckedLink]
+    checked: int  # URLs requested in this run
+    cached: int  # results reused from a recent run (--max-age)
+    elapsed_s: float
+    interrupted: bool
+    catalogue: str  # the catalogue file, for annotations that point into it
+
+    def counts(self) -> dict[str, int]:
+        """How many results have each verdict."""
+        counts = dict.fromkeys(LINK_VERDICTS, 0)
+        for r in self.results:
+            counts[r.verdict] += 1
+        return counts
+
+    def failed(self, *, strict: bool) -> bool:
+        """Whether the run should fail: dead links, or with strict any blocked or error too."""
+        failing = {"dead", "blocked", "error"} if strict else {"dead"}
+        return any(r.verdict in failing for r in self.results)
+
+
+def parse_age(text: str) -> timedelta:
+    """A duration such as 90s, 30m, 24h, 7d or 2w (a bare number is seconds)."""
+    match = _AGE.match(text.strip().lower())
+    if not match:
+        raise UserError(f"not a duration: {text!r} (write it like 30m, 24h or 7d)")
+    return timedelta(seconds=float(match.group(1)) * _AGE_UNITS[match.group(2)])
+
+
+def select_links(
+    store: Store,
+    *,
+    track_name: str | None = None,
+    stage: str | None = None,
+    ids: list[int] | None = None,
+) -> list[tuple[int, str, str]]:
+    """(id, title, url) of the items to check, in catalogue order; items without a URL are left out.
+
+    With no track, stage or ids: every item of the catalogue.
+    """
+    conn = store.conn
+    where = ["i.active = 1", "i.url IS NOT NULL"]
+    args: list[object] = []
+    if ids:
+        marks = ",".join("?" * len(ids))
+        known = {r[0] for r in conn.execute(f"SELECT id FROM item WHERE id IN ({marks})", ids)}
+        missing = [i for i in ids if i not in known]
+        if missing:
+            raise UserError(f"no item with id {missing[0]}")
+        where.append(f"i.id IN ({marks})")
+        args.extend(ids)
+    if track_name is not None or stage is not None:
+        track = resolve_track(store, track_name)
+        where.append("s.track_slug = ?")
+        args.append(track.slug)
+        if stage is not None:
+            where.append("s.id = ?")
+            args.append(resolve_stage(store, track, stage)[0])
+    rows = conn.execute(
+        f"""
+        SELECT i.id, i.title, i.url FROM item i
+        JOIN placement p ON p.item_id = i.id
+        JOIN stage s ON s.id = p.stage_id
+        JOIN track t ON t.slug = s.track_slug
+        WHERE {" AND ".join(where)}
+        ORDER BY t.position, s.position, p.position
+        """,
+        args,
+    ).fetchall()
+    first_place: dict[int, tuple[int, str, str]] = {}
+    for item_id, title, url in rows:
+        first_place.setdefault(item_id, (item_id, title, url))
+    return list(first_place.values())
+
+
+def _fresh(conn: sqlite3.Connection, urls: set[str], max_age: timedelta) -> dict[str, tuple]:
+    """The latest ok/moved check of each URL within max_age; failures are never cached."""
+    since = (datetime.now(UTC) - max_age).isoformat(timespec="seconds")
+    fresh: dict[str, tuple] = {}
+    for row in conn.execute(
+        """
+        SELECT url, verdict, http_status, final_url, moved_to, reason, elapsed_ms, checked_at
+        FROM link_check WHERE checked_at >= ? ORDER BY checked_at, id
+        """,
+        (since,),
+    ):
+        if row[0] in urls:
+            fresh[row[0]] = row  # later rows win: the newest check decides
+    return {url: row for url, row in fresh.items() if row[1] in ("ok", "moved")}
+
+
+def _dead_streak(conn: sqlite3.Connection, item_id: int, url: str, limit: int) -> int:
+    """How many of this link's latest checks in a row were dead."""
+    streak = 0
+    for (verdict,) in conn.execute(
+        "SELECT verdict FROM link_check WHERE item_id = ? AND url = ? "
+        "ORDER BY checked_at DESC, id DESC LIMIT ?",
+        (item_id, url, limit),
+    ):
+        if verdict != "dead":
+            break
+        streak += 1
+    return streak
+
+
+def check_catalogue_links(
+    store: Store,
+    links: list[tuple[int, str, str]],
+    *,
+    options: CheckOptions,
+    catalogue: str,
+    max_age: timedelta | None = None,
+    confirm: int = 1,
+    on_progress: Callable[[], None] | None = None,
+) -> LinkReport:
+    """Check links, record every raw result, and report them (dead only once confirmed).
+
+    Raises NetworkUnreachable when the machine seems offline; results recorded
+    until then are real answers and are kept.
+    """
+    from dltrack.linkcheck import check_links
+
+    if confirm < 1:
+        raise UserError("--confirm must be at least 1")
+    started = time.monotonic()
+    titles = {item_id: title for item_id, title, _ in links}
+    rules = json.loads(store.meta("link_rules") or "[]")
+    fresh = _fresh(store.conn, {url for _, _, url in links}, max_age) if max_age else {}
+    results: list[CheckedLink] = []
+    for item_id, title, url in links:
+        if url in fresh:
+            _, verdict, status, final, moved, reason, ms, at = fresh[url]
+            reused = CheckedLink(
+                item_id, title, url, verdict, status, final, moved, reason, ms, at, True
+            )
+            results.append(reused)
+            if on_progress:
+                on_progress()
+    jobs = [(item_id, url) for item_id, _, url in links if url not in fresh]
+    pending: list[LinkResult[int]] = []
+
+    def flush() -> None:
+        with store.write() as conn:
+            conn.executemany(
+                "INSERT INTO link_check (item_id, url, verdict, http_status, final_url, moved_to, "
+                "reason, elapsed_ms, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        r.key, r.url, r.verdict.value, r.http_status, r.final_url, r.moved_to,
+                        r.reason, r.elapsed_ms, r.checked_at.isoformat(timespec="seconds"),
+                    )
+                    for r in pending
+                ],
+            )  # fmt: skip
+            for r in pending:
+                results.append(_reported(conn, r, titles[r.key], confirm))
+        pending.clear()
+
+    def record(result: LinkResult[int]) -> None:
+        pending.append(result)
+        if on_progress:
+            on_progress()
+        if len(pending) >= FLUSH_EVERY:
+            flush()
+
+    interrupted = False
+    try:
+        check_links(jobs, options=options, rules=rules, on_result=record)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        if pending:
+            flush()
+    order = {item_id: n for n, (item_id, _, _) in enumerate(links)}
+    results.sort(key=lambda r: order[r.id])
+    cached = sum(1 for r in results if r.cached)
+    return LinkReport(
+        results=results,
+        checked=len(results) - cached,
+        cached=cached,
+        elapsed_s=round(time.monotonic() - started, 2),
+        interrupted=interrupted,
+        catalogue=catalogue,
+    )
+
+
+def _reported(
+    conn: sqlite3.Connection, result: LinkResult[int], title: str, confirm: int
+) -> CheckedLink:
+    """The verdict to report: a dead link counts as dead after `confirm` dead runs in a row."""
+    verdict, reason = result.verdict.value, result.reason
+    if verdict == "dead" and confirm > 1:
+        streak = _dead_streak(conn, result.key, result.url, confirm)
+        if streak < confirm:
+            # Not yet confirmed: one bad day of a flaky site is not a dead link.
+            verdict, reason = "error", f"dead in {streak} of {confirm} runs so far: {reason}"
+    return CheckedLink(
+        result.key, title, result.url, verdict, result.http_status, result.final_url,
+        result.moved_to, reason, result.elapsed_ms,
+        result.checked_at.isoformat(timespec="seconds"), False,
+    )  # fmt: skip
