@@ -549,3 +549,24 @@ def test_title_renames_an_existing_track_and_otherwise_it_is_kept(run, cat: Path
         "blog-posts",
         "code",
     ]
+
+
+def test_topics_option_keeps_link_less_list_items(run, cat: Path, tmp_path: Path) -> None:
+    outline = tmp_path / "outline.md"
+    outline.write_text(
+        "# 课程大纲\n\n## 基础\n\n- 线性代数\n- 概率论\n- [反向传播详解](https://example.org/bp)\n",
+        encoding="utf-8",
+    )
+    plain = run("import", str(outline), "--track", "plain", "--catalog", str(cat))
+    assert plain.code == 0, plain.err
+    assert [i.title for s in track_of(cat, "plain").stages for i in s.items] == ["反向传播详解"]
+    with_topics = run(
+        "import", str(outline), "--track", "outline", "--catalog", str(cat), "--topics"
+    )
+    assert with_topics.code == 0, with_topics.err
+    items = [(i.title, i.url, i.kind) for s in track_of(cat, "outline").stages for i in s.items]
+    assert items == [
+        ("线性代数", None, "topic"),
+        ("概率论", None, "topic"),
+        ("反向传播详解", "https://example.org/bp", "article"),
+    ]

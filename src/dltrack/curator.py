@@ -347,6 +347,7 @@ def import_documents(
     track: str,
     *,
     title: str | None = None,
+    topics: bool = False,
 ) -> tuple[Catalogue, ImportReport]:
     """The catalogue with the documents' reading items in track, and what changed.
 
@@ -365,7 +366,9 @@ def import_documents(
     existing = next((t for t in catalogue.tracks if t.slug == track), None)
     importer = _Importer(catalogue, existing)
     # 《Book》 mentions without a link are items; so are addresses written out in full.
-    options = ExtractOptions(books=True, bare_urls=True)
+    # Outlines and course plans name topics without links; only asked for, since in
+    # an article list a link-less line is usually prose, not something to study.
+    options = ExtractOptions(books=True, bare_urls=True, plain_items=topics)
     document_title: str | None = None
     empty_headings = 0
     for document in documents:
@@ -442,6 +445,7 @@ def import_files(
     *,
     catalogue_path: Path = DEFAULT_CATALOGUE,
     title: str | None = None,
+    topics: bool = False,
     dry_run: bool = False,
 ) -> ImportReport:
     """Import documents into a track of the catalogue file; a dry run writes nothing."""
@@ -451,7 +455,7 @@ def import_files(
     # Every document is read before anything is written: a bad file changes nothing.
     documents = [read_document(p) for p in paths]
     catalogue = open_catalogue(catalogue_path)
-    updated, report = import_documents(catalogue, documents, track, title=title)
+    updated, report = import_documents(catalogue, documents, track, title=title, topics=topics)
     if not dry_run:
         try:
             write_catalogue(updated, catalogue_path)

@@ -33,6 +33,12 @@ def import_cmd(
         ),
     ] = None,
     catalog: CatalogOpt = Path("data/seed.json"),
+    topics: Annotated[
+        bool,
+        typer.Option(
+            "--topics", help="Keep short list items without a link as topics (for outlines)."
+        ),
+    ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
     ] = False,
@@ -52,7 +58,9 @@ def import_cmd(
     """
     from dltrack.curator import import_files
 
-    report = import_files(files, track, catalogue_path=catalog, title=title, dry_run=dry_run)
+    report = import_files(
+        files, track, catalogue_path=catalog, title=title, topics=topics, dry_run=dry_run
+    )
     render.emit(report, as_json=as_json)
 
 
