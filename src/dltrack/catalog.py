@@ -5,7 +5,6 @@ Every function takes an open Store and returns frozen data; nothing here prints.
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import unicodedata
@@ -582,7 +581,7 @@ def show_item(store: Store, item_id: int) -> ItemDetail:
         title=row[1],
         url=row[2],
         kind=row[3],
-        tags=json.loads(row[4]),
+        tags=_json_list(row[4]),
         in_catalogue=bool(row[5]),
         status=row[6],
         started_at=row[7],
@@ -599,6 +598,12 @@ def show_item(store: Store, item_id: int) -> ItemDetail:
             )
         ],
     )
+
+
+def _json_list(text: str) -> list[str]:
+    import json  # only `show` needs it; kept off the start-up path of `next`
+
+    return list(json.loads(text))
 
 
 def item_url(store: Store, item_id: int) -> str:

@@ -6,7 +6,6 @@ lines never pay for it.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from functools import cache
@@ -26,13 +25,13 @@ from dltrack.catalog import (
     TrackList,
     TrackRef,
 )
-from dltrack.progress import ProgressReport, RestoreResult
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.text import Text
 
     from dltrack.curator import ImportReport, LintReport
+    from dltrack.progress import ProgressReport
 
 # C0/C1 controls, DEL and the bidi overrides can rewrite a terminal or hide text:
 # a title must never carry them to the screen raw.
@@ -171,6 +170,19 @@ def to_data(result: object) -> Any:
                     for h in result.hits
                 ],
             }
+        case Message():
+            return result.data
+    return _report_data(result)
+
+
+def _report_data(result: object) -> Any:
+    # Reports of the less frequent commands (progress, restore, import, lint) are
+    # matched here, their types imported only when one is shown: `next` and `done`
+    # should not pay for loading them.
+    from dltrack.curator import ImportReport, LintReport
+    from dltrack.progress import ProgressReport, RestoreResult
+
+    match result:
         case ProgressReport():
             return {
                 "tracks": [
@@ -192,17 +204,6 @@ def to_data(result: object) -> Any:
                 "unchanged": result.unchanged,
                 "notes_added": result.notes_added,
             }
-        case Message():
-            return result.data
-    return _curator_data(result)
-
-
-def _curator_data(result: object) -> Any:
-    # The curator's result types are imported only when one is being shown:
-    # the learner's commands should not pay for loading the importer.
-    from dltrack.curator import ImportReport, LintReport
-
-    match result:
         case ImportReport():
             return _import_data(result)
         case LintReport():
@@ -223,6 +224,8 @@ def _curator_data(result: object) -> Any:
 
 def dumps(data: Any) -> str:
     """JSON as dltrack writes it: UTF-8 text, not \\u escapes, indented."""
+    import json
+
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -355,6 +358,16 @@ def human(result: object) -> list[RenderableType]:
                     where.append(f" (+{len(h.places) - 1})", style="dim")
                 table.add_row(str(h.id), text(h.title), where, _status(h.status))
             return [table, text(f"{len(result.hits)} found", "dim")]
+        case Message():
+            return [text(result.text)]
+    return _report_lines(result)
+
+
+def _report_lines(result: object) -> list[RenderableType]:
+    from dltrack.curator import ImportReport, LintReport
+    from dltrack.progress import ProgressReport, RestoreResult
+
+    match result:
         case ProgressReport():
             return _progress(result)
         case RestoreResult():
@@ -364,15 +377,6 @@ def human(result: object) -> list[RenderableType]:
                     f"{result.unchanged} unchanged, {result.notes_added} notes added."
                 )
             ]
-        case Message():
-            return [text(result.text)]
-    return _curator_lines(result)
-
-
-def _curator_lines(result: object) -> list[RenderableType]:
-    from dltrack.curator import ImportReport, LintReport
-
-    match result:
         case ImportReport():
             return _import_lines(result)
         case LintReport():

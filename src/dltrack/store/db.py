@@ -11,7 +11,6 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from dltrack.errors import CatalogueError, StoreError
@@ -22,6 +21,8 @@ BUSY_TIMEOUT_S = 15.0
 
 def utc_now() -> str:
     """The current time as stored: ISO 8601 in UTC, to the second."""
+    from datetime import UTC, datetime  # only writes need the time
+
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
