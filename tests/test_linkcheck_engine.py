@@ -81,7 +81,7 @@ def as_local(rule: ContentRule, server: LinkServer) -> ContentRule:
 # -- plain statuses ----------------------------------------------------------------------
 
 
-def test_200_is_ok_with_a_single_head(linkserver: LinkServer) -> None:
+def test_200_is_ok_with_a_single_get(linkserver: LinkServer) -> None:
     url = linkserver.url("/ok")
     result = one(url)
     assert result.verdict is Verdict.OK
@@ -89,7 +89,7 @@ def test_200_is_ok_with_a_single_head(linkserver: LinkServer) -> None:
     assert result.attempts == 1
     assert result.failure is None and result.moved_to is None
     assert result.checked_at.tzinfo is not None
-    assert linkserver.methods("/ok") == ["HEAD"]
+    assert linkserver.methods("/ok") == ["GET"]
 
 
 @pytest.mark.parametrize(
@@ -107,29 +107,50 @@ def test_status_codes(linkserver: LinkServer, code: int, verdict: Verdict, reaso
     target = f"/status/{code}"
     result = one(linkserver.url(target))
     assert (result.verdict, result.http_status, result.reason) == (verdict, code, reason)
+    assert linkserver.methods(target) == ["GET"]
+    assert result.attempts == 1
+
+
+HEAD_FIRST = replace(FAST, head_first=True)
+
+
+@pytest.mark.parametrize(
+    ("code", "verdict"), [(404, Verdict.DEAD), (410, Verdict.DEAD), (403, Verdict.BLOCKED)]
+)
+def test_head_first_confirms_a_refusal_with_get(
+    linkserver: LinkServer, code: int, verdict: Verdict
+) -> None:
+    target = f"/status/{code}"
+    result = one(linkserver.url(target), HEAD_FIRST)
+    assert (result.verdict, result.http_status) == (verdict, code)
     # HEAD is trusted only when it says "alive": a refusal is confirmed with one GET.
     assert linkserver.methods(target) == ["HEAD", "GET"]
     assert result.attempts == 2
 
 
+def test_head_first_trusts_a_head_that_says_alive(linkserver: LinkServer) -> None:
+    assert one(linkserver.url("/ok"), HEAD_FIRST).verdict is Verdict.OK
+    assert linkserver.methods("/ok") == ["HEAD"]
+
+
 def test_head_refused_is_confirmed_with_get(linkserver: LinkServer) -> None:
-    result = one(linkserver.url("/head-refused"))
+    result = one(linkserver.url("/head-refused"), HEAD_FIRST)
     assert result.verdict is Verdict.OK
     assert linkserver.methods("/head-refused") == ["HEAD", "GET"]
 
 
+def test_a_get_first_check_never_sends_head(linkserver: LinkServer) -> None:
+    assert one(linkserver.url("/head-404")).verdict is Verdict.OK
+    assert linkserver.methods("/head-404") == ["GET"]
+
+
 def test_host_that_mishandles_head_gets_get_from_then_on(linkserver: LinkServer) -> None:
     urls = [linkserver.url(f"/head-404?id={i}") for i in range(3)]
-    results = check(urls, replace(FAST, per_host=1))
+    results = check(urls, replace(HEAD_FIRST, per_host=1))
     assert all(r.verdict is Verdict.OK for r in results.values())
     assert linkserver.methods("/head-404?id=0") == ["HEAD", "GET"]
     assert linkserver.methods("/head-404?id=1") == ["GET"]
     assert linkserver.methods("/head-404?id=2") == ["GET"]
-
-
-def test_head_first_can_be_turned_off(linkserver: LinkServer) -> None:
-    one(linkserver.url("/ok"), replace(FAST, head_first=False))
-    assert linkserver.methods("/ok") == ["GET"]
 
 
 # -- redirects ---------------------------------------------------------------------------
@@ -175,6 +196,38 @@ def test_too_many_redirects_is_dead(linkserver: LinkServer) -> None:
     assert result.attempts == 4
 
 
+def cookie_dance(server: LinkServer) -> None:
+    """/dance: 302 to /dance/set without a cookie, which sets one and 302s back; then 200."""
+
+    def dance(request: Request) -> Reply:
+        if "seen=1" in request.headers.get("cookie", ""):
+            return Reply(200, "<html><body>welcome back</body></html>")
+        return Reply(302, headers={"Location": "/dance/set?" + request.query.get("id", "")})
+
+    def set_cookie(request: Request) -> Reply:
+        back = "/dance?id=" + request.target.split("?", 1)[1]
+        return Reply(302, headers={"Location": back, "Set-Cookie": "seen=1; Path=/"})
+
+    server.route("/dance", dance)
+    server.route("/dance/set", set_cookie)
+
+
+def test_a_cookie_setting_redirect_dance_ends_ok(linkserver: LinkServer) -> None:
+    cookie_dance(linkserver)
+    result = one(linkserver.url("/dance?id=1"))
+    assert (result.verdict, result.attempts) == (Verdict.OK, 3)
+    assert result.final_url == linkserver.url("/dance?id=1")
+
+
+def test_cookies_do_not_travel_from_one_url_to_the_next(linkserver: LinkServer) -> None:
+    cookie_dance(linkserver)
+    urls = [linkserver.url(f"/dance?id={i}") for i in range(3)]
+    results = check(urls, replace(FAST, per_host=1))
+    # Each URL dances on its own: a cookie set for one check is not sent with another.
+    assert [results[u].attempts for u in urls] == [3, 3, 3]
+    assert all(results[u].verdict is Verdict.OK for u in urls)
+
+
 def test_redirect_to_a_refused_port_reports_where_it_broke(linkserver: LinkServer) -> None:
     dead_end = f"http://127.0.0.1:{free_port()}/gone"
     url = linkserver.url(f"/redirect/302?to={dead_end}")
@@ -190,7 +243,14 @@ def test_503_once_then_200_is_ok_after_one_retry(linkserver: LinkServer) -> None
     target = "/flaky?times=1&status=503"
     result = one(linkserver.url(target))
     assert (result.verdict, result.attempts) == (Verdict.OK, 2)
-    assert linkserver.methods(target) == ["HEAD", "GET"]
+    assert linkserver.methods(target) == ["GET", "GET"]
+
+
+def test_503_to_head_is_retried_with_get(linkserver: LinkServer) -> None:
+    target = "/flaky?times=1&status=503"
+    result = one(linkserver.url(target), HEAD_FIRST)
+    assert (result.verdict, result.attempts) == (Verdict.OK, 2)
+    assert linkserver.methods(target) == ["HEAD", "GET"]  # the retry doubles as the GET
 
 
 @pytest.mark.parametrize("retries", [0, 1, 2])
@@ -680,7 +740,7 @@ def test_http_proxy_from_the_environment(
     monkeypatch.setenv("NO_PROXY", "direct.invalid")
     via_proxy = "http://through-proxy.invalid/ok"
     assert one(via_proxy).verdict is Verdict.OK
-    assert ("HEAD", via_proxy) in linkserver.log
+    assert ("GET", via_proxy) in linkserver.log
     monkeypatch.setenv("NO_PROXY", "through-proxy.invalid")
     linkserver.reset_stats()
     assert one(via_proxy).failure in (Failure.DNS_NOT_FOUND, Failure.DNS_FAILED)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -151,12 +152,13 @@ def test_moved_zhihu_link_reports_the_https_url() -> None:
     assert result.moved_to == result.final_url == "https://www.zhihu.com/question/7"
 
 
-def test_hosts_without_rules_get_head_only() -> None:
+@pytest.mark.parametrize(("head_first", "method"), [(False, "GET"), (True, "HEAD")])
+def test_hosts_without_rules_are_not_judged_on_their_text(head_first: bool, method: str) -> None:
     site = Site(lambda request: html("该内容已被发布者删除"))
     urls = ["https://github.com/a/b", "https://evilzhihu.com/x", "https://arxiv.org/abs/1706.03762"]
-    results = site.run(urls)
+    results = site.run(urls, options=replace(FAST, head_first=head_first))
     assert all(r.verdict is Verdict.OK for r in results.values())
-    assert {method for method, _ in site.seen} == {"HEAD"}
+    assert {m for m, _ in site.seen} == {method}
 
 
 def test_curator_rule_for_a_builtin_host_and_turning_builtins_off() -> None:

@@ -57,8 +57,11 @@ def as_json(report: LinkReport) -> str:
         }
         for r in report.results
     ]
-    data = {"summary": summary(report), "results": results}
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    # One result a line: readable, and json's C encoder does it (indent= would
+    # switch to the pure-Python one, 5x slower on 10,000 results).
+    lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in results)
+    head = json.dumps(summary(report), ensure_ascii=False)
+    return f'{{"summary": {head},\n"results": [\n{lines}\n]}}\n'
 
 
 def _md(text: str) -> str:

@@ -22,7 +22,14 @@ from dltrack.store.db import Store
 if TYPE_CHECKING:
     from dltrack.linkcheck import CheckOptions, LinkResult
 
-FLUSH_EVERY: Final = 100  # results per write transaction while a run is going
+# Results are written in one transaction per second (or per FLUSH_EVERY results) while
+# a run is going: often enough that a crash loses little (Ctrl-C loses nothing: the
+# rest is written on the way out), rarely enough that writing costs next to nothing.
+# A result after a pause of FLUSH_IDLE seconds is written at once too: the check is
+# then waiting on the network (retries at the end of a run), so writing is free.
+FLUSH_EVERY: Final = 2000
+FLUSH_SECONDS: Final = 1.0
+FLUSH_IDLE: Final = 0.1
 _AGE = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw]?)$")
 _AGE_UNITS: Final = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
@@ -185,8 +192,11 @@ def check_catalogue_links(
                 on_progress()
     jobs = [(item_id, url) for item_id, _, url in links if url not in fresh]
     pending: list[LinkResult[int]] = []
+    flushed_at = last_result = time.monotonic()
 
     def flush() -> None:
+        nonlocal flushed_at
+        flushed_at = time.monotonic()
         with store.write() as conn:
             conn.executemany(
                 "INSERT INTO link_check (item_id, url, verdict, http_status, final_url, moved_to, "
@@ -204,11 +214,18 @@ def check_catalogue_links(
         pending.clear()
 
     def record(result: LinkResult[int]) -> None:
+        nonlocal last_result
         pending.append(result)
         if on_progress:
             on_progress()
-        if len(pending) >= FLUSH_EVERY:
+        now = time.monotonic()
+        if (
+            len(pending) >= FLUSH_EVERY
+            or now - flushed_at >= FLUSH_SECONDS
+            or now - last_result >= FLUSH_IDLE
+        ):
             flush()
+        last_result = now
 
     interrupted = False
     try:

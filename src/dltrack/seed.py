@@ -7,9 +7,7 @@ only reach it when the catalogue file has changed since the last sync.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -27,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from dltrack.atomic import write_text_atomically
 from dltrack.errors import CatalogueError
 
 SCHEMA_VERSION = 1
@@ -342,18 +341,3 @@ def _compact(obj: dict[str, Any]) -> str:
 def write_catalogue(catalogue: Catalogue, path: Path) -> None:
     """Write a catalogue atomically: a reader never sees half a file."""
     write_text_atomically(path, dump_catalogue(catalogue))
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write text to a temporary file beside path, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -175,8 +175,8 @@ def export_cmd(
     ] = None,
 ) -> None:
     """Export your progress (status, dates, notes) as JSON, to move machines."""
+    from dltrack.atomic import write_text_atomically
     from dltrack.progress import export_progress
-    from dltrack.seed import write_text_atomically
 
     with opened() as store:
         document = render.dumps(export_progress(store))

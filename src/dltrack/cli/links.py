@@ -84,11 +84,12 @@ def check_links_cmd(
 
     out = linkformat.formatted(report, fmt)
     if output is not None:
-        from dltrack.seed import write_text_atomically
+        from dltrack.atomic import write_text_atomically
 
         text = out if isinstance(out, str) else linkformat.as_markdown(report)
         write_text_atomically(output, text)
-        render.emit(render.Message(linkformat.summary_line(report), {}))
+        # One plain line, as render.emit would print it, without importing rich for it.
+        sys.stdout.write(render.safe(linkformat.summary_line(report)) + "\n")
     elif isinstance(out, str):
         sys.stdout.write(out)
     else:

@@ -65,12 +65,12 @@ class Decision:
     failure: Failure | None = None
 
 
+_STATUS_TEXT = {int(s): f"{int(s)} {s.phrase}" for s in HTTPStatus}
+
+
 def status_text(status: int) -> str:
     """The status with its standard phrase, e.g. "404 Not Found"."""
-    try:
-        return f"{status} {HTTPStatus(status).phrase}"
-    except ValueError:
-        return str(status)
+    return _STATUS_TEXT.get(status) or str(status)
 
 
 def is_redirect(status: int, location: str | None) -> bool:
