@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import shutil
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +34,29 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DLTRACK_SEED", str(catalogue))
     monkeypatch.setenv("COLUMNS", "160")
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+
+
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _loopback_getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+    """getaddrinfo that never asks a DNS server: only literals and localhost resolve."""
+    name = host.decode() if isinstance(host, bytes) else host
+    if name is None or name == "localhost":
+        return _real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
+    try:
+        ipaddress.ip_address(name)  # type: ignore[arg-type]
+    except ValueError:
+        # Every other name (nonexistent.invalid included) is unknown, as a resolver
+        # would answer for .invalid: the question never leaves this process.
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known") from None
+    return _real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def _no_dns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests talk to 127.0.0.0/8 only: name lookups must not reach the system resolver."""
+    monkeypatch.setattr(socket, "getaddrinfo", _loopback_getaddrinfo)
 
 
 @pytest.fixture
