@@ -281,8 +281,9 @@ class _Client(httpx.AsyncClient):
 
 def _remember_missing_sniffio() -> None:
     """Make a missing sniffio fail fast on every later import attempt."""
-    # httpcore 1.0.x imports sniffio inside current_async_library(), which runs for every
-    # lock and event it sets up (several per request). Since anyio 4.11 stopped depending
+    # Requests through a proxy go through httpx's own transport, i.e. httpcore. httpcore
+    # 1.0.x imports sniffio inside current_async_library(), which runs for every lock
+    # and event it sets up (several per request). Since anyio 4.11 stopped depending
     # on sniffio it is often absent, and Python does not cache a failed import: each
     # attempt rescans sys.path (~0.2 ms), which more than halved our throughput
     # (encode/httpcore#1103). A None entry in sys.modules is the documented way to say
