@@ -5,13 +5,14 @@ from __future__ import annotations
 import ipaddress
 import shutil
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from dltrack.cli import main
+from linkserver import LinkServer, clear_proxy_env
 
 DATA = Path(__file__).parent / "data"
 
@@ -57,6 +58,19 @@ def _loopback_getaddrinfo(host: object, *args: object, **kwargs: object) -> obje
 def _no_dns(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests talk to 127.0.0.0/8 only: name lookups must not reach the system resolver."""
     monkeypatch.setattr(socket, "getaddrinfo", _loopback_getaddrinfo)
+
+
+@pytest.fixture
+def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No proxy from the environment: requests go straight to the loopback server."""
+    clear_proxy_env(monkeypatch)
+
+
+@pytest.fixture
+def linkserver(no_proxy_env: None) -> Iterator[LinkServer]:
+    """A fresh loopback HTTP server (tests/linkserver.py) for one test."""
+    with LinkServer() as server:
+        yield server
 
 
 @pytest.fixture

@@ -461,24 +461,6 @@ def clear_proxy_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_PROXY", "127.0.0.0/8,localhost")
 
 
-# Fixtures for ``pytest_plugins = ["linkserver"]``; test modules that also import helpers
-# from here define their own two-line fixtures instead (see test_linkcheck_engine.py),
-# because pytest cannot assert-rewrite a plugin module that was imported first.
-
-
-@pytest.fixture
-def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No proxy from the environment for this test."""
-    clear_proxy_env(monkeypatch)
-
-
-@pytest.fixture
-def linkserver(no_proxy_env: None) -> Iterator[LinkServer]:
-    """A fresh LinkServer on 127.0.0.1 for one test."""
-    with LinkServer() as server:
-        yield server
-
-
 @contextlib.contextmanager
 def extra_servers(count: int, *, latency: float = 0.0) -> Iterator[list[LinkServer]]:
     """count servers on 127.0.0.2, 127.0.0.3, ... (distinct hosts); skips when unsupported."""

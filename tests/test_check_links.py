@@ -9,7 +9,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,13 +16,6 @@ import pytest
 from linkserver import LinkServer, clear_proxy_env, free_port
 
 FAST = ("--timeout", "1", "--retries", "1")
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[LinkServer]:
-    clear_proxy_env(monkeypatch)
-    with LinkServer() as running:
-        yield running
 
 
 def write_catalogue(path: Path, urls: dict[int, str], rules: list[dict] | None = None) -> None:
@@ -46,16 +38,16 @@ def write_catalogue(path: Path, urls: dict[int, str], rules: list[dict] | None =
 
 
 @pytest.fixture
-def mix(server: LinkServer, catalogue_path: Path) -> dict[int, str]:
+def mix(linkserver: LinkServer, catalogue_path: Path) -> dict[int, str]:
     urls = {
-        1: server.url("/ok?id=1"),
-        2: server.url("/status/404?id=2"),
-        3: server.url("/redirect/301?id=3&to=/ok"),
-        4: server.url("/chain/2?id=4"),
-        5: server.url("/page?id=5&text=该内容已被发布者删除"),
-        6: server.url("/flaky?id=6&times=1&status=503"),
-        7: server.url("/status/403?id=7"),
-        8: server.url("/status/410?id=8"),
+        1: linkserver.url("/ok?id=1"),
+        2: linkserver.url("/status/404?id=2"),
+        3: linkserver.url("/redirect/301?id=3&to=/ok"),
+        4: linkserver.url("/chain/2?id=4"),
+        5: linkserver.url("/page?id=5&text=该内容已被发布者删除"),
+        6: linkserver.url("/flaky?id=6&times=1&status=503"),
+        7: linkserver.url("/status/403?id=7"),
+        8: linkserver.url("/status/410?id=8"),
     }
     rules = [{"host": "127.0.0.1", "dead_if": ["该内容已被发布者删除"]}]
     write_catalogue(catalogue_path, urls, rules)
@@ -105,23 +97,23 @@ def test_history_shows_in_show_list_and_next(run, mix: dict[int, str]) -> None:
 
 
 def test_max_age_reuses_good_verdicts_and_rechecks_failures(
-    run, mix: dict[int, str], server: LinkServer
+    run, mix: dict[int, str], linkserver: LinkServer
 ) -> None:
     run("check-links", *FAST)
-    before = dict(server.hits)
+    before = dict(linkserver.hits)
     result = run("check-links", "--format", "json", "--max-age", "1h", *FAST)
     data = json.loads(result.out)
     cached = {r["id"] for r in data["results"] if r["cached"]}
     assert cached == {1, 3, 4, 6}  # ok and moved only
     assert data["summary"]["cached"] == 4 and data["summary"]["checked"] == 4
-    assert server.hits["/ok?id=1"] == before["/ok?id=1"]  # not requested again
-    assert server.hits["/status/404?id=2"] > before["/status/404?id=2"]
+    assert linkserver.hits["/ok?id=1"] == before["/ok?id=1"]  # not requested again
+    assert linkserver.hits["/status/404?id=2"] > before["/status/404?id=2"]
 
 
 def test_confirm_reports_dead_only_after_consecutive_runs(
-    run, server: LinkServer, catalogue_path: Path
+    run, linkserver: LinkServer, catalogue_path: Path
 ) -> None:
-    write_catalogue(catalogue_path, {1: server.url("/ok"), 2: server.url("/status/404")})
+    write_catalogue(catalogue_path, {1: linkserver.url("/ok"), 2: linkserver.url("/status/404")})
     first = run("check-links", "--confirm", "2", "--format", "json", *FAST)
     assert first.code == 0
     reported = json.loads(first.out)["results"][1]
@@ -132,13 +124,13 @@ def test_confirm_reports_dead_only_after_consecutive_runs(
     assert verdicts(second)[2] == "dead"
 
 
-def test_strict_fails_on_blocked(run, server: LinkServer, catalogue_path: Path) -> None:
-    write_catalogue(catalogue_path, {1: server.url("/ok"), 2: server.url("/status/403")})
+def test_strict_fails_on_blocked(run, linkserver: LinkServer, catalogue_path: Path) -> None:
+    write_catalogue(catalogue_path, {1: linkserver.url("/ok"), 2: linkserver.url("/status/403")})
     assert run("check-links", *FAST).code == 0
     assert run("check-links", "--strict", *FAST).code == 1
 
 
-def test_subset_by_id_stage_and_track(run, mix: dict[int, str], server: LinkServer) -> None:
+def test_subset_by_id_stage_and_track(run, mix: dict[int, str], linkserver: LinkServer) -> None:
     only = run("check-links", "--id", "2", "--id", "3-4", "--format", "json", *FAST)
     assert sorted(verdicts(only)) == [2, 3, 4]
     stage = run("check-links", "--track", "links", "--stage", "a", "--format", "json", *FAST)
@@ -211,10 +203,10 @@ def test_bad_options(run, mix: dict[int, str], args: tuple[str, ...], message: s
 
 
 def test_ctrl_c_keeps_what_was_checked(
-    server: LinkServer, catalogue_path: Path, tmp_path: Path
+    linkserver: LinkServer, catalogue_path: Path, tmp_path: Path
 ) -> None:
-    urls = {1: server.url("/ok?id=a"), 2: server.url("/ok?id=b")}
-    urls |= {n: server.url(f"/slow?secs=30&id={n}") for n in range(3, 9)}
+    urls = {1: linkserver.url("/ok?id=a"), 2: linkserver.url("/ok?id=b")}
+    urls |= {n: linkserver.url(f"/slow?secs=30&id={n}") for n in range(3, 9)}
     write_catalogue(catalogue_path, urls)
     db = tmp_path / "interrupted.db"
     env = dict(os.environ, DLTRACK_DB=str(db), DLTRACK_SEED=str(catalogue_path))
@@ -226,7 +218,7 @@ def test_ctrl_c_keeps_what_was_checked(
         text=True,
     )
     deadline = time.monotonic() + 20
-    while server.hits["/ok?id=b"] == 0 or server.hits["/ok?id=a"] == 0:
+    while linkserver.hits["/ok?id=b"] == 0 or linkserver.hits["/ok?id=a"] == 0:
         assert time.monotonic() < deadline, "the fast links were never requested"
         time.sleep(0.05)
     time.sleep(0.5)

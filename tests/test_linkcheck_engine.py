@@ -7,7 +7,7 @@ import contextlib
 import itertools
 import socket
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import replace
 
 import httpx
@@ -34,27 +34,12 @@ from linkserver import (
     LinkServer,
     Reply,
     Request,
-    clear_proxy_env,
     extra_servers,
     free_port,
     page_url,
     peak_overlap,
     self_signed_certificate,
 )
-
-
-@pytest.fixture
-def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No proxy from the environment: every request here goes straight to 127.0.0.1."""
-    clear_proxy_env(monkeypatch)
-
-
-@pytest.fixture
-def linkserver(no_proxy_env: None) -> Iterator[LinkServer]:
-    """A fresh loopback server for one test."""
-    with LinkServer() as server:
-        yield server
-
 
 # Short timeouts and backoffs keep the whole module fast.
 FAST = CheckOptions(timeout=0.5, retries=2, backoff=0.01, backoff_max=0.05, retry_after_cap=3)
