@@ -311,17 +311,14 @@ def use_track(store: Store, name: str) -> TrackRef:
     return track
 
 
-def stage_summaries(
-    store: Store, track: TrackRef, stage_ids: list[int] | None = None
-) -> list[StageSummary]:
+def stage_summaries(store: Store, track: TrackRef) -> list[StageSummary]:
+    """A track's stages in order, each with its counts."""
     conn = store.conn
     rows = conn.execute(
         "SELECT id, slug, title, title_en, position, item_count FROM stage "
         "WHERE track_slug = ? ORDER BY position",
         (track.slug,),
     ).fetchall()
-    if stage_ids is not None:
-        rows = [r for r in rows if r[0] in stage_ids]
     by_stage: dict[int, dict[str, int]] = {}
     for stage_id, status, n in conn.execute(
         """
@@ -468,7 +465,8 @@ def _entries_for(store: Store, ids: list[int]) -> dict[int, Entry]:
     return found
 
 
-def _require_items(store: Store, ids: list[int]) -> dict[int, Entry]:
+def require_items(store: Store, ids: list[int]) -> dict[int, Entry]:
+    """The first place of each id; one that is unknown or left the catalogue is a UserError."""
     found = _entries_for(store, ids)
     missing = [i for i in ids if i not in found]
     if missing:
@@ -506,7 +504,7 @@ def mark(store: Store, ids: list[int], status: str, *, note: str | None = None) 
         raise UserError("the note is empty")
     now = utc_now()
     with store.write() as conn:
-        entries = _require_items(store, ids)
+        entries = require_items(store, ids)
         marks = ",".join("?" * len(ids))
         before = dict(
             conn.execute(

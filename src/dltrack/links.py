@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Final, NamedTuple
 
-from dltrack.catalog import LINK_VERDICTS, resolve_stage, resolve_track
+from dltrack.catalog import LINK_VERDICTS, require_items, resolve_stage, resolve_track
 from dltrack.errors import UserError
 from dltrack.store.db import Store
 
@@ -96,11 +96,8 @@ def select_links(
     where = ["i.active = 1", "i.url IS NOT NULL"]
     args: list[object] = []
     if ids:
+        require_items(store, ids)
         marks = ",".join("?" * len(ids))
-        known = {r[0] for r in conn.execute(f"SELECT id FROM item WHERE id IN ({marks})", ids)}
-        missing = [i for i in ids if i not in known]
-        if missing:
-            raise UserError(f"no item with id {missing[0]}")
         where.append(f"i.id IN ({marks})")
         args.extend(ids)
     if track_name is not None or stage is not None:

@@ -53,11 +53,12 @@ def streak(days: set[date], today: date) -> int:
 def progress_report(store: Store, track_name: str | None = None) -> ProgressReport:
     """Progress of every track (or one), items done in the last 7 and 30 days, and the streak."""
     if track_name is None:
-        refs = [t.track for t in list_tracks(store).tracks]
+        counted = [(t.track, t.counts) for t in list_tracks(store).tracks]
     else:
-        refs = [resolve_track(store, track_name)]
-    counts = track_counts(store)
-    tracks = [TrackProgress(ref, counts[ref.slug], stage_summaries(store, ref)) for ref in refs]
+        ref = resolve_track(store, track_name)
+        counted = [(ref, track_counts(store, ref.slug)[ref.slug])]
+    tracks = [TrackProgress(ref, c, stage_summaries(store, ref)) for ref, c in counted]
+    refs = [ref for ref, _ in counted]
 
     sql = "SELECT pr.done_at FROM progress pr WHERE pr.status = 'done' AND pr.done_at IS NOT NULL"
     args: tuple[str, ...] = ()
