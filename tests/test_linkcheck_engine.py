@@ -27,7 +27,7 @@ from dltrack.linkcheck import (
     check_links,
     check_links_async,
 )
-from dltrack.linkcheck.engine import RulesArg
+from dltrack.linkcheck.engine import RulesArg, retry_delay
 from dltrack.linkcheck.transport import OriginPools
 from dltrack.seed import LinkRule
 from linkserver import (
@@ -229,6 +229,42 @@ def test_503_once_then_200_is_ok_after_one_retry(linkserver: LinkServer) -> None
     result = one(linkserver.url(target))
     assert (result.verdict, result.attempts) == (Verdict.OK, 2)
     assert linkserver.methods(target) == ["GET", "GET"]
+
+
+def test_the_first_retry_goes_at_once_and_the_second_waits(linkserver: LinkServer) -> None:
+    # A backoff this long would be plain to see: the first retry must not wait for it,
+    # the second must (at least half of it, the low end of the jitter).
+    target = "/flaky?times=2&status=503"
+    result = one(linkserver.url(target), replace(FAST, backoff=0.6, backoff_max=5))
+    assert (result.verdict, result.attempts) == (Verdict.OK, 3)
+    first, second, third = linkserver.arrivals[target]
+    assert second - first < 0.3
+    assert third - second >= 0.3
+
+
+def test_a_bare_429_waits_before_its_first_retry(linkserver: LinkServer) -> None:
+    target = "/flaky?times=1&status=429"
+    result = one(linkserver.url(target), replace(FAST, backoff=0.6, backoff_max=5))
+    assert (result.verdict, result.attempts) == (Verdict.OK, 2)
+    first, second = linkserver.arrivals[target]
+    assert second - first >= 0.3
+
+
+@pytest.mark.parametrize(
+    ("step", "rate_limited", "low", "high"),
+    [
+        (0, False, 0.0, 0.0),  # a 5xx, timeout or reset: retried at once
+        (1, False, 0.5, 1.0),
+        (2, False, 1.0, 2.0),
+        (5, False, 1.5, 3.0),  # capped at backoff_max
+        (0, True, 0.5, 1.0),  # a bare 429 waits from the first retry
+        (1, True, 1.0, 2.0),
+    ],
+)
+def test_retry_delay(step: int, rate_limited: bool, low: float, high: float) -> None:
+    for _ in range(50):
+        delay = retry_delay(step, 1.0, 3.0, rate_limited=rate_limited)
+        assert low <= delay <= high
 
 
 def test_503_to_head_is_retried_with_get(linkserver: LinkServer) -> None:
@@ -512,7 +548,10 @@ def test_repeated_host_failures_skip_the_rest_of_the_host(linkserver: LinkServer
 
 
 def test_invalid_urls_are_errors_without_requests(no_proxy_env: None) -> None:
-    results = check(["ftp://example.org/file", "not a url"])
+    # httpx itself takes port 99999; connecting to it would raise OverflowError.
+    urls = ["ftp://example.org/file", "not a url", "http://127.0.0.1:99999/", "http://[::1/"]
+    results = check(urls)
+    assert len(results) == len(urls)
     for result in results.values():
         assert (result.verdict, result.failure, result.attempts) == (
             Verdict.ERROR,

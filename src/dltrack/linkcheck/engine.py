@@ -84,9 +84,10 @@ class CheckOptions:
     min_interval: float = 0.0  # seconds between request starts on one host
     timeout: float = 10.0  # per request: connect, then headers, then the capped body
     retries: int = 2  # extra tries for 429, 5xx, timeouts and resets
-    # First retry delay in seconds, doubled each time, with jitter. Short, because a
-    # 503 from a busy server is usually gone a moment later; a server that wants a
-    # longer pause says so with Retry-After, which is honoured instead.
+    # Wait before the second retry in seconds (before the first for a bare 429),
+    # doubled for each later one, with jitter; see retry_delay. Short, because a 503
+    # from a busy server is usually gone a moment later; a server that wants a longer
+    # pause says so with Retry-After, which is honoured instead.
     backoff: float = 0.2
     backoff_max: float = 8.0
     retry_after_cap: float = 60.0  # longer Retry-After: pause that long, then give up the URL
@@ -195,6 +196,27 @@ class _Outcome:
     checked_at: datetime
 
 
+def retry_delay(
+    step: int, backoff: float, backoff_max: float, *, rate_limited: bool = False
+) -> float:
+    """Seconds to wait before retry number step + 1 of a URL (step 0: the first retry).
+
+    The first retry after a 5xx, a timeout or a dropped connection goes at once, as
+    urllib3's Retry does: such a failure is most often a one-off (a stale keep-alive
+    connection, one busy backend), and a wait would only stretch the run, most of all
+    when the URL is among the last of its host. From the second retry on the wait
+    starts at ``backoff`` and doubles, up to ``backoff_max``. A 429 without
+    Retry-After waits from the first retry on: that server asked us to slow down.
+    """
+    if not rate_limited:
+        if step == 0:
+            return 0.0
+        step -= 1
+    base = min(backoff_max, backoff * 2.0**step)
+    # Jitter spreads the retries of a burst that failed together.
+    return base * random.uniform(0.5, 1.0)
+
+
 def origin_of(url: httpx.URL) -> Origin:
     """host:port of url, with the scheme's default port filled in."""
     return url.host, url.port or (443 if url.scheme == "https" else 80)
@@ -208,6 +230,8 @@ def parse_url(url: str) -> httpx.URL | None:
         return None
     if parsed.scheme not in ("http", "https") or not parsed.host:
         return None
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        return None  # httpx takes any number; connect() would raise OverflowError
     return parsed
 
 
@@ -584,7 +608,9 @@ class LinkChecker:
 
             if failure is not None:
                 if failure.failure in RETRYABLE_FAILURES and retries_left > 0:
-                    await asyncio.sleep(self._backoff(opts.retries - retries_left))
+                    delay = self._backoff(opts.retries - retries_left)
+                    if delay:
+                        await asyncio.sleep(delay)
                     retries_left -= 1
                     continue
                 if chain:  # a redirect led here: say where the chain broke
@@ -687,17 +713,16 @@ class LinkChecker:
             # The server spoke for the whole host: pause its queue, not just this URL.
             gate.pause(min(delay, cap))
             return delay <= cap
-        delay = self._backoff(step)
         if status == 429:
-            gate.pause(delay)  # rate limited without a hint: the whole host slows down
-        else:
+            # Rate limited without a hint: the whole host slows down, from the first retry.
+            gate.pause(self._backoff(step, rate_limited=True))
+        elif delay := self._backoff(step):
             await asyncio.sleep(delay)
         return True
 
-    def _backoff(self, step: int) -> float:
-        base = min(self.options.backoff_max, self.options.backoff * 2.0**step)
-        # Jitter spreads the retries of a burst that failed together.
-        return base * random.uniform(0.5, 1.0)
+    def _backoff(self, step: int, *, rate_limited: bool = False) -> float:
+        opts = self.options
+        return retry_delay(step, opts.backoff, opts.backoff_max, rate_limited=rate_limited)
 
     async def _read_text(self, response: httpx.Response, deadline: float) -> str:
         cap = self.options.body_cap
