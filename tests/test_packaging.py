@@ -23,4 +23,4 @@ def test_wheel_ships_the_catalogue(tmp_path: Path) -> None:
         assert archive.read("dltrack/data/seed.json") == (ROOT / "data" / "seed.json").read_bytes()
         assert "dltrack/cli/__init__.py" in names
         entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-        assert "dltrack = dltrack.cli:main" in archive.read(entry_points).decode()
+        assert "dltrack = dltrack.cli:script" in archive.read(entry_points).decode()

@@ -1,5 +1,5 @@
 """Run dltrack as ``python -m dltrack``."""
 
-from dltrack.cli import main
+from dltrack.cli import script
 
-main()
+script()
