@@ -59,6 +59,22 @@ def verdicts(result) -> dict[int, str]:  # type: ignore[no-untyped-def]
     return {r["id"]: r["verdict"] for r in data["results"]}
 
 
+@pytest.mark.parametrize("head_first", [False, True])
+def test_get_by_default_and_head_first_on_request(
+    run, linkserver: LinkServer, catalogue_path: Path, head_first: bool
+) -> None:
+    targets = {1: "/ok?id=1", 2: "/head-refused?id=2", 3: "/status/404?id=3"}
+    write_catalogue(catalogue_path, {i: linkserver.url(t) for i, t in targets.items()})
+    result = run("check-links", "--format", "json", *FAST, *(["--head-first"] * head_first))
+    assert verdicts(result) == {1: "ok", 2: "ok", 3: "dead"}
+    seen = {i: linkserver.methods(t) for i, t in targets.items()}
+    if head_first:
+        # HEAD is enough for a page that is there; anything else is asked again with GET.
+        assert seen == {1: ["HEAD"], 2: ["HEAD", "GET"], 3: ["HEAD", "GET"]}
+    else:
+        assert seen == {1: ["GET"], 2: ["GET"], 3: ["GET"]}
+
+
 def test_every_verdict_through_the_cli(run, mix: dict[int, str], db_path: Path) -> None:
     result = run("check-links", "--format", "json", *FAST)
     assert result.code == 1, result.err  # dead links were found

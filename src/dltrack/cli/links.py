@@ -34,6 +34,13 @@ def check_links_cmd(
     timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 10.0,
     retries: Annotated[int, typer.Option(help="Retries for 429, 5xx, timeouts, resets.")] = 2,
     user_agent: Annotated[str | None, typer.Option(help="User-Agent header to send.")] = None,
+    head_first: Annotated[
+        bool,
+        typer.Option(
+            "--head-first",
+            help="Ask with HEAD, and GET only where HEAD is not enough: less data, more requests.",
+        ),
+    ] = False,
     max_age: Annotated[
         str | None,
         typer.Option(help="Reuse ok/moved verdicts younger than this (e.g. 24h, 7d)."),
@@ -66,6 +73,7 @@ def check_links_cmd(
             min_interval=min_interval,
             timeout=timeout,
             retries=retries,
+            head_first=head_first,
         )
         if user_agent:
             options = replace(options, user_agent=user_agent)
