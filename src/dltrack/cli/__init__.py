@@ -123,7 +123,8 @@ def run(argv: list[str] | None = None) -> int:
         render.error("interrupted")
         code = ExitCode.INTERRUPTED
     except BrokenPipeError:
-        # `dltrack list | head`: the reader left; that is not an error.
+        # The reader left (`dltrack list | head`): not an error. Inside a command
+        # typer gets there first and ends the run silently with status 1.
         sys.stderr.close()
         code = ExitCode.OK
     return int(code) if isinstance(code, int) else 0
