@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import shutil
 import socket
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,11 @@ from dltrack.cli import main
 from linkserver import LinkServer, clear_proxy_env
 
 DATA = Path(__file__).parent / "data"
+
+
+def pytest_report_header() -> str:
+    """The SQLite library under test: the schema's features depend on its version."""
+    return f"sqlite: {sqlite3.sqlite_version} (the sqlite3 module's library)"
 
 
 @dataclass(frozen=True)

@@ -7,21 +7,16 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import unicodedata
 from typing import Final, NamedTuple
 
 from dltrack.errors import UserError
 from dltrack.store.db import Store, set_meta, utc_now
+from dltrack.text import normalise
 
 STATUSES: Final = ("unread", "reading", "done", "skipped")
 LINK_VERDICTS: Final = ("ok", "moved", "dead", "blocked", "error")
 SHOWN_CHECKS: Final = 5
 MAX_IDS: Final = 10_000  # a range like 1-999999999 is a typo, not a request
-
-
-def normalise(text: str) -> str:
-    """Text as the search index holds it: NFKC (full-width ＣＮＮ is CNN) and case-folded."""
-    return unicodedata.normalize("NFKC", text).casefold()
 
 
 class Counts(NamedTuple):

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dltrack.errors import CatalogueError, UsageError, UserError
+from dltrack.text import is_blank, same_title
 
 if TYPE_CHECKING:
     from dltrack.importer import Entry
@@ -52,7 +53,6 @@ INTRO_SLUG = "intro"
 INTRO_TITLE = "Introduction"
 
 _SLUG_MAX = 48
-_INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff]+")
 
 
 # ---------------------------------------------------------------- import: results
@@ -184,11 +184,6 @@ def _unique(slug: str, used: set[str]) -> str:
     return candidate
 
 
-def _same_title(title: str) -> str:
-    """A title as compared: NFKC, case-folded, whitespace collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", title).casefold().split())
-
-
 def _document_title(document: SourceDocument, sections: Sequence[Any]) -> str | None:
     from dltrack.importer import BOLD_LEVEL, clean_title, front_matter
 
@@ -244,7 +239,7 @@ class _Importer:
                 self.by_stage_title.setdefault(s.title, draft)
                 for item in s.items:
                     if item.url is None:
-                        self.by_title.setdefault(_same_title(item.title), item)
+                        self.by_title.setdefault(same_title(item.title), item)
         self.next_id = catalogue.next_id()
         self.issued: dict[str, tuple[Item, str]] = {}  # key -> (item, first stage title)
         self.skipped: list[SkippedLink] = []
@@ -267,7 +262,7 @@ class _Importer:
         if url is not None and not is_http_url(url):
             self.skip(document, stage.title, entry, INVALID)
             return
-        key = "url " + self.canonical(url) if url else "title " + _same_title(entry.title)
+        key = "url " + self.canonical(url) if url else "title " + same_title(entry.title)
         issued = self.issued.get(key)
         if issued is not None:
             item, status = issued[0], REPEAT
@@ -275,7 +270,7 @@ class _Importer:
         else:
             found = self.by_url.get(self.canonical(url)) if url else None
             if found is None and url is None:
-                found = self.by_title.get(_same_title(entry.title))
+                found = self.by_title.get(same_title(entry.title))
             if found is not None:
                 item, status = found, REUSED
                 also_in = tuple(self.places.get(found.id, ()))
@@ -654,12 +649,12 @@ def _content(catalogue: Catalogue) -> list[Finding]:
             )
         )
     for t, track in enumerate(catalogue.tracks):
-        if not _INVISIBLE.sub("", track.title):
+        if is_blank(track.title):
             findings.append(
                 Finding(ERROR, f"tracks[{t}].title", "empty (only invisible characters)")
             )
         for s, stage in enumerate(track.stages):
-            if not _INVISIBLE.sub("", stage.title):
+            if is_blank(stage.title):
                 findings.append(
                     Finding(
                         ERROR, f"tracks[{t}].stages[{s}].title", "empty (only invisible characters)"
@@ -667,7 +662,7 @@ def _content(catalogue: Catalogue) -> list[Finding]:
                 )
     by_canonical: dict[str, tuple[int, str]] = {}
     for item_id, (path, item) in _first_places(catalogue).items():
-        if not _INVISIBLE.sub("", item.title):
+        if is_blank(item.title):
             findings.append(Finding(ERROR, f"{path}.title", "empty (only invisible characters)"))
         if item.url is None:
             continue
@@ -772,11 +767,11 @@ def _promises(catalogue: Catalogue, old: Catalogue) -> list[Finding]:
                     )
                 )
             continue
-        same_title = _same_title(before.title) == _same_title(item.title)
+        title_kept = same_title(before.title) == same_title(item.title)
         if before.url and item.url:
             if canonical(before.url) == canonical(item.url):
                 continue
-            if same_title:
+            if title_kept:
                 # A moved article keeps its title: likely a link fix, but worth a look.
                 findings.append(
                     Finding(
@@ -787,7 +782,7 @@ def _promises(catalogue: Catalogue, old: Catalogue) -> list[Finding]:
                     )
                 )
                 continue
-        elif same_title:
+        elif title_kept:
             continue  # a link added to a book, or a dead link dropped
         findings.append(
             Finding(

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dltrack.links import LinkReport
-from dltrack.render import safe
+from dltrack.text import safe
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

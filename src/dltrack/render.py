@@ -6,7 +6,6 @@ lines never pay for it.
 
 from __future__ import annotations
 
-import re
 import sys
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -25,6 +24,7 @@ from dltrack.catalog import (
     TrackList,
     TrackRef,
 )
+from dltrack.text import safe
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -33,9 +33,6 @@ if TYPE_CHECKING:
     from dltrack.curator import ImportReport, LintReport
     from dltrack.progress import ProgressReport
 
-# C0/C1 controls, DEL and the bidi overrides can rewrite a terminal or hide text:
-# a title must never carry them to the screen raw.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 STATUS_MARK = {"unread": "·", "reading": "▶", "done": "✓", "skipped": "↷"}
 STATUS_STYLE = {"unread": "", "reading": "bold cyan", "done": "green", "skipped": "yellow"}
@@ -46,11 +43,6 @@ LINK_STYLE = {
     "blocked": "yellow",
     "error": "magenta",
 }
-
-
-def safe(text: str) -> str:
-    """Text with control characters shown as visible escapes (\\x1b) instead of acting."""
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class Message(NamedTuple):

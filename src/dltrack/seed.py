@@ -25,8 +25,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from dltrack.atomic import write_text_atomically
 from dltrack.errors import CatalogueError
+from dltrack.files import write_text_atomically
 
 SCHEMA_VERSION = 1
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")

@@ -175,7 +175,7 @@ def export_cmd(
     ] = None,
 ) -> None:
     """Export your progress (status, dates, notes) as JSON, to move machines."""
-    from dltrack.atomic import write_text_atomically
+    from dltrack.files import write_text_atomically
     from dltrack.progress import export_progress
 
     with opened() as store:

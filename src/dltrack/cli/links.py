@@ -92,7 +92,7 @@ def check_links_cmd(
 
     out = linkformat.formatted(report, fmt)
     if output is not None:
-        from dltrack.atomic import write_text_atomically
+        from dltrack.files import write_text_atomically
 
         text = out if isinstance(out, str) else linkformat.as_markdown(report)
         write_text_atomically(output, text)

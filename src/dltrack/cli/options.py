@@ -33,7 +33,7 @@ paths: dict[str, Path | None] = {"db": None, "seed": None}
 def opened() -> Iterator[Store]:
     """The store for this invocation, closed afterwards."""
     from dltrack.paths import default_db_path, default_seed_path
-    from dltrack.store.db import session
+    from dltrack.session import session
 
     with session(paths["db"] or default_db_path(), paths["seed"] or default_seed_path()) as store:
         yield store

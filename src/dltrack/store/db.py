@@ -1,8 +1,9 @@
-"""Opening the database: connection settings, upgrades, and keeping it in step with the catalogue.
+"""The database connection: settings, one write transaction per command, small facts.
 
-This is on every command's path, so it imports only the standard library; the
-heavy modules (sqlmodel for upgrades, pydantic for the catalogue) load only when
-there is something to upgrade or sync.
+The bottom layer: it imports nothing of dltrack but the errors, and only the
+standard library, since every command opens it. Upgrading the schema
+(``store.migrations``) and keeping the database in step with a catalogue file
+(``dltrack.session``) are composed above it.
 """
 
 from __future__ import annotations
@@ -11,27 +12,32 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
-from dltrack.errors import CatalogueError, StoreError
+from dltrack.errors import StoreError
 
-SCHEMA_VERSION = 3
 BUSY_TIMEOUT_S = 15.0
+# Trigram search (3.34) and ALTER TABLE ... DROP COLUMN (3.35), which upgrades use.
+SQLITE_MINIMUM = (3, 35, 0)
 
 
 def utc_now() -> str:
     """The current time as stored: ISO 8601 in UTC, to the second."""
-    from datetime import UTC, datetime  # only writes need the time
-
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass
 class Store:
-    """An open database, synced with its catalogue."""
+    """An open database."""
 
     conn: sqlite3.Connection
     path: Path
+
+    @property
+    def version(self) -> int:
+        """The schema version the file is at (0 for a new, empty file)."""
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -81,8 +87,20 @@ def describe_db_error(error: sqlite3.Error, path: Path) -> str:
     return f"database {path}: {text}"
 
 
-def open_store(db_path: Path, seed_path: Path) -> Store:
-    """Open (creating, upgrading and syncing as needed) the database for a catalogue file."""
+def check_sqlite_version(version: tuple[int, int, int] = sqlite3.sqlite_version_info) -> None:
+    """Refuse an SQLite library too old for the schema's features."""
+    if version < SQLITE_MINIMUM:
+        have = ".".join(map(str, version))
+        need = ".".join(map(str, SQLITE_MINIMUM))
+        raise StoreError(
+            f"SQLite {have} is too old: dltrack needs {need} or newer "
+            "(trigram title search, DROP COLUMN); upgrade Python or its sqlite3"
+        )
+
+
+def connect(db_path: Path) -> Store:
+    """Open (creating if need be) the database file; nothing is read or changed yet."""
+    check_sqlite_version()
     if db_path.is_dir():
         raise StoreError(f"database path is a directory: {db_path}")
     try:
@@ -93,63 +111,9 @@ def open_store(db_path: Path, seed_path: Path) -> Store:
     try:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per command.
         conn = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
         conn.execute("PRAGMA synchronous = NORMAL")
-        if version != SCHEMA_VERSION:
-            # WAL lets readers run while a `done` writes; it is a property of the
-            # file, set once when the file is created or upgraded.
-            conn.execute("PRAGMA journal_mode = WAL")
-            from dltrack.store.migrations import upgrade
-
-            upgrade(conn)
-        store = Store(conn, db_path)
-        _sync_if_changed(store, seed_path)
-        return store
     except sqlite3.Error as error:
         if conn is not None:
             conn.close()
         raise StoreError(describe_db_error(error, db_path)) from None
-    except BaseException:
-        if conn is not None:
-            conn.close()
-        raise
-
-
-@contextmanager
-def session(db_path: Path, seed_path: Path) -> Iterator[Store]:
-    """An open store for one command; database errors inside become one StoreError."""
-    store = open_store(db_path, seed_path)
-    try:
-        yield store
-    except sqlite3.Error as error:
-        raise StoreError(describe_db_error(error, db_path)) from None
-    finally:
-        store.close()
-
-
-def _sync_if_changed(store: Store, seed_path: Path) -> None:
-    """Sync the catalogue into the database when the file differs from the last one synced."""
-    try:
-        stat = seed_path.stat()
-    except FileNotFoundError:
-        raise CatalogueError(f"catalogue file not found: {seed_path}") from None
-    except OSError as error:
-        raise CatalogueError(f"cannot read catalogue file {seed_path}: {error.strerror}") from None
-    # A cheap stamp avoids hashing the file on every command; the hash decides.
-    stamp = f"{seed_path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
-    if store.meta("seed_stamp") == stamp:
-        return
-    try:
-        raw = seed_path.read_bytes()
-    except OSError as error:
-        raise CatalogueError(f"cannot read catalogue file {seed_path}: {error.strerror}") from None
-    import hashlib  # ~4 ms, and only needed when the file looks changed
-
-    digest = hashlib.sha256(raw).hexdigest()
-    if store.meta("seed_sha256") != digest:
-        from dltrack.store.sync import load_and_sync
-
-        load_and_sync(store, seed_path, raw, digest, stamp)
-        return
-    with store.write() as conn:
-        set_meta(conn, "seed_stamp", stamp)
+    return Store(conn, db_path)

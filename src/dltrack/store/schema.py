@@ -1,8 +1,10 @@
-"""The one definition of the database schema, as SQLModel tables.
+"""The one readable definition of today's database schema, as SQLModel tables.
 
-Only migrations import this module (sqlmodel costs ~250 ms to import); they
-compile these classes to DDL. Everyday reads and writes use the stdlib sqlite3
-module against the same table and column names.
+Migrations do not use these classes (each step is literal DDL, frozen when it was
+written), and everyday reads and writes use the standard library's sqlite3 on the
+same tables, since importing sqlmodel costs a quarter of a second. These classes
+are what other engines are given, and the test suite checks that a migrated
+database agrees with them column by column and index by index.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from sqlmodel import Field, SQLModel
 metadata = SQLModel.metadata
 
 
-class Meta(SQLModel, table=True):
+class MetaRow(SQLModel, table=True):
     """Small facts about this database: the catalogue it was synced from, the current track."""
 
     __tablename__ = "meta"
@@ -21,7 +23,7 @@ class Meta(SQLModel, table=True):
     value: str
 
 
-class Migration(SQLModel, table=True):
+class MigrationRow(SQLModel, table=True):
     """Each schema version applied to this file, and when."""
 
     __tablename__ = "migration"
@@ -30,7 +32,7 @@ class Migration(SQLModel, table=True):
     applied_at: str
 
 
-class Track(SQLModel, table=True):
+class TrackRow(SQLModel, table=True):
     """A curriculum, mirrored from the catalogue on every sync."""
 
     __tablename__ = "track"
@@ -42,10 +44,10 @@ class Track(SQLModel, table=True):
     source_author: str | None = None
     source_published: str | None = None
     source_url: str | None = None
-    item_count: int = 0  # distinct items, counted at sync so listings need not count
+    item_count: int  # distinct items, counted at sync so listings need not count
 
 
-class Stage(SQLModel, table=True):
+class StageRow(SQLModel, table=True):
     """An ordered stage of a track, mirrored from the catalogue."""
 
     __tablename__ = "stage"
@@ -60,10 +62,10 @@ class Stage(SQLModel, table=True):
     position: int
     title: str
     title_en: str | None = None
-    item_count: int = 0
+    item_count: int
 
 
-class Item(SQLModel, table=True):
+class ItemRow(SQLModel, table=True):
     """An article, paper, book or topic; `active` is false once it leaves the catalogue."""
 
     __tablename__ = "item"
@@ -75,7 +77,7 @@ class Item(SQLModel, table=True):
     active: bool = True
 
 
-class Placement(SQLModel, table=True):
+class PlacementRow(SQLModel, table=True):
     """Where an item stands: one row per (stage, position); an item may stand in several."""
 
     __tablename__ = "placement"
@@ -85,18 +87,18 @@ class Placement(SQLModel, table=True):
     item_id: int
 
 
-class Progress(SQLModel, table=True):
+class ProgressRow(SQLModel, table=True):
     """The learner's state of one item, keyed by item id and never deleted by a sync."""
 
     __tablename__ = "progress"
     item_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
-    status: str = "unread"  # unread | reading | done | skipped
+    status: str = "unread"  # a dltrack.learner.status.Status value
     started_at: str | None = None
     done_at: str | None = Field(default=None, index=True)
     updated_at: str
 
 
-class Note(SQLModel, table=True):
+class NoteRow(SQLModel, table=True):
     """A note the learner attached to an item."""
 
     __tablename__ = "note"
@@ -106,7 +108,7 @@ class Note(SQLModel, table=True):
     created_at: str
 
 
-class LinkCheck(SQLModel, table=True):
+class LinkCheckRow(SQLModel, table=True):
     """One check of an item's link: the raw verdict, kept as history."""
 
     __tablename__ = "link_check"
@@ -118,7 +120,7 @@ class LinkCheck(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     item_id: int
     url: str
-    verdict: str  # ok | moved | dead | blocked | error
+    verdict: str  # a dltrack.linkcheck.verdicts.Verdict value
     http_status: int | None = None
     final_url: str | None = None
     moved_to: str | None = None
@@ -127,10 +129,9 @@ class LinkCheck(SQLModel, table=True):
     checked_at: str
 
 
-# SQLModel cannot express a virtual table. The search index holds each active
-# item's title, NFKC-normalised and case-folded, under the item's id as rowid;
-# the trigram tokenizer makes any substring of 3+ characters an index lookup,
-# which is what Chinese titles need (there are no spaces to split words on).
-SEARCH_INDEX_DDL = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS item_search USING fts5(title, tokenize='trigram')"
-)
+# SQLModel cannot express a virtual table: the search index is created by the
+# migrations as item_search, an FTS5 table with the trigram tokenizer. It holds each
+# active item's title, NFKC-normalised and case-folded, under the item's id as
+# rowid; the trigram tokenizer makes any substring of 3+ characters an index
+# lookup, which is what Chinese titles need (there are no spaces to split words on).
+SEARCH_INDEX = "item_search"

@@ -1,4 +1,4 @@
-"""Writing files so that a reader never sees half of one (standard library only)."""
+"""Reading and writing the files dltrack is given (standard library only)."""
 
 from __future__ import annotations
 

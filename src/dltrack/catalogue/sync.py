@@ -7,9 +7,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from dltrack.catalog import normalise
 from dltrack.seed import Catalogue, decode_json, parse_catalogue
 from dltrack.store.db import Store, set_meta
+from dltrack.text import normalise
 
 
 @dataclass(frozen=True)

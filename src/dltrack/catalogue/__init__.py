@@ -1,0 +1,1 @@
+"""The catalogue file: its schema, reading and writing it, its sync into the store."""
