@@ -50,9 +50,10 @@ def test_unknown_track_names_the_choices(run) -> None:
 
 def test_unknown_stage_and_status(run) -> None:
     assert run("list", "--stage", "zzz").code == 1
+    # A value outside a closed set is a usage error, named by the option.
     result = run("list", "--status", "finished")
-    assert result.code == 1
-    assert "unknown status 'finished'" in one_line(result.err)
+    assert result.code == 2
+    assert "Invalid value for '--status': 'finished' is not one of" in one_line(result.err)
 
 
 def test_usage_errors_are_one_line_with_exit_2(run) -> None:

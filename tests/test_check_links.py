@@ -206,15 +206,24 @@ def test_no_network_stops_with_exit_4_and_records_nothing(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--format", "xml"), "unknown format 'xml'"),
-        (("--max-age", "soon"), "not a duration: 'soon'"),
-        (("--per-host", "0"), "per_host must be positive"),
-        (("--confirm", "0"), "--confirm must be at least 1"),
+        (("--format", "xml"), "Invalid value for '--format' / '-f': 'xml' is not one of"),
+        (("--max-age", "soon"), "Invalid value for '--max-age': not a duration: 'soon'"),
+        (("--max-age", "99999999999999w"), "Invalid value for '--max-age': not a duration"),
+        (("--per-host", "0"), "Invalid value for '--per-host': 0 is not in the range x>=1"),
+        (("--concurrency", "0"), "Invalid value for '--concurrency'"),
+        (("--retries", "-1"), "Invalid value for '--retries'"),
+        (("--confirm", "0"), "Invalid value for '--confirm': 0 is not in the range x>=1"),
+        (("--timeout", "nan"), "Invalid value for '--timeout': nan is not a number of seconds"),
+        (("--timeout", "inf"), "Invalid value for '--timeout': inf is not a number of seconds"),
+        (("--timeout", "0"), "Invalid value for '--timeout': 0.0 is not more than 0 seconds"),
+        (("--min-interval", "inf"), "Invalid value for '--min-interval'"),
+        (("--min-interval", "-1"), "Invalid value for '--min-interval'"),
+        (("--user-agent", "bad\x01agent"), "Invalid value for '--user-agent'"),
     ],
 )
 def test_bad_options(run, mix: dict[int, str], args: tuple[str, ...], message: str) -> None:
     result = run("check-links", *args)
-    assert result.code == 1
+    assert result.code == 2, result
     assert message in result.err and result.err.count("\n") == 1
 
 

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from dltrack.curator import import_documents, read_document, slugify
+from dltrack.catalogue.fileio import dump_catalogue, load_catalogue
+from dltrack.catalogue.importing import import_documents, read_document, slugify
+from dltrack.catalogue.model import Catalogue, CatalogueTrack
 from dltrack.errors import UserError
 from dltrack.importer import canonical
-from dltrack.seed import Catalogue, Track, dump_catalogue, load_catalogue
 
 FIXTURES = Path(__file__).parent / "fixtures" / "curator"
 REPO = Path(__file__).resolve().parents[1]
@@ -33,11 +34,11 @@ def doc(name: str) -> str:
     return str(FIXTURES / name)
 
 
-def track_of(path: Path, slug: str) -> Track:
+def track_of(path: Path, slug: str) -> CatalogueTrack:
     return next(t for t in load_catalogue(path).tracks if t.slug == slug)
 
 
-def stage_items(track: Track) -> dict[str, list[tuple[int, str, str | None]]]:
+def stage_items(track: CatalogueTrack) -> dict[str, list[tuple[int, str, str | None]]]:
     return {s.slug: [(i.id, i.title, i.url) for i in s.items] for s in track.stages}
 
 
@@ -48,7 +49,7 @@ def one_line(err: str) -> str:
 
 
 @pytest.fixture
-def imported(run: Callable[..., Any], cat: Path) -> Track:
+def imported(run: Callable[..., Any], cat: Path) -> CatalogueTrack:
     result = run("import", doc("reading-list.md"), "--track", "dl-list", "--catalog", str(cat))
     assert result.code == 0, result
     return track_of(cat, "dl-list")
@@ -57,7 +58,7 @@ def imported(run: Callable[..., Any], cat: Path) -> Track:
 # -- what an import makes -------------------------------------------------------------------
 
 
-def test_stages_in_order_with_slugs_and_titles_as_written(imported: Track) -> None:
+def test_stages_in_order_with_slugs_and_titles_as_written(imported: CatalogueTrack) -> None:
     assert [(s.slug, s.title) for s in imported.stages] == [
         ("intro", "Introduction"),  # the link before the first heading
         ("foundations", "Foundations"),
@@ -68,7 +69,7 @@ def test_stages_in_order_with_slugs_and_titles_as_written(imported: Track) -> No
     assert imported.title == "A Deep Learning Reading List"  # from the front matter
 
 
-def test_items_in_order_with_new_ids_above_last_id(imported: Track) -> None:
+def test_items_in_order_with_new_ids_above_last_id(imported: CatalogueTrack) -> None:
     items = stage_items(imported)
     # last_id is 20 although the highest id in use is 10: ids 11-20 stay retired.
     assert items["intro"] == [(21, "a preface", "https://example.org/preface?page=2")]
@@ -86,7 +87,9 @@ def test_items_in_order_with_new_ids_above_last_id(imported: Track) -> None:
     ]
 
 
-def test_numbered_references_repeat_earlier_articles_with_the_same_id(imported: Track) -> None:
+def test_numbered_references_repeat_earlier_articles_with_the_same_id(
+    imported: CatalogueTrack,
+) -> None:
     # "[1] [Batch Normalization](https://arxiv…)" is the Baidu Scholar link of stage 2,
     # "[2] [Deep Residual Learning](http://…#fig1)" the ResNet of stage 3.
     assert stage_items(imported)["stage-04"] == [
@@ -96,7 +99,7 @@ def test_numbered_references_repeat_earlier_articles_with_the_same_id(imported: 
     ]
 
 
-def test_books_without_links_are_url_less_book_items(imported: Track) -> None:
+def test_books_without_links_are_url_less_book_items(imported: CatalogueTrack) -> None:
     books = [i for s in imported.stages for i in s.items if i.url is None]
     assert [(b.title, b.kind) for b in books] == [
         ("深度学习", "book"),
@@ -104,7 +107,7 @@ def test_books_without_links_are_url_less_book_items(imported: Track) -> None:
     ]
 
 
-def test_last_id_and_existing_items_unchanged(imported: Track, cat: Path) -> None:
+def test_last_id_and_existing_items_unchanged(imported: CatalogueTrack, cat: Path) -> None:
     after = load_catalogue(cat)
     before = load_catalogue(FIXTURES / "catalogue.json")
     assert after.last_id == 28
@@ -114,7 +117,7 @@ def test_last_id_and_existing_items_unchanged(imported: Track, cat: Path) -> Non
     assert cat.read_text(encoding="utf-8") == dump_catalogue(after)
 
 
-def test_nothing_unwanted_is_imported(imported: Track) -> None:
+def test_nothing_unwanted_is_imported(imported: CatalogueTrack) -> None:
     urls = " ".join(str(i.url) for s in imported.stages for i in s.items)
     for unwanted in ("zhihu.com/people", "zhimg", "spam.example", "mailto", "javascript", "#end"):
         assert unwanted not in urls
@@ -291,7 +294,9 @@ def test_json_report(run, cat: Path) -> None:
 # -- ids across imports ---------------------------------------------------------------------
 
 
-def test_reimport_into_the_same_track_changes_nothing(run, cat: Path, imported: Track) -> None:
+def test_reimport_into_the_same_track_changes_nothing(
+    run, cat: Path, imported: CatalogueTrack
+) -> None:
     before = cat.read_bytes()
     result = run("import", doc("reading-list.md"), "-t", "dl-list", "--catalog", str(cat))
     assert result.code == 0, result
@@ -299,7 +304,9 @@ def test_reimport_into_the_same_track_changes_nothing(run, cat: Path, imported: 
     assert "0 new items" in result.out and "already in this stage: id 22" in result.out
 
 
-def test_reimport_into_another_track_reuses_every_id(run, cat: Path, imported: Track) -> None:
+def test_reimport_into_another_track_reuses_every_id(
+    run, cat: Path, imported: CatalogueTrack
+) -> None:
     result = run("import", doc("reading-list.md"), "-t", "copy", "--catalog", str(cat))
     assert result.code == 0, result
     copy = track_of(cat, "copy")
@@ -310,7 +317,7 @@ def test_reimport_into_another_track_reuses_every_id(run, cat: Path, imported: T
     assert load_catalogue(cat).last_id == 30
 
 
-def test_appending_to_an_existing_track(run, cat: Path, imported: Track) -> None:
+def test_appending_to_an_existing_track(run, cat: Path, imported: CatalogueTrack) -> None:
     result = run("import", doc("reading-list-v2.md"), "-t", "dl-list", "--catalog", str(cat))
     assert result.code == 0, result
     track = track_of(cat, "dl-list")
@@ -338,7 +345,7 @@ def test_retired_ids_are_never_handed_out(run, cat: Path, tmp_path: Path) -> Non
     assert ids == [11, 12, 13, 14, 15]
 
 
-def test_the_result_passes_lint(run, cat: Path, imported: Track) -> None:
+def test_the_result_passes_lint(run, cat: Path, imported: CatalogueTrack) -> None:
     result = run("lint", str(cat))
     assert result.code == 0, result
     assert "0 errors" in result.out
@@ -352,7 +359,7 @@ def test_default_catalogue_is_data_seed_json_in_the_current_directory(
     assert result.code == 3
     assert one_line(result.err) == (
         "dltrack: no catalogue at data/seed.json: "
-        "run this in a dltrack checkout or pass --catalog PATH\n"
+        "run this in a dltrack checkout or pass --catalogue PATH\n"
     )
     (tmp_path / "data").mkdir()
     shutil.copy(FIXTURES / "catalogue.json", tmp_path / "data" / "seed.json")
@@ -400,7 +407,7 @@ def test_bad_documents_change_nothing(
     ("args", "code", "message"),
     [
         (["-t", "Bad Slug"], 2, "not a track slug"),
-        (["-t", "ok", "--title", "  "], 2, "--title must not be empty"),
+        (["-t", "ok", "--title", "  "], 2, "Invalid value for '--title': must not be empty"),
         ([], 2, "Missing option '--track'"),
     ],
 )
@@ -511,7 +518,7 @@ def test_html_comment_threads_are_skipped_and_the_page_goes_on(thread: str) -> N
         + "<p><a href='https://e.org/after'>after</a></p>"
     )
     sections = extract(page)
-    assert [e.url for s in sections for e in s.entries] == [
+    assert [e.url for s in sections for e in s.items] == [
         "https://e.org/before",
         "https://e.org/after",
     ]
@@ -523,7 +530,7 @@ def test_a_comment_class_on_inline_text_is_not_a_thread() -> None:
     from dltrack.importer import extract
 
     page = "<p><span class='comment'>note</span> <a href='https://e.org/a'>a</a></p>"
-    assert [e.url for s in extract(page) for e in s.entries] == ["https://e.org/a"]
+    assert [e.url for s in extract(page) for e in s.items] == ["https://e.org/a"]
 
 
 @pytest.mark.parametrize(

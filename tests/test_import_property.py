@@ -9,9 +9,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dltrack.curator import SourceDocument, import_documents
+from dltrack.catalogue.fileio import dump_catalogue, load_catalogue
+from dltrack.catalogue.importing import SourceDocument, import_documents
+from dltrack.catalogue.model import is_http_url, parse_catalogue
 from dltrack.errors import DltrackError
-from dltrack.seed import dump_catalogue, is_http_url, load_catalogue, parse_catalogue
 
 FIXTURES = Path(__file__).parent / "fixtures" / "curator"
 CATALOGUE = load_catalogue(FIXTURES / "catalogue.json")
@@ -110,7 +111,7 @@ def check(text: str) -> None:
         assert error.message and "\n" not in error.message, error.message
         return
     # What would be written reads back as a valid catalogue.
-    again = parse_catalogue(json.loads(dump_catalogue(catalogue)), origin="written")
+    again = parse_catalogue(json.loads(dump_catalogue(catalogue)), source="written")
     items = again.items()
     assert all(i.url is None or is_http_url(i.url) for i in items.values())
     # Existing ids keep their items; new ids start above last_id, never reusing 11-20.
@@ -152,7 +153,7 @@ def test_import_command_never_shows_a_traceback(run, text: str) -> None:
         assert "Traceback" not in result.err
         if result.code == 0:
             assert result.err == ""
-            parse_catalogue(json.loads(catalogue.read_text(encoding="utf-8")), origin="written")
+            parse_catalogue(json.loads(catalogue.read_text(encoding="utf-8")), source="written")
         else:
             assert result.code == 1, result
             assert result.err.startswith("dltrack: ") and result.err.count("\n") == 1

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from dltrack.importer import (
     BOLD_LEVEL,
-    Entry,
     ExtractError,
     ExtractOptions,
+    FoundItem,
     Section,
     clean_title,
     extract,
@@ -33,12 +33,12 @@ def by_title(sections: list[Section]) -> dict[str, Section]:
     return {s.title: s for s in sections}
 
 
-def all_entries(sections: list[Section]) -> list[Entry]:
-    return [e for s in sections for e in s.entries]
+def all_items(sections: list[Section]) -> list[FoundItem]:
+    return [e for s in sections for e in s.items]
 
 
 def urls(sections: list[Section]) -> list[str | None]:
-    return [e.url for e in all_entries(sections)]
+    return [e.url for e in all_items(sections)]
 
 
 # -- the Markdown fixture -------------------------------------------------------------------
@@ -70,12 +70,12 @@ def test_front_matter_is_read_and_not_extracted(messy: list[Section]) -> None:
         "author": "Someone",
         "date": "2020-02-02",
     }
-    assert "title" not in [e.title for e in all_entries(messy)]
+    assert "title" not in [e.title for e in all_items(messy)]
 
 
 def test_redirectors_unwrapped_and_tracking_dropped(messy: list[Section]) -> None:
-    part_one = by_title(messy)["Part one: basics"].entries
-    assert part_one[0] == Entry(
+    part_one = by_title(messy)["Part one: basics"].items
+    assert part_one[0] == FoundItem(
         "Intro to gradients", "https://example.org/gradients?page=2", "article", part_one[0].context
     )
     assert (part_one[1].title, part_one[1].url, part_one[1].kind_hint) == (
@@ -92,7 +92,7 @@ def test_images_profiles_columns_and_non_web_links_are_skipped(messy: list[Secti
 
 
 def test_book_titles_without_links_become_book_entries(messy: list[Section]) -> None:
-    books = [e for e in by_title(messy)["Part one: basics"].entries if e.url is None]
+    books = [e for e in by_title(messy)["Part one: basics"].items if e.url is None]
     assert [(e.title, e.kind_hint) for e in books] == [
         ("An Unlinked Book", "book"),
         ("Another Book", "book"),
@@ -100,19 +100,19 @@ def test_book_titles_without_links_become_book_entries(messy: list[Section]) -> 
 
 
 def test_numbered_references_keep_their_order_and_drop_the_number(messy: list[Section]) -> None:
-    titles = [e.title for e in by_title(messy)["Part two: references"].entries]
+    titles = [e.title for e in by_title(messy)["Part two: references"].items]
     assert titles[:3] == ["First reference", "Second reference", "Twelfth reference"]
 
 
 def test_same_article_twice_in_a_section_is_one_entry(messy: list[Section]) -> None:
-    wechat = [e for e in all_entries(messy) if e.url and "weixin" in e.url]
+    wechat = [e for e in all_items(messy) if e.url and "weixin" in e.url]
     assert [(e.title, e.url) for e in wechat] == [
         ("A WeChat article", "http://mp.weixin.qq.com/s?__biz=QUJD&mid=42&idx=1&sn=abc")
     ]
 
 
 def test_plain_lines_dangling_links_and_bare_urls(messy: list[Section]) -> None:
-    tail = [(e.title, e.url, e.kind_hint) for e in by_title(messy)["Part two: references"].entries]
+    tail = [(e.title, e.url, e.kind_hint) for e in by_title(messy)["Part two: references"].items]
     assert tail[-3:] == [
         ("A line without a link", None, None),
         ("Dangling link text", None, "article"),
@@ -121,7 +121,7 @@ def test_plain_lines_dangling_links_and_bare_urls(messy: list[Section]) -> None:
 
 
 def test_reference_style_links(messy: list[Section]) -> None:
-    quoted = by_title(messy)["A quoted bold line"].entries
+    quoted = by_title(messy)["A quoted bold line"].items
     assert [(e.title, e.url) for e in quoted] == [
         ("Reference style", "https://example.org/by-reference")
     ]
@@ -133,7 +133,7 @@ def test_comment_section_is_skipped(messy: list[Section]) -> None:
 
 
 def test_options_are_off_by_default() -> None:
-    entries = all_entries(extract(read("messy.md")))
+    entries = all_items(extract(read("messy.md")))
     assert all(e.url is not None for e in entries)
     assert "https://github.com/example/in-code" not in [e.url for e in entries]
 
@@ -159,26 +159,26 @@ def test_html_headings_and_bold_paragraphs_open_sections(page: list[Section]) ->
 
 
 def test_link_card_and_inline_links(page: list[Section]) -> None:
-    assert [(e.title, e.url) for e in page[0].entries] == [
+    assert [(e.title, e.url) for e in page[0].items] == [
         ("first link", "https://example.org/opening"),
         ("A link card title", "https://zhuanlan.zhihu.com/p/123456"),
     ]
 
 
 def test_a_link_split_around_a_letter_is_merged(page: list[Section]) -> None:
-    entries = by_title(page)["Bold paragraph heading"].entries
+    entries = by_title(page)["Bold paragraph heading"].items
     assert [(e.title, e.url) for e in entries] == [("Transformer", "https://example.org/a?x=1")]
 
 
 def test_numbered_bold_paragraphs_open_sections(page: list[Section]) -> None:
     sections = by_title(page)
-    assert [(e.title, e.kind_hint) for e in sections["1."].entries] == [("a paper", "paper")]
+    assert [(e.title, e.kind_hint) for e in sections["1."].items] == [("a paper", "paper")]
     # the profile link in part 2 is skipped, the repository kept
-    assert [(e.title, e.kind_hint) for e in sections["2."].entries] == [("repo", "repo")]
+    assert [(e.title, e.kind_hint) for e in sections["2."].items] == [("repo", "repo")]
 
 
 def test_lead_items_name_a_list_item_by_its_bold_start(page: list[Section]) -> None:
-    modules = by_title(page)["Modules"].entries
+    modules = by_title(page)["Modules"].items
     assert [(e.title, e.url, e.kind_hint) for e in modules] == [
         ("Module A: basics", None, "topic"),
         ("Module B: tools", None, "topic"),
@@ -201,14 +201,14 @@ def test_scripts_styles_share_buttons_linked_images_and_comments_skipped(
 def test_linked_heading_is_an_entry_not_a_section() -> None:
     sections = extract("# Papers\n\n### [A paper](https://arxiv.org/abs/1)\n\ntext\n")
     assert [s.title for s in sections] == ["", "Papers"]
-    assert [e.title for e in sections[1].entries] == ["A paper"]
+    assert [e.title for e in sections[1].items] == ["A paper"]
 
 
 def test_relative_links_need_a_base_url() -> None:
     text = "[Local](/docs/a.html)"
-    assert all_entries(extract(text)) == []
+    assert all_items(extract(text)) == []
     based = extract(text, ExtractOptions(base_url="https://example.org/x/"))
-    assert [e.url for e in all_entries(based)] == ["https://example.org/docs/a.html"]
+    assert [e.url for e in all_items(based)] == ["https://example.org/docs/a.html"]
 
 
 def test_footer_ends_at_a_heading_of_the_same_level() -> None:
@@ -216,20 +216,20 @@ def test_footer_ends_at_a_heading_of_the_same_level() -> None:
         "## 推荐阅读\n\n- [Platform pick](https://example.org/pick)\n\n"
         "## Real section\n\n- [Kept](https://example.org/kept)\n"
     )
-    assert [e.title for e in all_entries(extract(text))] == ["Kept"]
+    assert [e.title for e in all_items(extract(text))] == ["Kept"]
 
 
 def test_custom_heading_lines_and_footers() -> None:
     text = "Intro.\n\n推荐阅读\n\n[1] [Mine](https://example.org/mine)\n"
-    assert all_entries(extract(text))[0].title == "Mine"  # plain line: not a heading
+    assert all_items(extract(text))[0].title == "Mine"  # plain line: not a heading
     options = ExtractOptions(heading_lines=frozenset({"推荐阅读"}))
-    assert all_entries(extract(text, options)) == []  # now a heading, and a footer
+    assert all_items(extract(text, options)) == []  # now a heading, and a footer
     options = ExtractOptions(heading_lines=frozenset({"推荐阅读"}), footers=())
     assert [s.title for s in extract(text, options)] == ["", "推荐阅读"]
 
 
 def test_star_in_titles_is_kept() -> None:
-    entries = all_entries(extract("- [Why 3*3 and not 2*2 kernels?](https://example.org/q)"))
+    entries = all_items(extract("- [Why 3*3 and not 2*2 kernels?](https://example.org/q)"))
     assert entries[0].title == "Why 3*3 and not 2*2 kernels?"
 
 
@@ -317,7 +317,7 @@ def test_extract_never_raises_on_text(text: str) -> None:
         assert "\x00" in text
         return
     assert sections[0].title == ""
-    for entry in all_entries(sections):
+    for entry in all_items(sections):
         assert entry.title
         assert entry.url is None or entry.url.startswith(("http://", "https://"))
 

@@ -13,6 +13,7 @@ from dataclasses import replace
 import httpx
 import pytest
 
+from dltrack.catalogue.model import LinkRule
 from dltrack.errors import NetworkUnreachable
 from dltrack.linkcheck import (
     WECHAT,
@@ -29,7 +30,6 @@ from dltrack.linkcheck import (
 )
 from dltrack.linkcheck.engine import RulesArg, retry_delay
 from dltrack.linkcheck.transport import OriginPools
-from dltrack.seed import LinkRule
 from linkserver import (
     LinkServer,
     Reply,

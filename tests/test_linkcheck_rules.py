@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dltrack.catalogue.model import LinkRule
 from dltrack.linkcheck import (
     BUILTIN_RULES,
     WECHAT,
@@ -26,9 +27,8 @@ from dltrack.linkcheck import (
     classify_exception,
     parse_retry_after,
 )
-from dltrack.linkcheck.classify import redirect_problem, status_text
+from dltrack.linkcheck.decisions import redirect_problem, status_text
 from dltrack.linkcheck.engine import decode_body
-from dltrack.seed import LinkRule
 
 A, B, C = "https://a.example/", "https://b.example/", "https://c.example/"
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from dltrack.curator import lint_data
+from dltrack.catalogue.lint import lint_data
 
 FIXTURES = Path(__file__).parent / "fixtures" / "curator"
 REPO = Path(__file__).resolve().parents[1]
@@ -277,7 +277,7 @@ def test_against_a_missing_or_invalid_file(run, tmp_path: Path) -> None:
     new = write(tmp_path, base())
     result = run("lint", new, "--against", str(tmp_path / "nope.json"))
     assert result.code == 3
-    assert result.err.startswith("dltrack: --against: catalogue file not found")
+    assert result.err.startswith("dltrack: the catalogue to compare with: catalogue file not found")
     assert result.err.count("\n") == 1
 
 

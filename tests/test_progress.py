@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dltrack.progress import streak
+from dltrack.learner.progress import streak
 
 
 def load(run, *args: str) -> dict:  # type: ignore[no-untyped-def]

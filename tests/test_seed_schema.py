@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from dltrack.catalogue.fileio import dump_catalogue, load_catalogue
+from dltrack.catalogue.model import parse_catalogue
 from dltrack.errors import CatalogueError
-from dltrack.seed import dump_catalogue, load_catalogue, parse_catalogue
 
 DATA = Path(__file__).parent / "data"
 GOOD: dict[str, Any] = json.loads((DATA / "catalogue.json").read_text())
@@ -20,7 +21,7 @@ def problems(change) -> list[str]:  # type: ignore[no-untyped-def]
     data = copy.deepcopy(GOOD)
     change(data)
     with pytest.raises(CatalogueError) as info:
-        parse_catalogue(data, origin="seed.json")
+        parse_catalogue(data, source="seed.json")
     return info.value.problems
 
 
@@ -123,17 +124,17 @@ def test_every_problem_is_listed() -> None:
 
 def test_new_ids_start_above_the_high_water_mark() -> None:
     data = copy.deepcopy(GOOD)
-    assert parse_catalogue(data, origin="x").next_id() == 7
+    assert parse_catalogue(data, source="x").next_id() == 7
     # Item 6 was removed, but its id stays retired.
     data["tracks"][1]["stages"][0]["items"] = []
     data["last_id"] = 6
-    assert parse_catalogue(data, origin="x").next_id() == 7
+    assert parse_catalogue(data, source="x").next_id() == 7
 
 
 def test_dump_is_stable_and_round_trips(tmp_path: Path) -> None:
     catalogue = load_catalogue(DATA / "catalogue.json")
     text = dump_catalogue(catalogue)
-    assert text == dump_catalogue(parse_catalogue(json.loads(text), origin="x"))
+    assert text == dump_catalogue(parse_catalogue(json.loads(text), source="x"))
     assert "卷积神经网络入门" in text  # not \u escaped
     item_lines = [line for line in text.splitlines() if line.strip().startswith('{"id"')]
     assert len(item_lines) == 8  # one line per item placement: reviewable diffs

@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from dltrack.seed import Catalogue, Kind, LinkRule, Track, dump_catalogue, load_catalogue
-from dltrack.seedbuild import SPECS, CurationError, Document, build, main
+from dltrack.catalogue.fileio import dump_catalogue, load_catalogue
+from dltrack.catalogue.importing import SourceDocument
+from dltrack.catalogue.model import Catalogue, CatalogueTrack, Kind, LinkRule
+from seedbuild import CurationError, build, main
+from seedrules import SPECS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "importer"
 FIXTURE_DOCS = ["seed_000.md", "seed_001.html", "seed_002.md", "seed_003.md", "seed_004.html"]
@@ -26,8 +29,8 @@ SLUGS = [
 ]
 
 
-def documents(names: list[str] = FIXTURE_DOCS) -> list[Document]:
-    return [Document(n, (FIXTURES / n).read_text(encoding="utf-8")) for n in names]
+def documents(names: list[str] = FIXTURE_DOCS) -> list[SourceDocument]:
+    return [SourceDocument(n, (FIXTURES / n).read_text(encoding="utf-8")) for n in names]
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +38,7 @@ def catalogue() -> Catalogue:
     return build(documents()).catalogue
 
 
-def track(catalogue: Catalogue, slug: str) -> Track:
+def track(catalogue: Catalogue, slug: str) -> CatalogueTrack:
     return next(t for t in catalogue.tracks if t.slug == slug)
 
 
@@ -182,7 +185,7 @@ def test_rerun_keeps_ids_and_new_items_go_above_the_maximum() -> None:
 
     # Insert a new article at the top of a list and drop another: nothing is renumbered.
     changed = [
-        Document(
+        SourceDocument(
             d.name,
             d.text.replace(
                 "[1][First recommended]",
@@ -215,23 +218,23 @@ def test_rerun_keeps_link_rules_and_hand_made_tracks() -> None:
 
 def test_unknown_document_is_refused() -> None:
     with pytest.raises(CurationError, match="not a document"):
-        build([Document("x.md", "# Just some page\n\n[a](https://example.org/a)\n")])
+        build([SourceDocument("x.md", "# Just some page\n\n[a](https://example.org/a)\n")])
 
 
 def test_missing_or_misplaced_stage_is_refused() -> None:
     text = (FIXTURES / "seed_003.md").read_text(encoding="utf-8")
     renamed = text.replace("## 需要消化的", "## 需要消化的东西")
     with pytest.raises(CurationError, match="no section titled '需要消化的'"):
-        build([Document("seed_003.md", renamed)])
+        build([SourceDocument("seed_003.md", renamed)])
     moved = text.replace("## 主要内容", "## 主要内容（旧）") + "\n## 主要内容\n"
     with pytest.raises(CurationError, match="out of order"):
-        build([Document("seed_003.md", moved)])
+        build([SourceDocument("seed_003.md", moved)])
 
 
 def test_course_topic_missing_from_module_is_refused() -> None:
     text = (FIXTURES / "seed_004.html").read_text(encoding="utf-8").replace("语义分割", "分割")
     with pytest.raises(CurationError, match="语义分割"):
-        build([Document("seed_004.html", text)])
+        build([SourceDocument("seed_004.html", text)])
 
 
 # -- command line -------------------------------------------------------------------------------

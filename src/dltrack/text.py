@@ -12,6 +12,8 @@ import unicodedata
 # C0/C1 controls, DEL and the bidi overrides can rewrite a terminal or hide text:
 # a title must never carry them to the screen raw.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Track and stage slugs: what the learner types.
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # Characters that take no room at all: a title made only of them is empty.
 INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff]+")
 

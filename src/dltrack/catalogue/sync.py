@@ -7,7 +7,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from dltrack.seed import Catalogue, decode_json, parse_catalogue
+from dltrack.catalogue.fileio import parse_catalogue_bytes
+from dltrack.catalogue.model import Catalogue
 from dltrack.store.db import Store, set_meta
 from dltrack.text import normalise
 
@@ -23,12 +24,12 @@ class SyncReport:
 
 def load_and_sync(store: Store, seed_path: Path, raw: bytes, digest: str, stamp: str) -> SyncReport:
     """Validate the catalogue bytes, then sync them in one transaction."""
-    catalogue = parse_catalogue(decode_json(raw, seed_path), origin=str(seed_path))
+    catalogue = parse_catalogue_bytes(raw, seed_path)
     with store.write() as conn:
         # Re-check inside the lock: a parallel command may have synced this file already.
         if store.meta("seed_sha256") == digest:
             set_meta(conn, "seed_stamp", stamp)
-            return SyncReport(0, 0, 0)
+            return SyncReport(added=0, removed=0, kept=0)
         report = sync_catalogue(conn, catalogue)
         set_meta(conn, "seed_sha256", digest)
         set_meta(conn, "seed_stamp", stamp)

@@ -1,7 +1,8 @@
 """The dltrack command line: parse options, call a core function, hand the result to render.
 
-Building every command's parameters costs ~15 ms of start-up, so a run imports
-and builds only the command it was asked for; `dltrack --help` builds them all.
+Every command is registered once, in COMMANDS. Building every command's
+parameters costs ~15 ms of start-up, so a run imports and builds only the
+command it was asked for; `dltrack --help` builds them all.
 """
 
 from __future__ import annotations
@@ -12,29 +13,44 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Final, NoReturn
 
 import typer
 
 from dltrack import __version__, render
-from dltrack.cli.options import COMMANDS, paths
+from dltrack.cli.common import Globals
 from dltrack.errors import DltrackError, ExitCode
 
-# Each command and the module that defines it, in the order `--help` lists them.
-MODULES: dict[str, str] = {
-    name: "learner"
-    for name in (
-        "tracks", "use", "stages", "list", "next", "start", "done", "skip", "undo",
-        "open", "show", "search", "progress", "export", "restore",
-    )
-} | {"check-links": "links", "import": "curator", "lint": "curator"}  # fmt: skip
+# Each command, as "module:function" under dltrack.cli, in the order `--help` lists them.
+COMMANDS: Final[dict[str, str]] = {
+    "tracks": "learner:tracks",
+    "use": "learner:use",
+    "stages": "learner:stages",
+    "list": "learner:list_",
+    "next": "learner:next_",
+    "start": "learner:start",
+    "done": "learner:done",
+    "skip": "learner:skip",
+    "undo": "learner:undo",
+    "open": "learner:open_",
+    "show": "learner:show",
+    "search": "learner:search",
+    "progress": "learner:progress",
+    "export": "learner:export",
+    "restore": "learner:restore",
+    "check-links": "links:check_links",
+    "import": "curator:import_",
+    "lint": "curator:lint",
+}
 
 
 def load(name: str) -> Callable[..., None]:
     """The function behind a command name, importing its module on first use."""
-    if name not in COMMANDS:
-        importlib.import_module(f"dltrack.cli.{MODULES[name]}")
-    return COMMANDS[name]
+    module, function = COMMANDS[name].split(":")
+    command: Callable[..., None] = getattr(
+        importlib.import_module(f"dltrack.cli.{module}"), function
+    )
+    return command
 
 
 def _version(value: bool) -> None:
@@ -58,10 +74,10 @@ def _root(
     ] = False,
 ) -> None:
     """Study tracker and link curator for deep-learning reading lists."""
-    paths["db"], paths["seed"] = db, seed
+    ctx.obj = Globals(db=db, seed=seed)
     if ctx.invoked_subcommand is None:
         # A bare `dltrack` is most often "what do I read now?".
-        ctx.invoke(load("next"))
+        ctx.invoke(load("next"), ctx)
 
 
 def build_app(names: Iterable[str] | None = None) -> typer.Typer:
@@ -75,7 +91,7 @@ def build_app(names: Iterable[str] | None = None) -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback(invoke_without_command=True)(_root)
-    for name in MODULES if names is None else names:
+    for name in COMMANDS if names is None else names:
         app.command(name)(load(name))
     return app
 
@@ -106,7 +122,7 @@ def run(argv: list[str] | None = None) -> int:
     name = invoked_command(args)
     click_error = _click_exception()
     try:
-        app = build_app([name] if name in MODULES else None)
+        app = build_app([name] if name in COMMANDS else None)
         code = typer.main.get_command(app).main(
             args=args, prog_name="dltrack", standalone_mode=False
         )

@@ -8,31 +8,50 @@ from typing import Annotated
 import typer
 
 from dltrack import render
-from dltrack.cli.options import JsonFlag, command
-from dltrack.errors import ExitCode
+from dltrack.cli.common import JsonFlag, not_blank
+from dltrack.errors import CatalogueError, ExitCode
+from dltrack.text import SLUG
 
-CatalogOpt = Annotated[
+
+def _slug(value: str) -> str:
+    # Checked here, before any file is read or pydantic is loaded.
+    if not SLUG.match(value):
+        raise typer.BadParameter(
+            f"not a track slug (lower-case letters, digits and '-'): {value!r}"
+        )
+    return value
+
+
+CatalogueOpt = Annotated[
     Path,
-    typer.Option("--catalog", help="The catalogue file to edit.", show_default="data/seed.json"),
+    typer.Option(
+        "--catalogue",
+        "--catalog",
+        help="The catalogue file to edit.",
+        show_default="data/seed.json",
+    ),
 ]
 
 
-@command("import")
-def import_cmd(
+def import_(
     files: Annotated[
         list[Path], typer.Argument(help="Markdown or HTML documents (or both mixed).")
     ],
     track: Annotated[
-        str, typer.Option("--track", "-t", help="Slug of the track to create or add to.")
+        str,
+        typer.Option(
+            "--track", "-t", help="Slug of the track to create or add to.", callback=_slug
+        ),
     ],
     title: Annotated[
         str | None,
         typer.Option(
             help="Track title (a new track's default: the document's title or first "
-            "heading); renames an existing track."
+            "heading); renames an existing track.",
+            callback=not_blank,
         ),
     ] = None,
-    catalog: CatalogOpt = Path("data/seed.json"),
+    catalogue: CatalogueOpt = Path("data/seed.json"),
     topics: Annotated[
         bool,
         typer.Option(
@@ -56,16 +75,19 @@ def import_cmd(
     stages after the existing ones. Nothing is removed, reordered or renumbered, so
     importing the same document again changes nothing.
     """
-    from dltrack.curator import import_files
+    from dltrack.catalogue.importing import import_files  # pydantic: only for the curator
 
+    if not catalogue.exists():
+        raise CatalogueError(
+            f"no catalogue at {catalogue}: run this in a dltrack checkout or pass --catalogue PATH"
+        )
     report = import_files(
-        files, track, catalogue_path=catalog, title=title, topics=topics, dry_run=dry_run
+        files, track, catalogue_path=catalogue, title=title, topics=topics, dry_run=dry_run
     )
     render.emit(report, as_json=as_json)
 
 
-@command("lint")
-def lint_cmd(
+def lint(
     file: Annotated[
         Path, typer.Argument(help="Catalogue file to check.", show_default="data/seed.json")
     ] = Path("data/seed.json"),
@@ -87,7 +109,7 @@ def lint_cmd(
     id used again, or last_id going down. Warnings: tracking parameters left in URLs,
     items without a URL (counted per track).
     """
-    from dltrack.curator import lint_file
+    from dltrack.catalogue.lint import lint_file
 
     report = lint_file(file, against)
     render.emit(report, as_json=as_json)

@@ -3,182 +3,165 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from dltrack import render
-from dltrack.cli.options import IdsArg, JsonFlag, NoteOpt, TrackOpt, command, opened
-from dltrack.errors import DltrackError, UserError
+from dltrack.cli.common import IdsArg, JsonFlag, NoteOpt, StageOpt, TrackOpt, opened
+from dltrack.errors import UserError
+from dltrack.files import write_text_atomically
+from dltrack.learner.ids import one_id, parse_ids
+from dltrack.learner.items import item_url, list_items, next_items, show_item
+from dltrack.learner.items import search as search_titles
+from dltrack.learner.marking import mark
+from dltrack.learner.progress import progress_report
+from dltrack.learner.status import Status
+from dltrack.learner.tracks import list_stages, list_tracks, use_track
+from dltrack.learner.transfer import export_progress, read_export, restore_progress
+from dltrack.linkcheck.verdicts import Verdict
+
+# --status takes a status or "all"; built from Status so the words live in one place.
+StatusFilter = StrEnum(  # type: ignore[misc]
+    "StatusFilter", {"ALL": "all", **{s.name: s.value for s in Status}}
+)
+ItemArg = Annotated[str, typer.Argument(metavar="ID", help="Item id.")]
 
 
-@command("tracks")
-def tracks_cmd(as_json: JsonFlag = False) -> None:
+def tracks(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """List the tracks with item counts and progress."""
-    from dltrack.catalog import list_tracks
 
-    with opened() as store:
+    with opened(ctx) as store:
         render.emit(list_tracks(store), as_json=as_json)
 
 
-@command("use")
-def use_cmd(track: Annotated[str, typer.Argument(help="Track slug or number.")]) -> None:
+def use(
+    ctx: typer.Context, track: Annotated[str, typer.Argument(help="Track slug or number.")]
+) -> None:
     """Make a track the current one."""
-    from dltrack.catalog import use_track
 
-    with opened() as store:
+    with opened(ctx) as store:
         ref = use_track(store, track)
     render.emit(render.Message(f"Current track: {ref.title} ({ref.slug})", {"current": ref.slug}))
 
 
-@command("stages")
-def stages_cmd(track: TrackOpt = None, as_json: JsonFlag = False) -> None:
+def stages(ctx: typer.Context, track: TrackOpt = None, as_json: JsonFlag = False) -> None:
     """Show a track's stages in order, with done/total and a bar."""
-    from dltrack.catalog import list_stages
 
-    with opened() as store:
+    with opened(ctx) as store:
         render.emit(list_stages(store, track), as_json=as_json)
 
 
-@command("list")
-def list_cmd(
+def list_(
+    ctx: typer.Context,
     track: TrackOpt = None,
-    stage: Annotated[
-        str | None, typer.Option("--stage", "-s", help="Stage slug or number.")
-    ] = None,
-    status: Annotated[str, typer.Option(help="unread, reading, done, skipped or all.")] = "all",
+    stage: StageOpt = None,
+    status: Annotated[StatusFilter, typer.Option(help="Only items with this status.")] = (
+        StatusFilter.ALL  # type: ignore[attr-defined]
+    ),
     link: Annotated[
-        str | None,
-        typer.Option(
-            help="Only items whose last link check said: ok, moved, dead, blocked, error."
-        ),
+        Verdict | None, typer.Option(help="Only items whose last link check said this.")
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """List items with id, title, stage and status."""
-    from dltrack.catalog import list_items
 
-    with opened() as store:
-        items = list_items(store, track, stage=stage, status=status, link=link)
+    wanted = None if status == "all" else Status(status)
+    with opened(ctx) as store:
+        items = list_items(store, track, stage=stage, status=wanted, link=link)
         render.emit(items, as_json=as_json)
 
 
-@command("next")
-def next_cmd(
+def next_(
+    ctx: typer.Context,
     track: TrackOpt = None,
-    n: Annotated[int, typer.Option("-n", help="How many items to show.")] = 1,
+    n: Annotated[int, typer.Option("-n", min=1, help="How many items to show.")] = 1,
     as_json: JsonFlag = False,
 ) -> None:
     """Show the next items to read: those in progress first, then unread ones in order."""
-    from dltrack.catalog import next_items
 
-    with opened() as store:
+    with opened(ctx) as store:
         render.emit(next_items(store, track, n), as_json=as_json)
 
 
-def _mark(ids: list[str], status: str, note: str | None, as_json: bool) -> None:
-    from dltrack.catalog import mark, parse_ids
+def _mark(
+    ctx: typer.Context, ids: list[str], status: Status, note: str | None, as_json: bool
+) -> None:
 
     item_ids = parse_ids(ids)
-    with opened() as store:
+    with opened(ctx) as store:
         render.emit(mark(store, item_ids, status, note=note), as_json=as_json)
 
 
-@command("done")
-def done_cmd(ids: IdsArg, note: NoteOpt = None, as_json: JsonFlag = False) -> None:
+def done(ctx: typer.Context, ids: IdsArg, note: NoteOpt = None, as_json: JsonFlag = False) -> None:
     """Mark items as read; answers with the stage's new progress."""
-    _mark(ids, "done", note, as_json)
+    _mark(ctx, ids, Status.DONE, note, as_json)
 
 
-@command("start")
-def start_cmd(ids: IdsArg, note: NoteOpt = None, as_json: JsonFlag = False) -> None:
+def start(ctx: typer.Context, ids: IdsArg, note: NoteOpt = None, as_json: JsonFlag = False) -> None:
     """Mark items as being read (a long paper, a book); `next` shows them first."""
-    _mark(ids, "reading", note, as_json)
+    _mark(ctx, ids, Status.READING, note, as_json)
 
 
-@command("skip")
-def skip_cmd(ids: IdsArg, note: NoteOpt = None, as_json: JsonFlag = False) -> None:
+def skip(ctx: typer.Context, ids: IdsArg, note: NoteOpt = None, as_json: JsonFlag = False) -> None:
     """Skip items: they leave `next` without counting as read."""
-    _mark(ids, "skipped", note, as_json)
+    _mark(ctx, ids, Status.SKIPPED, note, as_json)
 
 
-@command("undo")
-def undo_cmd(ids: IdsArg, as_json: JsonFlag = False) -> None:
+def undo(ctx: typer.Context, ids: IdsArg, as_json: JsonFlag = False) -> None:
     """Put items back to unread."""
-    _mark(ids, "unread", None, as_json)
+    _mark(ctx, ids, Status.UNREAD, None, as_json)
 
 
-@command("open")
-def open_cmd(item_id: Annotated[str, typer.Argument(metavar="ID", help="Item id.")]) -> None:
+def open_(ctx: typer.Context, item_id: ItemArg) -> None:
     """Open an item's link in the web browser."""
     import webbrowser
 
-    from dltrack.catalog import item_url
-
-    (one,) = _one_id(item_id)
-    with opened() as store:
+    one = one_id(item_id)
+    with opened(ctx) as store:
         url = item_url(store, one)
     if not webbrowser.open(url):
         raise UserError(f"could not start a web browser; the link is {url}")
     render.emit(render.Message(f"Opened {url}", {"url": url}))
 
 
-def _one_id(word: str) -> list[int]:
-    from dltrack.catalog import parse_ids
-
-    ids = parse_ids([word])
-    if len(ids) != 1:
-        raise UserError(f"give one item id, not {word!r}")
-    return ids
-
-
-@command("show")
-def show_cmd(
-    item_id: Annotated[str, typer.Argument(metavar="ID", help="Item id.")],
-    as_json: JsonFlag = False,
-) -> None:
+def show(ctx: typer.Context, item_id: ItemArg, as_json: JsonFlag = False) -> None:
     """Show an item: title, link, where it appears, status, dates and notes."""
-    from dltrack.catalog import show_item
 
-    (one,) = _one_id(item_id)
-    with opened() as store:
+    one = one_id(item_id)
+    with opened(ctx) as store:
         render.emit(show_item(store, one), as_json=as_json)
 
 
-@command("search")
-def search_cmd(
+def search(
+    ctx: typer.Context,
     query: Annotated[list[str], typer.Argument(help="Words the title must contain.")],
     track: Annotated[str | None, typer.Option("--track", "-t", help="Only this track.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Find items whose title contains the words (works for Chinese: dltrack search 卷积)."""
-    from dltrack.catalog import search
 
-    with opened() as store:
-        render.emit(search(store, " ".join(query), track_name=track), as_json=as_json)
+    with opened(ctx) as store:
+        render.emit(search_titles(store, " ".join(query), track_name=track), as_json=as_json)
 
 
-@command("progress")
-def progress_cmd(track: TrackOpt = None, as_json: JsonFlag = False) -> None:
+def progress(ctx: typer.Context, track: TrackOpt = None, as_json: JsonFlag = False) -> None:
     """Show progress per track and stage, recent activity and your streak."""
-    from dltrack.progress import progress_report
 
-    with opened() as store:
+    with opened(ctx) as store:
         render.emit(progress_report(store, track), as_json=as_json)
 
 
-@command("export")
-def export_cmd(
+def export(
+    ctx: typer.Context,
     file: Annotated[
         Path | None, typer.Argument(help="Write here instead of standard output.")
     ] = None,
 ) -> None:
     """Export your progress (status, dates, notes) as JSON, to move machines."""
-    from dltrack.files import write_text_atomically
-    from dltrack.progress import export_progress
-
-    with opened() as store:
+    with opened(ctx) as store:
         document = render.dumps(export_progress(store))
     if file is None:
         sys.stdout.write(document)
@@ -190,18 +173,13 @@ def export_cmd(
     render.emit(render.Message(f"Progress written to {file}", {"file": str(file)}))
 
 
-@command("restore")
-def restore_cmd(
+def restore(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A file written by dltrack export.")],
     as_json: JsonFlag = False,
 ) -> None:
     """Merge exported progress into this machine's; never deletes anything."""
-    from dltrack.progress import restore_progress
-    from dltrack.seed import read_json
 
-    try:
-        data = read_json(file, what="progress")
-    except DltrackError as error:
-        raise UserError(error.message) from None
-    with opened() as store:
+    data = read_export(file)
+    with opened(ctx) as store:
         render.emit(restore_progress(store, data), as_json=as_json)

@@ -6,9 +6,9 @@ curator (``dltrack.seedbuild``) or the ``dltrack import`` command turns into tra
 
 from dltrack.importer.extract import (
     BOLD_LEVEL,
-    Entry,
     ExtractError,
     ExtractOptions,
+    FoundItem,
     Section,
     clean_title,
     extract,
@@ -19,9 +19,9 @@ from dltrack.importer.urls import canonical, clean, unwrap
 
 __all__ = [
     "BOLD_LEVEL",
-    "Entry",
     "ExtractError",
     "ExtractOptions",
+    "FoundItem",
     "Section",
     "canonical",
     "clean",

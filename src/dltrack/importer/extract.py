@@ -1,8 +1,8 @@
 """Extract reading items from a Markdown, HTML or mixed document, in document order.
 
-The result is a list of ``Section``s, each with the ``Entry``s (reading items) found under
+The result is a list of ``Section``s, each with the ``FoundItem``s (reading items) found under
 it. Headings (``#``, ``<h1>``…``<h6>``) and lines that are nothing but bold text open
-sections; links in paragraphs and list items become entries. Images, avatars and profile
+sections; links in paragraphs and list items become items. Images, avatars and profile
 links, in-page anchors, ``javascript:`` and ``mailto:`` links are skipped, and so is
 everything under a platform footer heading ("推荐阅读", "N 条评论", "精选评论", ...).
 
@@ -40,10 +40,10 @@ __all__ = [
     "BOLD_LEVEL",
     "DEFAULT_FOOTERS",
     "DEFAULT_SKIP_URLS",
-    "Entry",
     "ExtractError",
     "ExtractOptions",
     "Extraction",
+    "FoundItem",
     "Section",
     "SectionFilter",
     "Skipped",
@@ -131,7 +131,7 @@ class ExtractError(ValueError):
 
 
 @dataclass(frozen=True)
-class Entry:
+class FoundItem:
     """One reading item found in a document.
 
     ``url`` is cleaned (redirectors unwrapped, tracking removed) or None for items named
@@ -162,16 +162,16 @@ class Skipped:
 
 @dataclass
 class Section:
-    """A heading (or bold line) and the entries under it, in document order."""
+    """A heading (or bold line) and the items under it, in document order."""
 
     title: str
     level: int
-    entries: list[Entry] = field(default_factory=list)
+    items: list[FoundItem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class ExtractOptions:
-    """What to read as entries besides links, and what to leave out."""
+    """What to read as items besides links, and what to leave out."""
 
     books: SectionFilter = False  # 《title》 with no link in its block -> url-less book entry
     plain_items: SectionFilter = False  # a short link-less line or list item -> url-less entry
@@ -302,7 +302,7 @@ class _Extractor:
             where = self.section.title
         self.skipped.append(Skipped(url, clean_title(title), reason, where))
 
-    def add(self, entry: Entry) -> None:
+    def add(self, entry: FoundItem) -> None:
         if not entry.title:
             return
         if self.comments or self.skip_level is not None:
@@ -314,7 +314,7 @@ class _Extractor:
                 self.skip(entry.url, entry.title, DUPLICATE)
                 return
             self.seen.add(key)
-        self.section.entries.append(entry)
+        self.section.items.append(entry)
 
     # -- links -----------------------------------------------------------------------------
 
@@ -347,9 +347,9 @@ class _Extractor:
                 return None, reason
         return url, ""
 
-    def link_entries(self, nodes: list[Inline], context: str) -> list[Entry]:
+    def link_items(self, nodes: list[Inline], context: str) -> list[FoundItem]:
         """Entries for the links among nodes, merging a link split into adjacent pieces."""
-        entries: list[Entry] = []
+        found: list[FoundItem] = []
         gap = ""  # text since the last link entry
         for node in nodes:
             if isinstance(node, Text):
@@ -369,27 +369,27 @@ class _Extractor:
                 self.skip(node.href.strip(), title or (images[0].alt if images else ""), reason)
                 gap += plain_text(node.children)
                 continue
-            last = entries[-1] if entries else None
+            last = found[-1] if found else None
             # Zhihu's editor splits one link into pieces around a styled letter:
             # [S]r[urpassing Human] -> "Surpassing Human" when both pieces share a URL.
             if last is not None and last.url == url and _joins(gap):
                 merged = clean_title(last.title + gap + title)
-                entries[-1] = Entry(merged, url, guess_kind(merged, url), context)
+                found[-1] = FoundItem(merged, url, guess_kind(merged, url), context)
                 gap = ""
                 continue
             title = clean_title(title)
-            entries.append(Entry(title, url, guess_kind(title, url), context))
+            found.append(FoundItem(title, url, guess_kind(title, url), context))
             gap = ""
-        return entries
+        return found
 
     # -- blocks ----------------------------------------------------------------------------
 
     def unit(self, lines: list[str]) -> None:
-        """Read entries from one paragraph (part) or list item."""
+        """Read items from one paragraph (part) or list item."""
         text = "\n".join(lines)
         nodes = parse_inlines(text, self.refs)
         context = clean_title(plain_text(nodes))
-        links = self.link_entries(nodes, context)
+        links = self.link_items(nodes, context)
         if links:
             for entry in links:
                 self.add(entry)
@@ -403,12 +403,12 @@ class _Extractor:
             books = [clean_title(m.group(1)) for m in _BOOK.finditer(plain_text(nodes))]
             if books:
                 for title in books:
-                    self.add(Entry(title, None, "book", context))
+                    self.add(FoundItem(title, None, "book", context))
                 return
         if _applies(self.options.lead_items, section):
             lead = _lead(nodes)
             if lead is not None:
-                self.add(Entry(lead[0], None, "topic", lead[1]))
+                self.add(FoundItem(lead[0], None, "topic", lead[1]))
                 return
         if _applies(self.options.plain_items, section):
             for line in lines:
@@ -418,7 +418,7 @@ class _Extractor:
                     # "[Some question?]" with no target: a link the source lost.
                     title, hint = clean_title(dangling.group(1)), "article"
                 if 0 < len(title) <= 100 and not line.rstrip().endswith(_PROSE_END):
-                    self.add(Entry(title, None, hint, title))
+                    self.add(FoundItem(title, None, hint, title))
 
     def bare_urls(self, text: str) -> bool:
         found = False
@@ -429,7 +429,7 @@ class _Extractor:
                 self.skip(written, _bare_title(written), reason)
             else:
                 title = _bare_title(url)
-                self.add(Entry(title, url, guess_kind(title, url), ""))
+                self.add(FoundItem(title, url, guess_kind(title, url), ""))
                 found = True
         return found
 
@@ -440,7 +440,7 @@ class _Extractor:
         rest = clean_title(plain_text([n for n in nodes if not isinstance(n, Link)]))
         if links and not rest:
             # "### [Paper title](url)": a linked heading names an item, not a section.
-            for entry in self.link_entries(nodes, title):
+            for entry in self.link_items(nodes, title):
                 self.add(entry)
             return
         if title:

@@ -12,41 +12,37 @@ or, from synchronous code, ``check_links(jobs, on_result=store)``. Both raise
 
 from __future__ import annotations
 
-from dltrack.linkcheck.classify import (
-    Decision,
-    Hop,
-    classify,
-    classify_exception,
-    parse_retry_after,
-)
-from dltrack.linkcheck.engine import (
-    DEFAULT_USER_AGENT,
-    CheckOptions,
-    LinkChecker,
-    check_links,
-    check_links_async,
-)
-from dltrack.linkcheck.rules import BUILTIN_RULES, WECHAT, ZHIHU, ContentRule, RuleMatch, RuleSet
-from dltrack.linkcheck.verdicts import Failure, LinkResult, Verdict
+import importlib
+from typing import Any
 
-__all__ = [
-    "BUILTIN_RULES",
-    "DEFAULT_USER_AGENT",
-    "WECHAT",
-    "ZHIHU",
-    "CheckOptions",
-    "ContentRule",
-    "Decision",
-    "Failure",
-    "Hop",
-    "LinkChecker",
-    "LinkResult",
-    "RuleMatch",
-    "RuleSet",
-    "Verdict",
-    "check_links",
-    "check_links_async",
-    "classify",
-    "classify_exception",
-    "parse_retry_after",
-]
+# Where each public name lives. Loaded on first use, so that importing the
+# vocabulary (``dltrack.linkcheck.verdicts``) does not load httpx.
+_EXPORTS = {
+    "BUILTIN_RULES": "rules",
+    "WECHAT": "rules",
+    "ZHIHU": "rules",
+    "ContentRule": "rules",
+    "RuleMatch": "rules",
+    "RuleSet": "rules",
+    "Decision": "decisions",
+    "Hop": "decisions",
+    "classify": "decisions",
+    "classify_exception": "decisions",
+    "parse_retry_after": "decisions",
+    "DEFAULT_USER_AGENT": "options",
+    "CheckOptions": "options",
+    "LinkChecker": "engine",
+    "check_links": "engine",
+    "check_links_async": "engine",
+    "Failure": "verdicts",
+    "LinkResult": "verdicts",
+    "Verdict": "verdicts",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

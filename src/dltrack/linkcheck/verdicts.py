@@ -19,6 +19,17 @@ class Verdict(StrEnum):
     BLOCKED = "blocked"  # the site refuses robots (401/403/429, captcha): inconclusive
     ERROR = "error"  # transient or unknown: timeout, 5xx, TLS failure, ...
 
+    def fails(self, *, strict: bool) -> bool:
+        """Whether this verdict fails a run: dead always; blocked and error when strict."""
+        if self is Verdict.DEAD:
+            return True
+        return strict and self in (Verdict.BLOCKED, Verdict.ERROR)
+
+
+# The verdicts that need a curator's attention, most urgent first: the order reports
+# list them in.
+PROBLEMS = (Verdict.DEAD, Verdict.MOVED, Verdict.BLOCKED, Verdict.ERROR)
+
 
 class Failure(StrEnum):
     """Why no usable HTTP answer came back; None on a result means the server answered."""

@@ -1,7 +1,6 @@
-"""Checking the catalogue's links: which URLs, the cache, confirmation across runs, the history.
+"""Checking the catalogue's links: which URLs, the cache, confirmation across runs, the record.
 
-The network work is dltrack.linkcheck's; this module decides what to check and
-keeps every result in the database as it arrives, so an interrupted run keeps
+Every result is kept in the database as it arrives, so an interrupted run keeps
 what it learned.
 """
 
@@ -13,14 +12,14 @@ import sqlite3
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Final, NamedTuple
+from typing import Final
 
-from dltrack.catalog import LINK_VERDICTS, require_items, resolve_stage, resolve_track
-from dltrack.errors import UserError
-from dltrack.store.db import Store
-
-if TYPE_CHECKING:
-    from dltrack.linkcheck import CheckOptions, LinkResult
+from dltrack.learner.items import require_items
+from dltrack.learner.tracks import resolve_stage, resolve_track
+from dltrack.linkcheck.engine import CheckOptions, check_links
+from dltrack.linkcheck.verdicts import LinkResult, Verdict
+from dltrack.links.results import CheckedLink, LinkReport
+from dltrack.store.db import Store, named
 
 # Results are written in one transaction per second (or per FLUSH_EVERY results) while
 # a run is going: often enough that a crash loses little (Ctrl-C loses nothing: the
@@ -34,51 +33,18 @@ _AGE = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw]?)$")
 _AGE_UNITS: Final = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
-class CheckedLink(NamedTuple):
-    """The reported outcome for one item's link."""
-
-    id: int
-    title: str
-    url: str
-    verdict: str
-    http_status: int | None
-    final_url: str | None
-    moved_to: str | None
-    reason: str
-    elapsed_ms: int
-    checked_at: str
-    cached: bool
-
-
-class LinkReport(NamedTuple):
-    """A whole run: every result, counts per verdict, and how it ended."""
-
-    results: list[CheckedLink]
-    checked: int  # URLs requested in this run
-    cached: int  # results reused from a recent run (--max-age)
-    elapsed_s: float
-    interrupted: bool
-    catalogue: str  # the catalogue file, for annotations that point into it
-
-    def counts(self) -> dict[str, int]:
-        """How many results have each verdict."""
-        counts = dict.fromkeys(LINK_VERDICTS, 0)
-        for r in self.results:
-            counts[r.verdict] += 1
-        return counts
-
-    def failed(self, *, strict: bool) -> bool:
-        """Whether the run should fail: dead links, or with strict any blocked or error too."""
-        failing = {"dead", "blocked", "error"} if strict else {"dead"}
-        return any(r.verdict in failing for r in self.results)
-
-
 def parse_age(text: str) -> timedelta:
-    """A duration such as 90s, 30m, 24h, 7d or 2w (a bare number is seconds)."""
+    """A duration such as 90s, 30m, 24h, 7d or 2w (a bare number is seconds).
+
+    Raises ValueError for anything else, and for a duration too long to mean anything.
+    """
     match = _AGE.match(text.strip().lower())
     if not match:
-        raise UserError(f"not a duration: {text!r} (write it like 30m, 24h or 7d)")
-    return timedelta(seconds=float(match.group(1)) * _AGE_UNITS[match.group(2)])
+        raise ValueError(f"not a duration: {text!r} (write it like 30m, 24h or 7d)")
+    try:
+        return timedelta(seconds=float(match.group(1)) * _AGE_UNITS[match.group(2)])
+    except OverflowError:
+        raise ValueError(f"not a duration dltrack can count: {text!r} is too long") from None
 
 
 def select_links(
@@ -107,7 +73,8 @@ def select_links(
         if stage is not None:
             where.append("s.id = ?")
             args.append(resolve_stage(store, track, stage)[0])
-    rows = conn.execute(
+    rows = named(
+        conn,
         f"""
         SELECT i.id, i.title, i.url FROM item i
         JOIN placement p ON p.item_id = i.id
@@ -117,27 +84,32 @@ def select_links(
         ORDER BY t.position, s.position, p.position
         """,
         args,
-    ).fetchall()
+    )
     first_place: dict[int, tuple[int, str, str]] = {}
-    for item_id, title, url in rows:
-        first_place.setdefault(item_id, (item_id, title, url))
+    for row in rows:
+        first_place.setdefault(row["id"], (row["id"], row["title"], row["url"]))
     return list(first_place.values())
 
 
-def _fresh(conn: sqlite3.Connection, urls: set[str], max_age: timedelta) -> dict[str, tuple]:
+def _fresh(conn: sqlite3.Connection, urls: set[str], max_age: timedelta) -> dict[str, sqlite3.Row]:
     """The latest ok/moved check of each URL within max_age; failures are never cached."""
-    since = (datetime.now(UTC) - max_age).isoformat(timespec="seconds")
-    fresh: dict[str, tuple] = {}
-    for row in conn.execute(
+    try:
+        since = (datetime.now(UTC) - max_age).isoformat(timespec="seconds")
+    except OverflowError:  # older than the calendar: every check is young enough
+        since = ""
+    fresh: dict[str, sqlite3.Row] = {}
+    for row in named(
+        conn,
         """
         SELECT url, verdict, http_status, final_url, moved_to, reason, elapsed_ms, checked_at
         FROM link_check WHERE checked_at >= ? ORDER BY checked_at, id
         """,
         (since,),
     ):
-        if row[0] in urls:
-            fresh[row[0]] = row  # later rows win: the newest check decides
-    return {url: row for url, row in fresh.items() if row[1] in ("ok", "moved")}
+        if row["url"] in urls:
+            fresh[row["url"]] = row  # later rows win: the newest check decides
+    alive = (Verdict.OK, Verdict.MOVED)
+    return {url: row for url, row in fresh.items() if row["verdict"] in alive}
 
 
 def _dead_streak(conn: sqlite3.Connection, item_id: int, url: str, limit: int) -> int:
@@ -148,7 +120,7 @@ def _dead_streak(conn: sqlite3.Connection, item_id: int, url: str, limit: int) -
         "ORDER BY checked_at DESC, id DESC LIMIT ?",
         (item_id, url, limit),
     ):
-        if verdict != "dead":
+        if verdict != Verdict.DEAD:
             break
         streak += 1
     return streak
@@ -169,10 +141,6 @@ def check_catalogue_links(
     Raises NetworkUnreachable when the machine seems offline; results recorded
     until then are real answers and are kept.
     """
-    from dltrack.linkcheck import check_links
-
-    if confirm < 1:
-        raise UserError("--confirm must be at least 1")
     started = time.monotonic()
     titles = {item_id: title for item_id, title, _ in links}
     rules = json.loads(store.meta("link_rules") or "[]")
@@ -180,9 +148,19 @@ def check_catalogue_links(
     results: list[CheckedLink] = []
     for item_id, title, url in links:
         if url in fresh:
-            _, verdict, status, final, moved, reason, ms, at = fresh[url]
+            row = fresh[url]
             reused = CheckedLink(
-                item_id, title, url, verdict, status, final, moved, reason, ms, at, True
+                id=item_id,
+                title=title,
+                url=url,
+                verdict=Verdict(row["verdict"]),
+                http_status=row["http_status"],
+                final_url=row["final_url"],
+                moved_to=row["moved_to"],
+                reason=row["reason"],
+                elapsed_ms=row["elapsed_ms"],
+                checked_at=row["checked_at"],
+                cached=True,
             )
             results.append(reused)
             if on_progress:
@@ -249,14 +227,22 @@ def _reported(
     conn: sqlite3.Connection, result: LinkResult[int], title: str, confirm: int
 ) -> CheckedLink:
     """The verdict to report: a dead link counts as dead after `confirm` dead runs in a row."""
-    verdict, reason = result.verdict.value, result.reason
-    if verdict == "dead" and confirm > 1:
+    verdict, reason = result.verdict, result.reason
+    if verdict is Verdict.DEAD and confirm > 1:
         streak = _dead_streak(conn, result.key, result.url, confirm)
         if streak < confirm:
             # Not yet confirmed: one bad day of a flaky site is not a dead link.
-            verdict, reason = "error", f"dead in {streak} of {confirm} runs so far: {reason}"
+            verdict, reason = Verdict.ERROR, f"dead in {streak} of {confirm} runs so far: {reason}"
     return CheckedLink(
-        result.key, title, result.url, verdict, result.http_status, result.final_url,
-        result.moved_to, reason, result.elapsed_ms,
-        result.checked_at.isoformat(timespec="seconds"), False,
-    )  # fmt: skip
+        id=result.key,
+        title=title,
+        url=result.url,
+        verdict=verdict,
+        http_status=result.http_status,
+        final_url=result.final_url,
+        moved_to=result.moved_to,
+        reason=reason,
+        elapsed_ms=result.elapsed_ms,
+        checked_at=result.checked_at.isoformat(timespec="seconds"),
+        cached=False,
+    )

@@ -1,27 +1,48 @@
-"""One formatter per check-links output format: table, json, markdown and github."""
+"""The reports of check-links: one function per format, each returning the report's text.
+
+This module also owns where a report goes: standard output, the file of
+``--output``, and the job summary of a GitHub Actions run.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from dltrack.links import LinkReport
+from rich.console import RenderableType
+from rich.text import Text
+
+from dltrack.files import write_text_atomically
+from dltrack.linkcheck.verdicts import PROBLEMS, Verdict
+from dltrack.links.results import LinkReport
+from dltrack.render.base import stderr, stdout
+from dltrack.render.style import VERDICT_COLOUR, text, verdict
 from dltrack.text import safe
 
-if TYPE_CHECKING:
-    from rich.console import RenderableType
 
-FORMATS = ("table", "json", "markdown", "github")
-# What each verdict means for the catalogue, in the order reports list them.
-PROBLEMS = ("dead", "moved", "blocked", "error")
+class ReportFormat(StrEnum):
+    """The formats of a link-check report."""
+
+    TABLE = "table"  # for a terminal
+    JSON = "json"
+    MARKDOWN = "markdown"  # a pull-request comment, a job summary
+    GITHUB = "github"  # workflow annotations on the catalogue's lines
+
+
+# Workflow-command levels of the verdicts that get an annotation.
+_ANNOTATION = {Verdict.DEAD: "error", Verdict.MOVED: "warning", Verdict.BLOCKED: "warning"}
 
 
 def summary(report: LinkReport) -> dict[str, object]:
     """The counts block shared by every format."""
     return {
-        **report.counts(),
+        **{str(v): n for v, n in report.counts().items()},
         "checked": report.checked,
         "cached": report.cached,
         "elapsed_s": report.elapsed_s,
@@ -32,7 +53,7 @@ def summary(report: LinkReport) -> dict[str, object]:
 def summary_line(report: LinkReport) -> str:
     """One sentence: what was checked and what was found."""
     counts = report.counts()
-    found = ", ".join(f"{counts[v]} {v}" for v in ("ok", *PROBLEMS))
+    found = ", ".join(f"{counts[v]} {v}" for v in (Verdict.OK, *PROBLEMS))
     head = "Interrupted after" if report.interrupted else "Checked"
     return (
         f"{head} {report.checked} links ({report.cached} from cache) "
@@ -79,13 +100,13 @@ def as_markdown(report: LinkReport) -> str:
         "",
         "| verdict | links |",
         "| --- | ---: |",
-        *(f"| {v} | {counts[v]} |" for v in ("ok", *PROBLEMS)),
+        *(f"| {v} | {counts[v]} |" for v in (Verdict.OK, *PROBLEMS)),
     ]
-    for verdict in PROBLEMS:
-        rows = [r for r in report.results if r.verdict == verdict]
+    for problem in PROBLEMS:
+        rows = [r for r in report.results if r.verdict == problem]
         if not rows:
             continue
-        lines += ["", f"### {verdict.capitalize()} ({len(rows)})", ""]
+        lines += ["", f"### {problem.capitalize()} ({len(rows)})", ""]
         lines += ["| id | title | link | why |", "| ---: | --- | --- | --- |"]
         for r in rows:
             why = f"{r.reason} → {r.moved_to}" if r.moved_to else r.reason
@@ -126,7 +147,7 @@ def as_github(report: LinkReport) -> str:
         shown = path
     out = []
     for r in report.results:
-        level = {"dead": "error", "moved": "warning", "blocked": "warning"}.get(r.verdict)
+        level = _ANNOTATION.get(r.verdict)
         if level is None:
             continue
         where = f"file={_escape_property(str(shown))}"
@@ -140,11 +161,9 @@ def as_github(report: LinkReport) -> str:
     return "\n".join(out) + "\n"
 
 
-def as_table(report: LinkReport) -> list[RenderableType]:
+def _table(report: LinkReport) -> list[RenderableType]:
     """Rich renderables: the problems, then the summary."""
-    from rich.table import Table
-
-    from dltrack.render import text
+    from rich.table import Table  # only the table format draws one
 
     out: list[RenderableType] = []
     problems = [r for r in report.results if r.verdict in PROBLEMS]
@@ -154,20 +173,64 @@ def as_table(report: LinkReport) -> list[RenderableType]:
         table.add_column("verdict", no_wrap=True)
         table.add_column("title", overflow="fold", ratio=2)
         table.add_column("why", overflow="fold", ratio=2)
-        style = {"dead": "red", "moved": "cyan", "blocked": "yellow", "error": "magenta"}
         for r in sorted(problems, key=lambda r: PROBLEMS.index(r.verdict)):
             why = text(r.reason)
             if r.moved_to:
                 why.append(" → ")
-                why.append(text(r.moved_to, "cyan"))
-            table.add_row(str(r.id), text(r.verdict, style[r.verdict]), text(r.title), why)
+                why.append(text(r.moved_to, VERDICT_COLOUR[Verdict.MOVED]))
+            table.add_row(str(r.id), verdict(r.verdict), text(r.title), why)
         out.append(table)
     out.append(text(summary_line(report), "bold"))
     return out
 
 
-def formatted(report: LinkReport, fmt: str) -> str | list[RenderableType]:
-    """The report in one format: text for json/markdown/github, renderables for table."""
-    if fmt == "table":
-        return as_table(report)
-    return {"json": as_json, "markdown": as_markdown, "github": as_github}[fmt](report)
+def as_table(report: LinkReport) -> str:
+    """The report as the terminal shows it: colours when it has them, fitted to its width."""
+    console = stdout()
+    with console.capture() as captured:
+        for renderable in _table(report):
+            console.print(renderable, soft_wrap=isinstance(renderable, Text))
+    return captured.get()
+
+
+_FORMATTERS = {
+    ReportFormat.TABLE: as_table,
+    ReportFormat.JSON: as_json,
+    ReportFormat.MARKDOWN: as_markdown,
+    ReportFormat.GITHUB: as_github,
+}
+
+
+def formatted(report: LinkReport, fmt: ReportFormat) -> str:
+    """The report in one format."""
+    return _FORMATTERS[fmt](report)
+
+
+def deliver(report: LinkReport, fmt: ReportFormat, output: Path | None) -> None:
+    """Put the report where it was asked for; on GitHub Actions, add it to the job summary.
+
+    A report written to a file is never a terminal table: there it is markdown.
+    """
+    if output is not None:
+        shown = ReportFormat.MARKDOWN if fmt is ReportFormat.TABLE else fmt
+        write_text_atomically(output, formatted(report, shown))
+        sys.stdout.write(safe(summary_line(report)) + "\n")
+    else:
+        sys.stdout.write(formatted(report, fmt))
+    if fmt is ReportFormat.GITHUB and (summary_file := os.environ.get("GITHUB_STEP_SUMMARY")):
+        with open(summary_file, "a", encoding="utf-8") as job_summary:
+            job_summary.write(as_markdown(report))
+
+
+@contextmanager
+def progress_bar(total: int) -> Iterator[Callable[[], None] | None]:
+    """A progress bar on an interactive terminal; nothing on a pipe or in CI."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    columns = ("checking links", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=stderr(), transient=True) as progress:
+        task = progress.add_task("links", total=total)
+        yield lambda: progress.advance(task)

@@ -1,93 +1,27 @@
-"""How far the learner is: per-track and per-stage tables, recent activity, streaks, and
-moving progress between machines (export and restore)."""
+"""Moving progress between machines: export to a JSON file, restore (merge) from one."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from typing import Any, NamedTuple
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
-from dltrack.catalog import (
-    STATUSES,
-    Counts,
-    StageSummary,
-    TrackRef,
-    list_tracks,
-    resolve_track,
-    stage_summaries,
-    track_counts,
-)
 from dltrack.errors import UserError
+from dltrack.files import FileProblem, read_json
+from dltrack.learner.results import RestoreResult
+from dltrack.learner.status import Status
 from dltrack.store.db import Store, set_meta, utc_now
 
 EXPORT_FORMAT = "dltrack-progress"
 EXPORT_VERSION = 1
 
 
-class TrackProgress(NamedTuple):
-    """One track's progress with its stages'."""
-
-    track: TrackRef
-    counts: Counts
-    stages: list[StageSummary]
-
-
-class ProgressReport(NamedTuple):
-    """The whole picture: tables per track and stage, recent activity and the streak."""
-
-    tracks: list[TrackProgress]
-    done_last_7_days: int
-    done_last_30_days: int
-    streak_days: int
-
-
-def streak(days: set[date], today: date) -> int:
-    """Consecutive days with something done, ending today (or yesterday: today is not over)."""
-    day = today if today in days else today - timedelta(days=1)
-    count = 0
-    while day in days:
-        count += 1
-        day -= timedelta(days=1)
-    return count
-
-
-def progress_report(store: Store, track_name: str | None = None) -> ProgressReport:
-    """Progress of every track (or one), items done in the last 7 and 30 days, and the streak."""
-    if track_name is None:
-        counted = [(t.track, t.counts) for t in list_tracks(store).tracks]
-    else:
-        ref = resolve_track(store, track_name)
-        counted = [(ref, track_counts(store, ref.slug)[ref.slug])]
-    tracks = [TrackProgress(ref, c, stage_summaries(store, ref)) for ref, c in counted]
-    refs = [ref for ref, _ in counted]
-
-    sql = "SELECT pr.done_at FROM progress pr WHERE pr.status = 'done' AND pr.done_at IS NOT NULL"
-    args: tuple[str, ...] = ()
-    if track_name is not None:
-        sql += (
-            " AND pr.item_id IN (SELECT p.item_id FROM placement p "
-            "JOIN stage s ON s.id = p.stage_id WHERE s.track_slug = ?)"
-        )
-        args = (refs[0].slug,)
-    stamps = [datetime.fromisoformat(r[0]) for r in store.conn.execute(sql, args)]
-    now = datetime.now(UTC)
-    return ProgressReport(
-        tracks=tracks,
-        done_last_7_days=sum(1 for t in stamps if now - t <= timedelta(days=7)),
-        done_last_30_days=sum(1 for t in stamps if now - t <= timedelta(days=30)),
-        streak_days=streak({t.astimezone().date() for t in stamps}, now.astimezone().date()),
-    )
-
-
-# ---------------------------------------------------------------- export and restore
-
-
-class RestoreResult(NamedTuple):
-    """What a restore merged in."""
-
-    added: int
-    updated: int
-    unchanged: int
-    notes_added: int
+def read_export(path: Path) -> Any:
+    """The decoded JSON of an export file, not yet checked."""
+    try:
+        return read_json(path, what="progress")
+    except FileProblem as problem:
+        raise UserError(problem.message) from None
 
 
 def export_progress(store: Store) -> dict[str, Any]:
@@ -117,7 +51,7 @@ def export_progress(store: Store) -> dict[str, Any]:
         )
     # Notes on items never marked still belong in the export.
     for item_id, item_notes in sorted(notes.items()):
-        items.append({"id": item_id, "status": "unread", "notes": item_notes})
+        items.append({"id": item_id, "status": Status.UNREAD.value, "notes": item_notes})
     return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
@@ -158,9 +92,10 @@ def _parse_export(data: Any) -> list[dict[str, Any]]:
         item_id = raw.get("id")
         if not isinstance(item_id, int) or isinstance(item_id, bool) or item_id < 1:
             raise UserError(f"{where}.id: must be a positive whole number")
-        status = raw.get("status", "unread")
-        if status not in STATUSES:
-            raise UserError(f"{where}.status: must be one of {', '.join(STATUSES)}")
+        status = raw.get("status", Status.UNREAD)
+        # A tuple, not a set: the value may be any JSON, a list included.
+        if status not in tuple(Status):
+            raise UserError(f"{where}.status: must be one of {', '.join(Status)}")
         notes = raw.get("notes", [])
         if not isinstance(notes, list):
             raise UserError(f"{where}.notes: must be a list")
@@ -189,7 +124,7 @@ def restore_progress(store: Store, data: Any) -> RestoreResult:
     added = updated = unchanged = notes_added = 0
     with store.write() as conn:
         for item in items:
-            if item["status"] != "unread" or item["updated_at"]:
+            if item["status"] != Status.UNREAD or item["updated_at"]:
                 local = conn.execute(
                     "SELECT status, started_at, done_at, updated_at FROM progress "
                     "WHERE item_id = ?",
@@ -227,4 +162,4 @@ def restore_progress(store: Store, data: Any) -> RestoreResult:
         current = data.get("current_track")
         if isinstance(current, str) and store.meta("current_track") is None:
             set_meta(conn, "current_track", current)
-    return RestoreResult(added, updated, unchanged, notes_added)
+    return RestoreResult(added=added, updated=updated, unchanged=unchanged, notes_added=notes_added)

@@ -1,16 +1,14 @@
-"""The catalogue file (data/seed.json): its pydantic schema, loading and writing.
+"""The schema of a catalogue file (data/seed.json), as pydantic models.
 
-Importing this module costs pydantic's import time, so the hot paths of the CLI
+Importing this module costs pydantic's import time, so the everyday commands
 only reach it when the catalogue file has changed since the last sync.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -26,10 +24,9 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from dltrack.errors import CatalogueError
-from dltrack.files import write_text_atomically
+from dltrack.text import SLUG
 
 SCHEMA_VERSION = 1
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 HOST_RE = re.compile(r"^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$")
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 
@@ -54,7 +51,7 @@ def _non_blank(value: str) -> str:
 
 
 def _slug(value: str) -> str:
-    if not SLUG_RE.match(value):
+    if not SLUG.match(value):
         raise PydanticCustomError(
             "slug",
             "not a slug (lower-case letters, digits and '-'): {value}",
@@ -101,7 +98,7 @@ class Source(_Model):
     url: HttpUrl | None = None
 
 
-class Item(_Model):
+class CatalogueItem(_Model):
     """One thing to read or study; its id is a promise that never changes."""
 
     id: Annotated[int, Field(gt=0, strict=True)]
@@ -111,27 +108,27 @@ class Item(_Model):
     tags: list[Text] = []
 
 
-class Stage(_Model):
+class CatalogueStage(_Model):
     """An ordered step of a track."""
 
     slug: Slug
     title: Text
     title_en: str | None = None
-    items: list[Item] = []
+    items: list[CatalogueItem] = []
 
 
-class Track(_Model):
+class CatalogueTrack(_Model):
     """One curriculum: ordered stages of ordered items."""
 
     slug: Slug
     title: Text
     title_en: str | None = None
     source: Source | None = None
-    stages: list[Stage]
+    stages: list[CatalogueStage]
 
     @field_validator("stages")
     @classmethod
-    def _unique_stage_slugs(cls, stages: list[Stage]) -> list[Stage]:
+    def _unique_stage_slugs(cls, stages: list[CatalogueStage]) -> list[CatalogueStage]:
         seen: set[str] = set()
         for stage in stages:
             if stage.slug in seen:
@@ -167,7 +164,7 @@ class Catalogue(_Model):
     # The highest id ever issued. Ids of removed items are never handed out
     # again, so new items are numbered above this, not above today's maximum.
     last_id: Annotated[int, Field(ge=0, strict=True)] = 0
-    tracks: list[Track]
+    tracks: list[CatalogueTrack]
     link_rules: list[LinkRule] = []
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -175,7 +172,7 @@ class Catalogue(_Model):
     @model_validator(mode="after")
     def _consistent_ids(self) -> Catalogue:
         slugs: set[str] = set()
-        by_id: dict[int, Item] = {}
+        by_id: dict[int, CatalogueItem] = {}
         for t, track in enumerate(self.tracks):
             if track.slug in slugs:
                 raise PydanticCustomError(
@@ -215,7 +212,7 @@ class Catalogue(_Model):
         """The id the next new item gets."""
         return max(self.last_id, *self.items(), 0) + 1
 
-    def items(self) -> dict[int, Item]:
+    def items(self) -> dict[int, CatalogueItem]:
         """Every item by id (an item listed in several places appears once)."""
         return {
             item.id: item for track in self.tracks for stage in track.stages for item in stage.items
@@ -264,80 +261,14 @@ def problems_of(error: ValidationError) -> list[str]:
     return lines
 
 
-def parse_catalogue(data: Any, *, origin: str) -> Catalogue:
-    """Validate already-decoded JSON; raise CatalogueError listing each problem."""
+def parse_catalogue(data: Any, *, source: str) -> Catalogue:
+    """Validate already-decoded JSON; raise CatalogueError listing each problem.
+
+    source names the data in the message: a file name, or what it was made from.
+    """
     try:
         return Catalogue.model_validate(data)
     except ValidationError as error:
         problems = problems_of(error)
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise CatalogueError(f"{origin}: {problems[0]}{more}", problems) from None
-
-
-def load_catalogue(path: Path) -> Catalogue:
-    """Read and validate a catalogue file."""
-    return parse_catalogue(read_json(path, what="catalogue"), origin=str(path))
-
-
-def read_json(path: Path, *, what: str) -> Any:
-    """Decode a JSON file, turning every way it can fail into one CatalogueError."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise CatalogueError(f"{what} file not found: {path}") from None
-    except IsADirectoryError:
-        raise CatalogueError(f"{what} path is a directory: {path}") from None
-    except OSError as error:
-        raise CatalogueError(f"cannot read {what} file {path}: {error.strerror}") from None
-    return decode_json(raw, path)
-
-
-def decode_json(raw: bytes, path: Path) -> Any:
-    """Decode UTF-8 JSON bytes read from path; a failure names the file and the spot."""
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise CatalogueError(f"{path}: not UTF-8 text") from None
-    except json.JSONDecodeError as error:
-        raise CatalogueError(
-            f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
-        ) from None
-
-
-def dump_catalogue(catalogue: Catalogue) -> str:
-    """The stable, reviewable text of a catalogue: UTF-8, fixed key order, one item a line."""
-    data = catalogue.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-    lines = ["{", f'  "schema": {catalogue.schema_},']
-    if catalogue.last_id:
-        lines.append(f'  "last_id": {catalogue.last_id},')
-    lines.append('  "tracks": [')
-    for t, track in enumerate(data["tracks"]):
-        stages = track.pop("stages")
-        head = _compact({k: v for k, v in track.items()})
-        lines.append("    {" + head[1:-1] + ', "stages": [')
-        for s, stage in enumerate(stages):
-            items = stage.pop("items", [])
-            lines.append("      {" + _compact(stage)[1:-1] + ', "items": [')
-            for i, item in enumerate(items):
-                comma = "," if i < len(items) - 1 else ""
-                lines.append("        " + _compact(item) + comma)
-            lines.append("      ]}" + ("," if s < len(stages) - 1 else ""))
-        lines.append("    ]}" + ("," if t < len(data["tracks"]) - 1 else ""))
-    rules = data.get("link_rules")
-    if rules:
-        lines.append("  ],")
-        lines.append('  "link_rules": [')
-        for r, rule in enumerate(rules):
-            lines.append("    " + _compact(rule) + ("," if r < len(rules) - 1 else ""))
-    lines.append("  ]")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
-
-
-def _compact(obj: dict[str, Any]) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(", ", ": "))
-
-
-def write_catalogue(catalogue: Catalogue, path: Path) -> None:
-    """Write a catalogue atomically: a reader never sees half a file."""
-    write_text_atomically(path, dump_catalogue(catalogue))
+        raise CatalogueError(f"{source}: {problems[0]}{more}", problems) from None

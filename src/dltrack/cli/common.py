@@ -1,0 +1,89 @@
+"""What the commands share: the global options, the open store, option types and checks."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dltrack.store.db import Store
+
+
+@dataclass(frozen=True)
+class Globals:
+    """The options given before the command (or their environment variables)."""
+
+    db: Path | None = None
+    seed: Path | None = None
+
+    def db_path(self) -> Path:
+        """The progress database to use."""
+        from dltrack.paths import default_db_path  # platformdirs: only when not given
+
+        return self.db or default_db_path()
+
+    def seed_path(self) -> Path:
+        """The catalogue file to use."""
+        from dltrack.paths import default_seed_path
+
+        return self.seed or default_seed_path()
+
+
+def globals_of(ctx: typer.Context) -> Globals:
+    """The global options of this invocation."""
+    found = ctx.find_root().obj
+    return found if isinstance(found, Globals) else Globals()
+
+
+@contextmanager
+def opened(ctx: typer.Context) -> Iterator[Store]:
+    """The store for this invocation, closed afterwards."""
+    from dltrack.session import session
+
+    given = globals_of(ctx)
+    with session(given.db_path(), given.seed_path()) as store:
+        yield store
+
+
+def finite(value: float) -> float:
+    """A number of seconds that is a number: not nan, not infinite."""
+    if not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a number of seconds")
+    return value
+
+
+def positive_seconds(value: float) -> float:
+    """More than zero seconds, and finite."""
+    if finite(value) <= 0:
+        raise typer.BadParameter(f"{value} is not more than 0 seconds")
+    return value
+
+
+def not_negative_seconds(value: float) -> float:
+    """Zero seconds or more, and finite."""
+    if finite(value) < 0:
+        raise typer.BadParameter(f"{value} is less than 0 seconds")
+    return value
+
+
+def not_blank(value: str | None) -> str | None:
+    """Text with something in it, when given at all."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter("must not be empty")
+    return value
+
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON (shape: see the README).")]
+TrackOpt = Annotated[
+    str | None, typer.Option("--track", "-t", help="Track slug or number (default: current).")
+]
+StageOpt = Annotated[str | None, typer.Option("--stage", "-s", help="Stage slug or number.")]
+IdsArg = Annotated[list[str], typer.Argument(help="Item ids: 17, 3,4,5 or a range 3-7.")]
+NoteOpt = Annotated[
+    str | None, typer.Option("--note", help="Attach a note to the items.", callback=not_blank)
+]

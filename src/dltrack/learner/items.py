@@ -1,0 +1,298 @@
+"""Items: listing a track, what to read next, one item in full, and title search."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from typing import Final
+
+from dltrack.errors import UserError
+from dltrack.learner.results import (
+    ItemDetail,
+    ItemInStage,
+    ItemList,
+    ItemNote,
+    NextItems,
+    PastCheck,
+    Place,
+    SearchHit,
+    SearchResult,
+)
+from dltrack.learner.status import Status
+from dltrack.learner.tracks import resolve_stage, resolve_track, track_counts
+from dltrack.linkcheck.verdicts import Verdict
+from dltrack.store.db import Store, named
+from dltrack.text import normalise
+
+SHOWN_CHECKS: Final = 5
+_TRIGRAM: Final = 3
+
+# The latest check of the item's current URL: a fixed URL sheds its old verdict.
+LATEST_LINK_VERDICT = """
+    (SELECT c.verdict FROM link_check c WHERE c.item_id = i.id AND c.url = i.url
+     ORDER BY c.checked_at DESC, c.id DESC LIMIT 1)
+"""
+
+_IN_STAGE = f"""
+    SELECT i.id AS id, i.title AS title, i.url AS url, i.kind AS kind,
+           COALESCE(pr.status, 'unread') AS status, s.track_slug AS track_slug,
+           s.slug AS stage_slug, s.title AS stage_title, {LATEST_LINK_VERDICT} AS link
+    FROM stage s
+    JOIN placement p ON p.stage_id = s.id
+    JOIN item i ON i.id = p.item_id
+    LEFT JOIN progress pr ON pr.item_id = i.id
+"""
+
+
+def in_stage(row: sqlite3.Row) -> ItemInStage:
+    """An ItemInStage from a row of the _IN_STAGE query."""
+    link = row["link"]
+    return ItemInStage(
+        id=row["id"],
+        title=row["title"],
+        url=row["url"],
+        kind=row["kind"],
+        status=Status(row["status"]),
+        track_slug=row["track_slug"],
+        stage_slug=row["stage_slug"],
+        stage_title=row["stage_title"],
+        link=Verdict(link) if link is not None else None,
+    )
+
+
+def list_items(
+    store: Store,
+    track_name: str | None,
+    *,
+    stage: str | None = None,
+    status: Status | None = None,
+    link: Verdict | None = None,
+) -> ItemList:
+    """A track's items in order, optionally one stage's, of one status, or by link verdict."""
+    track = resolve_track(store, track_name)
+    sql = _IN_STAGE + " WHERE s.track_slug = ?"
+    args: list[object] = [track.slug]
+    stage_slug = None
+    if stage is not None:
+        stage_id, stage_slug = resolve_stage(store, track, stage)
+        sql += " AND s.id = ?"
+        args.append(stage_id)
+    if status is not None:
+        sql += " AND COALESCE(pr.status, 'unread') = ?"
+        args.append(status)
+    sql += " ORDER BY s.position, p.position"
+    items = [in_stage(row) for row in named(store.conn, sql, args)]
+    if link is not None:
+        items = [e for e in items if e.link == link]
+    return ItemList(track=track, stage=stage_slug, status=status, items=items)
+
+
+def next_items(store: Store, track_name: str | None, n: int = 1) -> NextItems:
+    """The next n items of a track: those being read first, then unread ones, in order."""
+    track = resolve_track(store, track_name)
+    seen: set[int] = set()
+    picked: list[ItemInStage] = []
+    reading = _IN_STAGE + (
+        " WHERE s.track_slug = ? AND pr.status = 'reading' ORDER BY s.position, p.position"
+    )
+    # NOT EXISTS rather than a LEFT JOIN filter so that SQLite walks the stage
+    # order index and the placement key in order and stops after n rows.
+    unread = (
+        _IN_STAGE
+        + """
+        WHERE s.track_slug = ?
+          AND NOT EXISTS (SELECT 1 FROM progress q
+                          WHERE q.item_id = p.item_id AND q.status != 'unread')
+        ORDER BY s.position, p.position
+    """
+    )
+    for sql in (reading, unread):
+        for row in named(store.conn, sql, (track.slug,)):
+            if row["id"] in seen:
+                continue  # the same article listed twice in a track is read once
+            seen.add(row["id"])
+            picked.append(in_stage(row))
+            if len(picked) == n:
+                break
+        if len(picked) == n:
+            break
+    counts = track_counts(store, track.slug)[track.slug]
+    return NextItems(track=track, items=picked, counts=counts)
+
+
+def first_places(store: Store, ids: list[int]) -> dict[int, ItemInStage]:
+    """The first place (in catalogue order) of each id; ids not in the catalogue are absent."""
+    marks = ",".join("?" * len(ids))
+    found: dict[int, ItemInStage] = {}
+    for row in named(
+        store.conn,
+        _IN_STAGE + f" JOIN track t ON t.slug = s.track_slug WHERE i.id IN ({marks}) "
+        "ORDER BY t.position, s.position, p.position",
+        ids,
+    ):
+        if row["id"] not in found:
+            found[row["id"]] = in_stage(row)
+    return found
+
+
+def require_items(store: Store, ids: list[int]) -> dict[int, ItemInStage]:
+    """The first place of each id; one that is unknown or left the catalogue is a UserError."""
+    found = first_places(store, ids)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        gone = {
+            r[0]
+            for r in store.conn.execute(
+                f"SELECT id FROM item WHERE id IN ({','.join('?' * len(missing))})", missing
+            )
+        }
+        first = missing[0]
+        others = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        if first in gone:
+            raise UserError(f"item {first} is no longer in the catalogue{others}")
+        raise UserError(f"no item with id {first}{others}")
+    return found
+
+
+def _place(row: sqlite3.Row) -> Place:
+    return Place(
+        track_slug=row["track_slug"],
+        track_title=row["track_title"],
+        stage_slug=row["stage_slug"],
+        stage_title=row["stage_title"],
+    )
+
+
+def places(store: Store, item_id: int) -> list[Place]:
+    """Every track and stage an item stands in, in catalogue order."""
+    return [
+        _place(r)
+        for r in named(
+            store.conn,
+            """
+            SELECT t.slug AS track_slug, t.title AS track_title,
+                   s.slug AS stage_slug, s.title AS stage_title
+            FROM placement p JOIN stage s ON s.id = p.stage_id
+            JOIN track t ON t.slug = s.track_slug
+            WHERE p.item_id = ? ORDER BY t.position, s.position, p.position
+            """,
+            (item_id,),
+        )
+    ]
+
+
+def show_item(store: Store, item_id: int) -> ItemDetail:
+    """Title, link, places, status, dates and notes of one item."""
+    row = named(
+        store.conn,
+        """
+        SELECT i.id, i.title, i.url, i.kind, i.tags, i.active,
+               COALESCE(pr.status, 'unread') AS status, pr.started_at, pr.done_at, pr.updated_at
+        FROM item i LEFT JOIN progress pr ON pr.item_id = i.id WHERE i.id = ?
+        """,
+        (item_id,),
+    ).fetchone()
+    if row is None:
+        raise UserError(f"no item with id {item_id}")
+    notes = [
+        ItemNote(text=r["text"], created_at=r["created_at"])
+        for r in named(
+            store.conn,
+            "SELECT text, created_at FROM note WHERE item_id = ? ORDER BY created_at, id",
+            (item_id,),
+        )
+    ]
+    checks = [
+        PastCheck(
+            url=r["url"],
+            verdict=Verdict(r["verdict"]),
+            http_status=r["http_status"],
+            reason=r["reason"],
+            moved_to=r["moved_to"],
+            checked_at=r["checked_at"],
+        )
+        for r in named(
+            store.conn,
+            "SELECT url, verdict, http_status, reason, moved_to, checked_at FROM link_check "
+            "WHERE item_id = ? ORDER BY checked_at DESC, id DESC LIMIT ?",
+            (item_id, SHOWN_CHECKS),
+        )
+    ]
+    return ItemDetail(
+        id=row["id"],
+        title=row["title"],
+        url=row["url"],
+        kind=row["kind"],
+        tags=_tags(row["tags"]),
+        in_catalogue=bool(row["active"]),
+        status=Status(row["status"]),
+        started_at=row["started_at"],
+        done_at=row["done_at"],
+        updated_at=row["updated_at"],
+        notes=notes,
+        places=places(store, item_id),
+        checks=checks,
+    )
+
+
+def _tags(text: str) -> list[str]:
+    import json  # 3 ms that only `show` needs: kept off the start-up path of `next`
+
+    return list(json.loads(text))
+
+
+def item_url(store: Store, item_id: int) -> str:
+    """The link of an item, for opening it."""
+    detail = show_item(store, item_id)
+    if not detail.url:
+        raise UserError(f"item {item_id} has no link ({detail.title})")
+    return detail.url
+
+
+def search(store: Store, query: str, *, track_name: str | None = None) -> SearchResult:
+    """Items whose title contains every word of the query, in catalogue order.
+
+    Words of three or more characters use the trigram index; shorter ones
+    (two-character Chinese words such as 卷积 are common) fall back to LIKE.
+    """
+    words = normalise(query).split()
+    if not words:
+        raise UserError("search needs some text")
+    conditions: list[str] = []
+    args: list[object] = []
+    phrases = [w for w in words if len(w) >= _TRIGRAM]
+    if phrases:
+        conditions.append("item_search MATCH ?")
+        args.append(" AND ".join('"' + w.replace('"', '""') + '"' for w in phrases))
+    for w in words:
+        if len(w) < _TRIGRAM:
+            conditions.append("title LIKE ? ESCAPE '\\'")
+            args.append("%" + re.sub(r"([\\%_])", r"\\\1", w) + "%")
+    matching = f"SELECT rowid FROM item_search WHERE {' AND '.join(conditions)}"
+    sql = f"""
+        SELECT i.id, i.title, i.url, COALESCE(pr.status, 'unread') AS status,
+               t.slug AS track_slug, t.title AS track_title,
+               s.slug AS stage_slug, s.title AS stage_title
+        FROM item i
+        JOIN placement p ON p.item_id = i.id
+        JOIN stage s ON s.id = p.stage_id
+        JOIN track t ON t.slug = s.track_slug
+        LEFT JOIN progress pr ON pr.item_id = i.id
+        WHERE i.id IN ({matching}) {"AND t.slug = ?" if track_name else ""}
+        ORDER BY t.position, s.position, p.position
+    """
+    if track_name:
+        args.append(resolve_track(store, track_name).slug)
+    hits: dict[int, SearchHit] = {}
+    for row in named(store.conn, sql, args):
+        hit = hits.get(row["id"])
+        if hit is None:
+            hit = hits[row["id"]] = SearchHit(
+                id=row["id"],
+                title=row["title"],
+                url=row["url"],
+                status=Status(row["status"]),
+                places=[],
+            )
+        hit.places.append(_place(row))
+    return SearchResult(query=query, hits=list(hits.values()))

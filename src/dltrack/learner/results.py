@@ -1,0 +1,206 @@
+"""What the learner's functions return: small immutable records, cheap to import.
+
+The renderer imports these at start-up, so this module needs only the standard
+library. Fields are given by keyword wherever a record is built from a query row.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from dltrack.learner.status import Status
+from dltrack.linkcheck.verdicts import Verdict
+
+
+class Counts(NamedTuple):
+    """How many items a track or stage has, and how far the learner is."""
+
+    total: int
+    done: int = 0
+    skipped: int = 0
+    reading: int = 0
+
+    @property
+    def unread(self) -> int:
+        """Items neither done nor skipped nor being read."""
+        return self.total - self.done - self.skipped - self.reading
+
+    @property
+    def percent(self) -> float:
+        """Share of items done, 0-100."""
+        return 100.0 * self.done / self.total if self.total else 0.0
+
+
+class TrackRef(NamedTuple):
+    """A track's identity."""
+
+    slug: str
+    title: str
+    title_en: str | None
+
+
+class TrackSummary(NamedTuple):
+    """A track with its progress."""
+
+    track: TrackRef
+    position: int
+    counts: Counts
+    current: bool
+
+
+class StageSummary(NamedTuple):
+    """A stage with its progress."""
+
+    track: TrackRef
+    slug: str
+    title: str
+    title_en: str | None
+    position: int
+    counts: Counts
+
+
+class ItemInStage(NamedTuple):
+    """An item as it stands in one stage of a track."""
+
+    id: int
+    title: str
+    url: str | None
+    kind: str | None
+    status: Status
+    track_slug: str
+    stage_slug: str
+    stage_title: str
+    link: Verdict | None  # the latest link-check verdict for the current URL, if any
+
+
+class Place(NamedTuple):
+    """One track and stage an item appears in."""
+
+    track_slug: str
+    track_title: str
+    stage_slug: str
+    stage_title: str
+
+
+class ItemNote(NamedTuple):
+    """A note the learner wrote on an item."""
+
+    text: str
+    created_at: str
+
+
+class TrackList(NamedTuple):
+    """Every track, and which one is current."""
+
+    current: str | None
+    tracks: list[TrackSummary]
+
+
+class StageList(NamedTuple):
+    """A track's stages in order."""
+
+    track: TrackRef
+    stages: list[StageSummary]
+
+
+class ItemList(NamedTuple):
+    """Items of a track, filtered."""
+
+    track: TrackRef
+    stage: str | None
+    status: Status | None  # None: every status
+    items: list[ItemInStage]
+
+
+class NextItems(NamedTuple):
+    """What to read next in a track."""
+
+    track: TrackRef
+    items: list[ItemInStage]
+    counts: Counts
+
+    @property
+    def finished(self) -> bool:
+        """True when nothing is left unread or in progress."""
+        return self.counts.unread + self.counts.reading == 0
+
+
+class Marked(NamedTuple):
+    """The result of done/skip/start/undo: what changed, and the stages' new progress."""
+
+    status: Status
+    changed: list[ItemInStage]
+    unchanged: list[ItemInStage]
+    stages: list[StageSummary]
+
+
+class PastCheck(NamedTuple):
+    """One past check of an item's link."""
+
+    url: str
+    verdict: Verdict
+    http_status: int | None
+    reason: str
+    moved_to: str | None
+    checked_at: str
+
+
+class ItemDetail(NamedTuple):
+    """Everything known about one item."""
+
+    id: int
+    title: str
+    url: str | None
+    kind: str | None
+    tags: list[str]
+    in_catalogue: bool
+    status: Status
+    started_at: str | None
+    done_at: str | None
+    updated_at: str | None
+    notes: list[ItemNote]
+    places: list[Place]
+    checks: list[PastCheck]  # newest first
+
+
+class SearchHit(NamedTuple):
+    """An item whose title matches a search."""
+
+    id: int
+    title: str
+    url: str | None
+    status: Status
+    places: list[Place]
+
+
+class SearchResult(NamedTuple):
+    """Items matching a query, in catalogue order."""
+
+    query: str
+    hits: list[SearchHit]
+
+
+class TrackProgress(NamedTuple):
+    """One track's progress with its stages'."""
+
+    track: TrackRef
+    counts: Counts
+    stages: list[StageSummary]
+
+
+class ProgressReport(NamedTuple):
+    """The whole picture: tables per track and stage, recent activity and the streak."""
+
+    tracks: list[TrackProgress]
+    done_last_7_days: int
+    done_last_30_days: int
+    streak_days: int
+
+
+class RestoreResult(NamedTuple):
+    """What a restore merged in."""
+
+    added: int
+    updated: int
+    unchanged: int
+    notes_added: int

@@ -1,0 +1,168 @@
+"""Tracks and stages: finding them by what the learner types, and their progress counts."""
+
+from __future__ import annotations
+
+from dltrack.errors import UserError
+from dltrack.learner.results import (
+    Counts,
+    StageList,
+    StageSummary,
+    TrackList,
+    TrackRef,
+    TrackSummary,
+)
+from dltrack.learner.status import Status
+from dltrack.store.db import Store, named, set_meta
+
+_TRACK = "SELECT slug, title, title_en FROM track"
+
+
+def _track_ref(store: Store, where: str, args: tuple[object, ...]) -> TrackRef | None:
+    row = named(store.conn, f"{_TRACK} {where}", args).fetchone()
+    if row is None:
+        return None
+    return TrackRef(slug=row["slug"], title=row["title"], title_en=row["title_en"])
+
+
+def resolve_track(store: Store, name: str | None) -> TrackRef:
+    """The named track (slug or 1-based number), or the current one, or the first."""
+    if name is None:
+        current = store.meta("current_track")
+        if current is not None and (found := _track_ref(store, "WHERE slug = ?", (current,))):
+            return found
+        # No choice made, or the chosen track left the catalogue: start at the top.
+        first = _track_ref(store, "ORDER BY position LIMIT 1", ())
+        if first is None:
+            raise UserError("the catalogue has no tracks")
+        return first
+    if name.isdigit():
+        found = _track_ref(store, "WHERE position = ?", (int(name) - 1,))
+    else:
+        found = _track_ref(store, "WHERE slug = ?", (name,))
+    if found is None:
+        slugs = [r[0] for r in store.conn.execute("SELECT slug FROM track ORDER BY position")]
+        raise UserError(f"no track {name!r}; tracks are: {', '.join(slugs)}")
+    return found
+
+
+def resolve_stage(store: Store, track: TrackRef, name: str) -> tuple[int, str]:
+    """(id, slug) of a track's stage named by slug or 1-based number."""
+    if name.isdigit():
+        row = store.conn.execute(
+            "SELECT id, slug FROM stage WHERE track_slug = ? AND position = ?",
+            (track.slug, int(name) - 1),
+        ).fetchone()
+    else:
+        row = store.conn.execute(
+            "SELECT id, slug FROM stage WHERE track_slug = ? AND slug = ?", (track.slug, name)
+        ).fetchone()
+    if row is None:
+        slugs = [
+            r[0]
+            for r in store.conn.execute(
+                "SELECT slug FROM stage WHERE track_slug = ? ORDER BY position", (track.slug,)
+            )
+        ]
+        raise UserError(f"no stage {name!r} in track {track.slug}; stages are: {', '.join(slugs)}")
+    return row[0], row[1]
+
+
+def _counts(total: int, by_status: dict[str, int]) -> Counts:
+    return Counts(
+        total=total,
+        done=by_status.get(Status.DONE, 0),
+        skipped=by_status.get(Status.SKIPPED, 0),
+        reading=by_status.get(Status.READING, 0),
+    )
+
+
+def track_counts(store: Store, track_slug: str | None = None) -> dict[str, Counts]:
+    """Counts per track slug (one track's, or every track's)."""
+    only = " AND s.track_slug = :slug" if track_slug else ""
+    # Driven from the progress table, which holds only items the learner touched.
+    by_track: dict[str, dict[str, int]] = {}
+    for row in named(
+        store.conn,
+        f"""
+        SELECT s.track_slug AS track, pr.status AS status, COUNT(DISTINCT pr.item_id) AS n
+        FROM progress pr
+        JOIN placement p ON p.item_id = pr.item_id
+        JOIN stage s ON s.id = p.stage_id
+        WHERE pr.status != :unread{only}
+        GROUP BY s.track_slug, pr.status
+        """,
+        {"slug": track_slug, "unread": Status.UNREAD},
+    ):
+        by_track.setdefault(row["track"], {})[row["status"]] = row["n"]
+    totals = store.conn.execute(
+        "SELECT slug, item_count FROM track" + (" WHERE slug = :slug" if track_slug else ""),
+        {"slug": track_slug},
+    )
+    return {slug: _counts(total, by_track.get(slug, {})) for slug, total in totals}
+
+
+def list_tracks(store: Store) -> TrackList:
+    """Every track in catalogue order with item counts and progress."""
+    current = resolve_track(store, None).slug
+    counts = track_counts(store)
+    rows = named(store.conn, "SELECT slug, title, title_en, position FROM track ORDER BY position")
+    return TrackList(
+        current=current,
+        tracks=[
+            TrackSummary(
+                track=TrackRef(slug=r["slug"], title=r["title"], title_en=r["title_en"]),
+                position=r["position"],
+                counts=counts[r["slug"]],
+                current=r["slug"] == current,
+            )
+            for r in rows
+        ],
+    )
+
+
+def use_track(store: Store, name: str) -> TrackRef:
+    """Make a track the current one."""
+    track = resolve_track(store, name)
+    with store.write() as conn:
+        set_meta(conn, "current_track", track.slug)
+    return track
+
+
+def stage_summaries(store: Store, track: TrackRef) -> list[StageSummary]:
+    """A track's stages in order, each with its counts."""
+    by_stage: dict[int, dict[str, int]] = {}
+    for row in named(
+        store.conn,
+        """
+        SELECT p.stage_id AS stage, pr.status AS status, COUNT(DISTINCT pr.item_id) AS n
+        FROM progress pr
+        JOIN placement p ON p.item_id = pr.item_id
+        JOIN stage s ON s.id = p.stage_id
+        WHERE s.track_slug = ?
+        GROUP BY p.stage_id, pr.status
+        """,
+        (track.slug,),
+    ):
+        by_stage.setdefault(row["stage"], {})[row["status"]] = row["n"]
+    return [
+        StageSummary(
+            track=track,
+            slug=r["slug"],
+            title=r["title"],
+            title_en=r["title_en"],
+            position=r["position"],
+            counts=_counts(r["item_count"], by_stage.get(r["id"], {})),
+        )
+        for r in named(
+            store.conn,
+            "SELECT id, slug, title, title_en, position, item_count FROM stage "
+            "WHERE track_slug = ? ORDER BY position",
+            (track.slug,),
+        )
+    ]
+
+
+def list_stages(store: Store, track_name: str | None) -> StageList:
+    """A track's stages in order, with done/total."""
+    track = resolve_track(store, track_name)
+    return StageList(track=track, stages=stage_summaries(store, track))

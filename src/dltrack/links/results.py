@@ -1,0 +1,45 @@
+"""What a check of the catalogue's links reports: cheap to import, for the renderer."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from dltrack.linkcheck.verdicts import Verdict
+
+
+class CheckedLink(NamedTuple):
+    """The reported outcome for one item's link."""
+
+    id: int
+    title: str
+    url: str
+    verdict: Verdict
+    http_status: int | None
+    final_url: str | None
+    moved_to: str | None
+    reason: str
+    elapsed_ms: int
+    checked_at: str
+    cached: bool
+
+
+class LinkReport(NamedTuple):
+    """A whole run: every result, counts per verdict, and how it ended."""
+
+    results: list[CheckedLink]
+    checked: int  # URLs requested in this run
+    cached: int  # results reused from a recent run (--max-age)
+    elapsed_s: float
+    interrupted: bool
+    catalogue: str  # the catalogue file, for annotations that point into it
+
+    def counts(self) -> dict[Verdict, int]:
+        """How many results have each verdict (every verdict, in their order)."""
+        counts = dict.fromkeys(Verdict, 0)
+        for r in self.results:
+            counts[r.verdict] += 1
+        return counts
+
+    def failed(self, *, strict: bool) -> bool:
+        """Whether the run should fail: dead links, or with strict any blocked or error too."""
+        return any(r.verdict.fails(strict=strict) for r in self.results)

@@ -1,0 +1,153 @@
+"""The curator's screens: what an import added or would add, and lint's findings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import RenderableType
+
+from dltrack.catalogue.reports import ImportReport, Level, LintReport, Placed
+from dltrack.render.base import screen, to_data
+from dltrack.render.style import count, link, text
+
+
+@to_data.register
+def _(r: ImportReport) -> Any:
+    return {
+        "catalogue": r.catalogue,
+        "dry_run": r.dry_run,
+        "track": {"slug": r.track, "title": r.track_title, "new": r.new_track},
+        "last_id": {"before": r.last_id_before, "after": r.last_id},
+        "counts": {
+            "stages": len(r.stages),
+            "new_stages": sum(1 for s in r.stages if not s.existing),
+            "new": r.placed(Placed.NEW),
+            "reused": r.placed(Placed.REUSED),
+            "repeat": r.placed(Placed.REPEAT),
+            "skipped": len(r.skipped),
+            "headings_without_items": r.headings_without_items,
+        },
+        "stages": [
+            {
+                "slug": s.slug,
+                "title": s.title,
+                "existing": s.existing,
+                "items": [
+                    {
+                        "id": i.id,
+                        "title": i.title,
+                        "url": i.url,
+                        "kind": i.kind,
+                        "status": i.status,
+                        "also_in": list(i.also_in),
+                    }
+                    for i in s.items
+                ],
+            }
+            for s in r.stages
+        ],
+        "skipped": [
+            {
+                "file": k.file,
+                "section": k.section,
+                "title": k.title,
+                "url": k.url,
+                "reason": k.reason,
+                "id": k.id,
+            }
+            for k in r.skipped
+        ],
+    }
+
+
+_PLACED_LOOK = {
+    Placed.NEW: ("+", "green"),
+    Placed.REUSED: ("=", "cyan"),
+    Placed.REPEAT: ("↺", "yellow"),
+}
+
+
+@screen.register
+def _(r: ImportReport) -> list[RenderableType]:
+    head = text("Dry run, nothing written: " if r.dry_run else "Wrote ", "bold")
+    head.append(text(r.catalogue))
+    track = text(f"track {r.track}", "bold")
+    track.append(" (new): " if r.new_track else " (adding to it): ")
+    track.append(text(r.track_title))
+    out: list[RenderableType] = [head, track]
+    for s in r.stages:
+        line = text("~ stage " if s.existing else "+ stage ", "dim" if s.existing else "green")
+        line.append(text(s.slug, "bold"))
+        line.append("  ")
+        line.append(text(s.title))
+        if s.existing:
+            line.append("  (existing stage: items added at its end)", style="dim")
+        out.append(line)
+        for i in s.items:
+            mark, style = _PLACED_LOOK[i.status]
+            item = text(f"    {mark} {i.id:>5}  ", style)
+            item.append(text(i.title))
+            item.append("  ")
+            item.append(link(i.url))
+            if i.also_in:
+                where = "already in " if i.status is Placed.REUSED else "also in stage "
+                item.append(text(f"  ({where}{', '.join(i.also_in)})", "dim"))
+            out.append(item)
+    if r.skipped:
+        out.append(text(f"skipped {len(r.skipped)}:", "bold"))
+        images = [k for k in r.skipped if k.reason == "image"]
+        if images:
+            # Figures and illustrations are never reading items; a count is enough.
+            out.append(text(f"    image ×{len(images)} (figures, not listed)", "dim"))
+        for k in r.skipped:
+            if k.reason == "image":
+                continue
+            line = text(f"    {k.reason}: ", "yellow")
+            if k.id is not None:
+                line.append(f"id {k.id} ", style="bold")
+            line.append(text(k.title or "(no text)"))
+            if k.url:
+                line.append("  ")
+                line.append(text(k.url, "dim"))
+            if k.section:
+                line.append(text(f"  [{k.section}]", "dim"))
+            out.append(line)
+    new = sorted(i.id for s in r.stages for i in s.items if i.status is Placed.NEW)
+    ids = f" (ids {new[0]}-{new[-1]})" if len(new) > 1 else f" (id {new[0]})" if new else ""
+    new_stages = sum(1 for s in r.stages if not s.existing)
+    summary = (
+        f"{count(new_stages, 'new stage')}, {count(len(new), 'new item')}{ids}, "
+        f"{r.placed(Placed.REUSED)} reused, {r.placed(Placed.REPEAT)} repeated, "
+        f"{len(r.skipped)} skipped"
+    )
+    if r.headings_without_items:
+        summary += f", {count(r.headings_without_items, 'heading')} without items (no stage)"
+    summary += f"; last_id {r.last_id_before} → {r.last_id}"
+    out.append(text(summary, "bold"))
+    return out
+
+
+_LEVEL_COLOUR = {Level.ERROR: "red", Level.WARNING: "yellow"}
+
+
+@to_data.register
+def _(r: LintReport) -> Any:
+    return {
+        "file": r.file,
+        "against": r.against,
+        "errors": r.errors,
+        "warnings": r.warnings,
+        "tracks": r.tracks,
+        "items": r.items,
+        "findings": [{"level": f.level, "path": f.path, "message": f.message} for f in r.findings],
+    }
+
+
+@screen.register
+def _(r: LintReport) -> list[RenderableType]:
+    out: list[RenderableType] = [text(f.line(), _LEVEL_COLOUR[f.level]) for f in r.findings]
+    summary = f"{r.file}: {count(r.errors, 'error')}, {count(r.warnings, 'warning')}"
+    summary += f" ({r.items} items in {r.tracks} tracks"
+    summary += f", compared with {r.against})" if r.against else ")"
+    out.append(text(summary, "bold red" if r.errors else "bold green"))
+    return out

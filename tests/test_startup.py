@@ -1,0 +1,57 @@
+"""The everyday commands start fast by structure: the heavy libraries stay unloaded.
+
+Each command runs in a fresh interpreter, after a first run has created the
+database and synced the catalogue (which is allowed to load pydantic, once).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("pydantic", "sqlmodel", "sqlalchemy", "httpx", "rich.table", "platformdirs")
+
+PROBE = """
+import json, sys
+from dltrack.cli import run
+code = run(sys.argv[1:])
+sys.stdout.flush()
+print(json.dumps({"code": code, "loaded": [m for m in %r if m in sys.modules]}), file=sys.stderr)
+"""
+
+
+def loaded_after(env: dict[str, str], *args: str) -> list[str]:
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE % (HEAVY,), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    report = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, proc.stderr
+    return list(report["loaded"])
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    subprocess.run([sys.executable, "-m", "dltrack", "tracks"], env=env, check=True, timeout=60)
+    return env
+
+
+@pytest.mark.parametrize("args", [("next",), ("done", "1"), ("list",), ("next", "--json")])
+def test_everyday_commands_leave_the_heavy_libraries_alone(
+    env: dict[str, str], args: tuple[str, ...]
+) -> None:
+    assert loaded_after(env, *args) == []
+
+
+def test_the_probe_sees_a_heavy_library(env: dict[str, str]) -> None:
+    """Not vacuous: a command that needs rich.table is seen loading it."""
+    assert "rich.table" in loaded_after(env, "tracks")
