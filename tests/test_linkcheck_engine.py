@@ -28,8 +28,9 @@ from dltrack.linkcheck import (
     check_links,
     check_links_async,
 )
-from dltrack.linkcheck.engine import RulesArg, retry_delay
-from dltrack.linkcheck.transport import OriginPools
+from dltrack.linkcheck.engine import RulesArg
+from dltrack.linkcheck.http.transport import OriginPools
+from dltrack.linkcheck.next_step import retry_delay
 from linkserver import (
     LinkServer,
     Reply,

@@ -1,4 +1,4 @@
-"""The engine's own HTTP/1.1 client (linkcheck.aionet) against a server that sends raw bytes.
+"""The engine's own HTTP/1.1 client (linkcheck.http11) against a server that sends raw bytes.
 
 Each route answers with exact bytes, so framings, odd line endings and broken answers
 can be written down as they travel. Everything stays on 127.0.0.1.
@@ -17,8 +17,9 @@ import httpx
 import pytest
 
 from dltrack.linkcheck import CheckOptions, LinkResult, Verdict, check_links
-from dltrack.linkcheck.aionet import BODY_COMPLETE, OriginPool
-from dltrack.linkcheck.transport import OriginPools
+from dltrack.linkcheck.http.transport import BODY_COMPLETE, OriginPools
+from dltrack.linkcheck.http11.errors import BadRequest
+from dltrack.linkcheck.http11.pool import OriginPool, Timeouts
 
 # What a route sends: byte pieces (a float between them is a pause in seconds), and
 # whether the server hangs up afterwards. None as the last piece: never stop sending.
@@ -298,12 +299,11 @@ def test_the_pool_lends_at_most_limit_connections(server: RawServer) -> None:
 
     async def main() -> list[int]:
         pool = OriginPool("http", "127.0.0.1", server.port, ssl_context=None, limit=2)
-        request = httpx.Request("GET", server.url("/slow"))
 
         async def one() -> int:
-            response = await pool.handle_async_request(request)
-            await response.aread()
-            return response.status_code
+            response = await pool.request("GET", b"/slow", [(b"Host", b"x")], Timeouts())
+            assert b"".join([chunk async for chunk in response.body]) == b"ok"
+            return response.head.status
 
         statuses = await asyncio.gather(*(one() for _ in range(6)))
         await pool.aclose()
@@ -318,14 +318,20 @@ def test_a_header_value_cannot_smuggle_a_line(server: RawServer) -> None:
 
     async def main() -> None:
         pool = OriginPool("http", "127.0.0.1", server.port, ssl_context=None, limit=1)
-        request = httpx.Request("GET", server.url("/ok"), headers={"X-Evil": "a\r\nX-Injected: 1"})
         try:
-            await pool.handle_async_request(request)
+            await pool.request("GET", b"/ok", [(b"X-Evil", b"a\r\nX-Injected: 1")], Timeouts())
         finally:
             await pool.aclose()
 
-    with pytest.raises(httpx.LocalProtocolError):
+    async def through_httpx() -> None:
+        pools = OriginPools(per_origin=1, max_pools=1, proxy_connections=1, trust_env=False)
+        async with httpx.AsyncClient(transport=pools) as client:
+            await client.get(server.url("/ok"), headers={"X-Evil": "a\r\nX-Injected: 1"})
+
+    with pytest.raises(BadRequest):
         asyncio.run(main())
+    with pytest.raises(httpx.LocalProtocolError):
+        asyncio.run(through_httpx())
     assert server.requests == []
 
 

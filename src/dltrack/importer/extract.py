@@ -14,9 +14,18 @@ most of them switchable per section: 《book titles》 without a link, plain-tex
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+from dltrack.importer.found import (
+    BOLD_LEVEL,
+    ExtractError,
+    Extraction,
+    ExtractOptions,
+    FoundItem,
+    Section,
+    SectionFilter,
+    Skipped,
+)
 from dltrack.importer.htmlconv import (
     COMMENTS_CLOSE,
     COMMENTS_OPEN,
@@ -34,6 +43,23 @@ from dltrack.importer.markdown import (
     parse_inlines,
     plain_text,
 )
+from dltrack.importer.skips import (
+    ANCHOR,
+    COMMENT_TITLE,
+    COMMENTS,
+    DEFAULT_FOOTERS,
+    DEFAULT_SKIP_URLS,
+    DUPLICATE,
+    FOOTER,
+    IMAGE,
+    LINKED_IMAGE,
+    NO_TEXT,
+    NOT_WEB,
+    RELATIVE,
+    SKIP_REASONS,
+    SKIP_RULE,
+)
+from dltrack.importer.titles import FRONT_MATTER, clean_title, front_matter
 from dltrack.importer.urls import canonical, clean, host_of
 
 __all__ = [
@@ -53,156 +79,7 @@ __all__ = [
     "front_matter",
 ]
 
-# Level given to sections opened by a bold line (or a configured heading line): below
-# every real heading, so a bold line never closes a heading's footer skip early.
-BOLD_LEVEL = 7
 
-# True: every section; False: none; a set of titles: only the sections with those titles.
-SectionFilter = bool | frozenset[str]
-
-# Section titles (matched whole, case-insensitive) that start platform chrome: the
-# platform's recommendations, column lists, comment threads, share bars.
-DEFAULT_FOOTERS: tuple[str, ...] = (
-    r"推荐阅读",
-    r"相关推荐",
-    r"猜你喜欢",
-    r"热门推荐",
-    r"文章被以下专栏收录",
-    r"\d*\s*条评论",
-    r"(精选|热门|全部|最新)?(评论|留言)(区)?",
-    r"写下你的评论.*",
-    r"分享(到)?",
-    r"(related|recommended) (posts|articles|reading|stories)",
-    r"comments?",
-    r"\d+\s+comments?",
-    r"(\d+|one|two|three)\s+(responses?|replies|thoughts?)( (to|on) .*)?",
-    r"(发表|网友|用户|读者)(评论|留言)",
-    r"leave a (reply|comment)",
-    r"share( this)?( post| article)?:?",
-)
-
-# Why a link is left out; shown to curators by `dltrack import --dry-run`.
-IMAGE = "image"
-LINKED_IMAGE = "linked image without text"
-AVATAR = "avatar"
-PROFILE = "profile or column page"
-SHARE = "share button"
-ANCHOR = "in-page anchor"
-RELATIVE = "relative link (no base URL)"
-NOT_WEB = "not a web address"
-NO_TEXT = "link without text"
-DUPLICATE = "duplicate in this section"
-COMMENTS = "comment thread"
-FOOTER = "page footer"
-SKIP_RULE = "skip rule"
-
-# Links that are never reading items: images, avatars, author and column pages, sharing.
-_SKIP_RULES: tuple[tuple[str, str], ...] = (
-    (r"\.(png|jpe?g|gif|svg|webp|bmp|ico|tiff?)([?#]|$)", IMAGE),
-    (r"^https?://pic\d*\.zhimg\.com/", IMAGE),
-    (r"^https?://[^/]*\.(qpic|qlogo)\.cn/", IMAGE),
-    (r"^https?://(www\.)?gravatar\.com/avatar", AVATAR),
-    (r"^https?://avatars\d*\.githubusercontent\.com/", AVATAR),
-    (r"^https?://(www\.)?zhihu\.com/(people|org)/", PROFILE),
-    (r"^https?://zhuanlan\.zhihu\.com/(c_\d+|[\w-]+/?$)", PROFILE),
-    (r"^https?://(www\.)?zhihu\.com/column/", PROFILE),
-    (r"^https?://(www\.)?jianshu\.com/u/", PROFILE),
-    (r"^https?://juejin\.(cn|im)/user/", PROFILE),
-    (r"^https?://space\.bilibili\.com/", PROFILE),
-    (r"^https?://(www\.)?weibo\.com/u/", PROFILE),
-    (r"^https?://(my|me)\.csdn\.net/", PROFILE),
-    (r"^https?://service\.weibo\.com/share", SHARE),
-    (r"^https?://connect\.qq\.com/widget/share", SHARE),
-    (r"^https?://sns\.qzone\.qq\.com/", SHARE),
-    (r"^https?://(www\.)?(twitter|x)\.com/(intent|share)", SHARE),
-    (r"^https?://(www\.)?facebook\.com/shar", SHARE),
-    (r"^https?://(www\.)?linkedin\.com/share", SHARE),
-    (r"^https?://(www\.)?reddit\.com/submit", SHARE),
-)
-DEFAULT_SKIP_URLS: tuple[str, ...] = tuple(pattern for pattern, _ in _SKIP_RULES)
-_SKIP_REASONS = dict(_SKIP_RULES)
-
-# A footer title that names a comment thread rather than other platform chrome.
-_COMMENT_TITLE = re.compile(r"评论|留言|comment|repl(y|ies)|responses?|thoughts? on", re.I)
-
-
-class ExtractError(ValueError):
-    """The input cannot be read as a text document at all (e.g. it is binary data)."""
-
-
-@dataclass(frozen=True)
-class FoundItem:
-    """One reading item found in a document.
-
-    ``url`` is cleaned (redirectors unwrapped, tracking removed) or None for items named
-    without a link (books, topics). ``kind_hint`` is one of dltrack's kinds or None.
-    ``context`` is the plain text of the block the entry came from, for curators who need
-    to check it; it is prose, so callers must not store it.
-    """
-
-    title: str
-    url: str | None
-    kind_hint: str | None = None
-    context: str = ""
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A link the extractor left out, and why (``reason`` is one of the constants above).
-
-    ``section`` is the title of the section (or footer) it stood under; ``url`` is the
-    link as written (None for a duplicate item without a link).
-    """
-
-    url: str | None
-    title: str
-    reason: str
-    section: str = ""
-
-
-@dataclass
-class Section:
-    """A heading (or bold line) and the items under it, in document order."""
-
-    title: str
-    level: int
-    items: list[FoundItem] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class ExtractOptions:
-    """What to read as items besides links, and what to leave out."""
-
-    books: SectionFilter = False  # 《title》 with no link in its block -> url-less book entry
-    plain_items: SectionFilter = False  # a short link-less line or list item -> url-less entry
-    lead_items: SectionFilter = False  # "**Name**. description" with no link -> entry "Name"
-    bare_urls: SectionFilter = False  # https://... written out (also in code blocks)
-    numbered_sections: bool = False  # a paragraph opening with bold "3." opens section "3."
-    heading_lines: frozenset[str] = frozenset()  # plain lines to read as section headings
-    footers: tuple[str, ...] = DEFAULT_FOOTERS
-    skip_urls: tuple[str, ...] = DEFAULT_SKIP_URLS
-    base_url: str | None = None  # resolves relative links; without it they are skipped
-    dedupe: bool = True  # one entry per URL (or url-less title) within a section
-
-
-@dataclass
-class Extraction:
-    """Everything extract_report found: the sections, and the links it left out."""
-
-    sections: list[Section]
-    skipped: list[Skipped]
-
-
-_FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(.*?)\n---[ \t]*(\n|\Z)", re.S)
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
-_SPACE = re.compile(r"[\s\u00a0\u3000]+")
-_SITE_SUFFIX = re.compile(
-    r"\s*[-_|–—]\s*(知乎专栏|知乎|CSDN博客|CSDN|简书|博客园|掘金|哔哩哔哩|bilibili|"
-    r"GitHub|Medium|YouTube|微信公众平台)\s*$",
-    re.I,
-)
-_TRAILING = re.compile(r"[\s:：>»›→|·•~～\-–—=]+$")
-_LEADING = re.compile(r"^[\s•·▪►▶→>\-–—*=|]+")
 _BOOK = re.compile(r"《([^《》\n]{1,100})》")
 _ORDINAL = re.compile(r"^\s*(\d{1,3})\s*[.、．:：)）]?\s*$")
 _BARE_URL = re.compile(r"https?://[^\s<>\"'`，。；：、）（【】《》「」\u3000]+", re.I)
@@ -211,32 +88,6 @@ _PROSE_END = ("。", "，", ",", "；", ";", "：", ":", "、")
 _SCHEMELESS_SKIP = ("javascript:", "mailto:", "tel:", "data:", "about:", "file:", "sms:")
 _CODE_HOSTS = ("github.com", "gitlab.com", "gitee.com", "bitbucket.org")
 _MARKER = frozenset({COMMENTS_OPEN, COMMENTS_CLOSE})
-
-
-def clean_title(text: str) -> str:
-    """A title as the source wrote it, minus surrounding whitespace and decoration."""
-    title = _INVISIBLE.sub("", text)
-    title = _SPACE.sub(" ", title).strip()
-    title = _SITE_SUFFIX.sub("", title)
-    title = _TRAILING.sub("", title)
-    return _LEADING.sub("", title).strip()
-
-
-def front_matter(text: str) -> dict[str, str]:
-    """The simple 'key: value' fields of a leading YAML front-matter block, if any."""
-    match = _FRONT_MATTER.match(text.replace("\r\n", "\n"))
-    if not match:
-        return {}
-    fields: dict[str, str] = {}
-    for line in match.group(1).split("\n"):
-        key, sep, value = line.partition(":")
-        if not sep or not key.strip() or key.startswith((" ", "\t", "-")):
-            continue
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        fields[key.strip()] = value
-    return fields
 
 
 def _applies(option: SectionFilter, section: Section) -> bool:
@@ -259,7 +110,7 @@ class _Extractor:
         self.options = options
         self.footers = [re.compile(p, re.I) for p in options.footers]
         self.skips = [
-            (re.compile(p, re.I), _SKIP_REASONS.get(p, SKIP_RULE)) for p in options.skip_urls
+            (re.compile(p, re.I), SKIP_REASONS.get(p, SKIP_RULE)) for p in options.skip_urls
         ]
         self.section = Section("", 0)
         self.sections = [self.section]
@@ -296,7 +147,7 @@ class _Extractor:
         if self.comments:
             reason, where = COMMENTS, ""
         elif self.skip_level is not None:
-            reason = COMMENTS if _COMMENT_TITLE.search(self.footer) else FOOTER
+            reason = COMMENTS if COMMENT_TITLE.search(self.footer) else FOOTER
             where = self.footer
         else:
             where = self.section.title
@@ -551,7 +402,7 @@ def extract_report(text: str, options: ExtractOptions | None = None) -> Extracti
     if "\x00" in text:
         raise ExtractError("the document contains NUL characters: binary data, not text")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if match := _FRONT_MATTER.match(text):
+    if match := FRONT_MATTER.match(text):
         text = text[match.end() :]
     if looks_like_html(text):
         text = _html_outside_fences(text)

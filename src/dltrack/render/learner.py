@@ -333,14 +333,6 @@ def _(result: NextItems) -> list[RenderableType]:
     return out
 
 
-_MARKED_AS = {
-    Status.DONE: "done",
-    Status.READING: "reading",
-    Status.SKIPPED: "skipped",
-    Status.UNREAD: "unread again",
-}
-
-
 @screen.register
 def _(result: Marked) -> list[RenderableType]:
     out: list[RenderableType] = []
@@ -348,7 +340,8 @@ def _(result: Marked) -> list[RenderableType]:
         line = text(f"{STATUS_GLYPH[result.status]} ", STATUS_COLOUR[result.status])
         line.append(f"{e.id}  ", style="bold")
         line.append(text(e.title))
-        line.append(f"  — {_MARKED_AS[result.status]}", style="dim")
+        now = "unread again" if result.status is Status.UNREAD else result.status
+        line.append(f"  — {now}", style="dim")
         out.append(line)
     for e in result.unchanged:
         out.append(text(f"  {e.id}  was already {result.status}", "dim"))

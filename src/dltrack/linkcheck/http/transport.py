@@ -1,4 +1,4 @@
-"""The transport under the engine's one AsyncClient: a small connection pool per origin.
+"""The transport under the one httpx client: our HTTP/1.1 pools, one per origin.
 
 Why not httpx's single pool: httpcore scans every pooled connection (with a readability
 poll on each socket) whenever it assigns a request, so per-request cost grows with the
@@ -6,7 +6,9 @@ pool. One pool of 128 connections spread over 50 hosts also keeps evicting the i
 connections of one host to open another's, so nearly every request paid a new TCP (and
 TLS) handshake. With one pool per origin, each sized to the per-host cap, a request only
 looks at its own host's few connections and keep-alive works. The pools speak HTTP/1.1
-themselves (aionet.OriginPool), which is what makes a request cheap in CPU.
+themselves (``http11``), which is what makes a request cheap in CPU; this module turns
+their answers and failures into httpx's, the same as httpx's own transport raises for
+the same event, with the OS or TLS error kept as the cause.
 
 The number of pools is bounded (least recently used idle pools are closed) so a catalogue
 with thousands of distinct hosts does not run out of file descriptors. Proxies come from
@@ -19,11 +21,17 @@ from __future__ import annotations
 import ssl
 import urllib.request
 from collections import OrderedDict
+from collections.abc import AsyncIterator
 from types import TracebackType
 
 import httpx
 
-from dltrack.linkcheck.aionet import OriginPool
+from dltrack.linkcheck.http11 import errors
+from dltrack.linkcheck.http11.pool import Body, OriginPool, Timeouts
+
+# A response extension: True when the whole body had arrived with the head, so the
+# connection is back in the pool already and closing the response is all that is left.
+BODY_COMPLETE = "dltrack.body_complete"
 
 PoolKey = tuple[str, str, int]
 
@@ -58,6 +66,7 @@ class OriginPools(httpx.AsyncBaseTransport):
         self._pools: OrderedDict[PoolKey, OriginPool] = OrderedDict()
         self._via_proxy: dict[str, httpx.AsyncHTTPTransport] = {}
         self._bypass: dict[str, bool] = {}
+        self._last_timeouts: tuple[object, Timeouts] | None = None
 
     def _proxy_for(self, url: httpx.URL) -> str | None:
         if not self._proxies:
@@ -117,7 +126,21 @@ class OriginPools(httpx.AsyncBaseTransport):
             pool = self._pools[key] = self._direct(key)
         else:
             self._pools.move_to_end(key)
-        return await pool.handle_async_request(request)
+        return await _send(pool, request, self._timeouts(request))
+
+    def _timeouts(self, request: httpx.Request) -> Timeouts:
+        """httpx's timeouts as the pool takes them: the read timeout bounds the whole
+        head, and each wait for more of the body."""
+        given = request.extensions.get("timeout") or {}
+        last = self._last_timeouts
+        if last is not None and last[0] is given:
+            return last[1]  # the engine hands every request the same dict
+        read = given.get("read")
+        timeouts = Timeouts(
+            connect=given.get("connect"), head=read, read=read, pool=given.get("pool")
+        )
+        self._last_timeouts = (given, timeouts)
+        return timeouts
 
     @property
     def open_pools(self) -> int:
@@ -139,11 +162,12 @@ class OriginPools(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         """Close every pool."""
-        pools: list[httpx.AsyncBaseTransport] = list(self._pools.values())
-        pools.extend(self._via_proxy.values())
+        pools, proxied = list(self._pools.values()), list(self._via_proxy.values())
         self._pools.clear()
         self._via_proxy.clear()
-        for transport in pools:
+        for pool in pools:
+            await pool.aclose()
+        for transport in proxied:
             await transport.aclose()
 
     async def __aexit__(
@@ -153,3 +177,62 @@ class OriginPools(httpx.AsyncBaseTransport):
         traceback: TracebackType | None = None,
     ) -> None:
         await self.aclose()
+
+
+def _translated(exc: errors.HttpError) -> httpx.HTTPError:
+    """The httpx exception httpx's own transport raises for the same event."""
+    match exc:
+        case errors.ConnectTimedOut():
+            return httpx.ConnectTimeout(str(exc))
+        case errors.ConnectFailed() | errors.PoolClosed():
+            return httpx.ConnectError(str(exc))
+        case errors.ReadTimedOut():
+            return httpx.ReadTimeout(str(exc))
+        case errors.PoolTimedOut():
+            return httpx.PoolTimeout(str(exc))
+        case errors.ConnectionLost():
+            return httpx.ReadError(str(exc))
+        case errors.BadRequest():
+            return httpx.LocalProtocolError(str(exc))
+        case errors.NoAnswer():
+            return httpx.RemoteProtocolError("Server disconnected without sending a response.")
+    return httpx.RemoteProtocolError(str(exc))
+
+
+class _Stream(httpx.AsyncByteStream):
+    """An http11 body as httpx reads it."""
+
+    __slots__ = ("_body",)
+
+    def __init__(self, body: Body) -> None:
+        self._body = body
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._body:
+                yield chunk
+        except errors.HttpError as exc:
+            raise _translated(exc) from exc
+
+    async def aclose(self) -> None:
+        await self._body.aclose()
+
+
+async def _send(pool: OriginPool, request: httpx.Request, timeouts: Timeouts) -> httpx.Response:
+    try:
+        response = await pool.request(
+            request.method, request.url.raw_path, request.headers.raw, timeouts
+        )
+    except errors.HttpError as exc:
+        raise _translated(exc) from exc
+    head, body = response.head, response.body
+    return httpx.Response(
+        head.status,
+        headers=head.headers,
+        stream=_Stream(body),
+        extensions={
+            "http_version": head.version,
+            "reason_phrase": head.reason,
+            BODY_COMPLETE: body.done,
+        },
+    )

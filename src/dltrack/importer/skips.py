@@ -1,0 +1,70 @@
+"""What the importer leaves out, and why: platform footers and links that are not reading."""
+
+from __future__ import annotations
+
+import re
+
+# Section titles (matched whole, case-insensitive) that start platform chrome: the
+# platform's recommendations, column lists, comment threads, share bars.
+DEFAULT_FOOTERS: tuple[str, ...] = (
+    r"推荐阅读",
+    r"相关推荐",
+    r"猜你喜欢",
+    r"热门推荐",
+    r"文章被以下专栏收录",
+    r"\d*\s*条评论",
+    r"(精选|热门|全部|最新)?(评论|留言)(区)?",
+    r"写下你的评论.*",
+    r"分享(到)?",
+    r"(related|recommended) (posts|articles|reading|stories)",
+    r"comments?",
+    r"\d+\s+comments?",
+    r"(\d+|one|two|three)\s+(responses?|replies|thoughts?)( (to|on) .*)?",
+    r"(发表|网友|用户|读者)(评论|留言)",
+    r"leave a (reply|comment)",
+    r"share( this)?( post| article)?:?",
+)
+
+# Why a link is left out; shown to curators by `dltrack import --dry-run`.
+IMAGE = "image"
+LINKED_IMAGE = "linked image without text"
+AVATAR = "avatar"
+PROFILE = "profile or column page"
+SHARE = "share button"
+ANCHOR = "in-page anchor"
+RELATIVE = "relative link (no base URL)"
+NOT_WEB = "not a web address"
+NO_TEXT = "link without text"
+DUPLICATE = "duplicate in this section"
+COMMENTS = "comment thread"
+FOOTER = "page footer"
+SKIP_RULE = "skip rule"
+
+# Links that are never reading items: images, avatars, author and column pages, sharing.
+_SKIP_RULES: tuple[tuple[str, str], ...] = (
+    (r"\.(png|jpe?g|gif|svg|webp|bmp|ico|tiff?)([?#]|$)", IMAGE),
+    (r"^https?://pic\d*\.zhimg\.com/", IMAGE),
+    (r"^https?://[^/]*\.(qpic|qlogo)\.cn/", IMAGE),
+    (r"^https?://(www\.)?gravatar\.com/avatar", AVATAR),
+    (r"^https?://avatars\d*\.githubusercontent\.com/", AVATAR),
+    (r"^https?://(www\.)?zhihu\.com/(people|org)/", PROFILE),
+    (r"^https?://zhuanlan\.zhihu\.com/(c_\d+|[\w-]+/?$)", PROFILE),
+    (r"^https?://(www\.)?zhihu\.com/column/", PROFILE),
+    (r"^https?://(www\.)?jianshu\.com/u/", PROFILE),
+    (r"^https?://juejin\.(cn|im)/user/", PROFILE),
+    (r"^https?://space\.bilibili\.com/", PROFILE),
+    (r"^https?://(www\.)?weibo\.com/u/", PROFILE),
+    (r"^https?://(my|me)\.csdn\.net/", PROFILE),
+    (r"^https?://service\.weibo\.com/share", SHARE),
+    (r"^https?://connect\.qq\.com/widget/share", SHARE),
+    (r"^https?://sns\.qzone\.qq\.com/", SHARE),
+    (r"^https?://(www\.)?(twitter|x)\.com/(intent|share)", SHARE),
+    (r"^https?://(www\.)?facebook\.com/shar", SHARE),
+    (r"^https?://(www\.)?linkedin\.com/share", SHARE),
+    (r"^https?://(www\.)?reddit\.com/submit", SHARE),
+)
+DEFAULT_SKIP_URLS: tuple[str, ...] = tuple(pattern for pattern, _ in _SKIP_RULES)
+SKIP_REASONS = dict(_SKIP_RULES)
+
+# A footer title that names a comment thread rather than other platform chrome.
+COMMENT_TITLE = re.compile(r"评论|留言|comment|repl(y|ies)|responses?|thoughts? on", re.I)

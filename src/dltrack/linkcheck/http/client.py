@@ -1,0 +1,287 @@
+"""The engine's one HTTP client: a request in, what the engine needs of the answer out.
+
+The engine never sees an httpx object. It asks ``HttpClient.exchange`` for one
+request (a method, a URL, the cookies of this URL's redirect chain) and gets an
+Exchange back: the status and the headers that matter, the page text when asked
+for it, or the Decision for a request that got no answer at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib.util
+import sys
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+import httpx
+
+from dltrack.linkcheck.decisions import REDIRECTS, Decision, is_retryable_status
+from dltrack.linkcheck.http.failures import classify_exception
+from dltrack.linkcheck.http.transport import BODY_COMPLETE, OriginPools
+from dltrack.linkcheck.options import CheckOptions
+from dltrack.linkcheck.pages import decode_body
+
+# A parsed URL. The engine only passes these around and asks the functions below
+# about them.
+Url: TypeAlias = httpx.URL
+# The cookies set along one URL's redirect chain (None: none yet).
+Jar: TypeAlias = httpx.Cookies | None
+Origin = tuple[str, int]
+
+_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+# Bodies we do not need are still drained when small and quick to come, so that the
+# connection can be reused; a body that is large or slow is cut off by closing it.
+_DRAIN_LIMIT = 64 * 1024
+_DRAIN_TIME = 1.0
+
+
+def parse_url(url: str) -> Url | None:
+    """url as an http(s) URL with a host, or None when it is not one."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        return None
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        return None  # httpx takes any number; connect() would raise OverflowError
+    return parsed
+
+
+def origin_of(url: Url) -> Origin:
+    """host:port of url, with the scheme's default port filled in."""
+    return url.host, url.port or (443 if url.scheme == "https" else 80)
+
+
+def host_of(url: Url) -> str:
+    """The host name of url."""
+    return url.host
+
+
+def join(url: Url, location: str) -> Url | None:
+    """A redirect's target, resolved against the URL that sent it; None when unusable."""
+    try:
+        target = url.join(location)
+    except (httpx.InvalidURL, ValueError):
+        return None
+    if target.scheme not in ("http", "https") or not target.host:
+        return None
+    if target.port is not None and not 0 < target.port < 65536:
+        return None
+    return target
+
+
+@dataclass(slots=True)
+class Exchange:
+    """One request's outcome, as the engine's decision needs it."""
+
+    failure: Decision | None = None  # no HTTP answer: the verdict that says why
+    status: int = 0
+    location: str | None = None  # of a redirect, as sent
+    retry_after: str | None = None  # of a 429 or 5xx
+    text: str | None = None  # the page, when it was asked for and came
+    jar: Jar = None  # the chain's cookies after this answer
+
+
+def _fd_budget() -> int:
+    """File descriptors idle keep-alive connections may use: half the soft limit."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 512
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return 4096
+    return max(64, min(4096, soft // 2))
+
+
+class _NoCookies(httpx.Cookies):
+    """A cookie jar that keeps nothing (see _Client)."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        """Ignore the response's cookies."""
+
+    def set_cookie_header(self, request: httpx.Request) -> None:
+        """Add no cookies."""
+
+
+_NO_COOKIES = _NoCookies()
+_NO_BODY = httpx.ByteStream(b"")
+
+
+class _Client(httpx.AsyncClient):
+    """An httpx.AsyncClient without a run-wide cookie jar.
+
+    A link checker should not carry what one page set into every later request to that
+    site (privacy, and a verdict must not depend on the order URLs were checked in);
+    the engine keeps cookies within one URL's redirect chain instead, which is what a
+    cookie-setting redirect dance needs. It also saves httpx's cookie extraction,
+    which builds urllib request objects for every response: ~30 us, about a tenth of
+    the CPU a request costs here.
+    """
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        """Always empty."""
+        return _NO_COOKIES
+
+    @cookies.setter
+    def cookies(self, cookies: Any) -> None:
+        pass  # httpx's __init__ sets the jar through _cookies; nothing else is kept
+
+
+def _remember_missing_sniffio() -> None:
+    """Make a missing sniffio fail fast on every later import attempt."""
+    # Requests through a proxy go through httpx's own transport, i.e. httpcore. httpcore
+    # 1.0.x imports sniffio inside current_async_library(), which runs for every lock
+    # and event it sets up (several per request). Since anyio 4.11 stopped depending
+    # on sniffio it is often absent, and Python does not cache a failed import: each
+    # attempt rescans sys.path (~0.2 ms), which more than halved our throughput
+    # (encode/httpcore#1103). A None entry in sys.modules is the documented way to say
+    # "not importable", so this changes nothing but the speed.
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
+class HttpClient:
+    """One httpx client for a run, over one keep-alive pool per origin."""
+
+    def __init__(self, options: CheckOptions, transport: object | None = None) -> None:
+        self.options = options
+        _remember_missing_sniffio()
+        if transport is None:
+            # Pools sized to the limits: per_host connections per origin, so a request
+            # never waits for a connection the scheduler already let it have.
+            transport = OriginPools(
+                per_origin=options.per_host,
+                max_pools=max(8, _fd_budget() // options.per_host),
+                proxy_connections=options.concurrency,
+                trust_env=options.trust_env,
+            )
+        assert isinstance(transport, httpx.AsyncBaseTransport)  # tests pass a MockTransport
+        self._client = _Client(
+            transport=transport,
+            headers={
+                "User-Agent": options.user_agent,
+                "Accept": _ACCEPT,
+                "Accept-Language": options.accept_language,
+            },
+            timeout=httpx.Timeout(options.timeout),
+            follow_redirects=False,  # the engine follows them itself, to classify each hop
+            # The transport reads proxies and CA settings from the environment itself.
+            trust_env=False,
+        )
+        # What client.build_request would merge in, made once (see _request).
+        self._headers = self._client.headers
+        self._host_headers: dict[bytes, httpx.Headers] = {}
+        self._extensions: dict[str, Any] = {"timeout": self._client.timeout.as_dict()}
+
+    async def aclose(self) -> None:
+        """Close the client and its pools."""
+        await self._client.aclose()
+
+    async def exchange(
+        self, method: str, url: Url, jar: Jar, *, read_text: bool, deadline: float
+    ) -> Exchange:
+        """Send one request; read the page too when read_text and the answer is a 2xx."""
+        try:
+            response = await self._client.send(self._request(method, url, jar), stream=True)
+        except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
+            return Exchange(failure=classify_exception(exc, timeout=self.options.timeout), jar=jar)
+        out = Exchange(status=response.status_code, jar=jar)
+        complete = False
+        try:
+            status = out.status
+            # Headers are looked up only where they matter (a lookup costs more than one
+            # would think, and most answers are 200).
+            if status in REDIRECTS:
+                out.location = response.headers.get("location")
+                if "set-cookie" in response.headers:
+                    # Kept for the rest of this URL's chain (see _Client).
+                    out.jar = out.jar if out.jar is not None else httpx.Cookies()
+                    out.jar.extract_cookies(response)
+            elif is_retryable_status(status):
+                out.retry_after = response.headers.get("retry-after")
+            # Our own transport says when the body came with the head: its connection is
+            # back in the pool and nothing is left to do.
+            complete = response.extensions.get(BODY_COMPLETE, False)
+            if read_text and 200 <= status < 300:
+                out.text = await self._read_text(response, deadline)
+            elif not complete:
+                # Reading a small body to its end is what returns the connection to the
+                # pool; closing it unread discards it.
+                await _drain_small(response, deadline, method == "HEAD")
+        finally:
+            if not complete:
+                # Failing to close tells nothing about the link.
+                with contextlib.suppress(httpx.HTTPError, OSError):
+                    await response.aclose()
+            # httpx links a response and its stream both ways; unlinking lets reference
+            # counting free them at once, where the cycle collector would cost ~10 % of
+            # a run's CPU.
+            response.stream = _NO_BODY
+        return out
+
+    def _request(self, method: str, url: Url, jar: Jar) -> httpx.Request:
+        """What client.build_request(method, url) makes for a bodiless request, made cheaply."""
+        # build_request merges the client's settings, then Request() works out the body
+        # and the Host header: ~10 us, a tenth of a request's CPU here. Without a body
+        # that always ends in the client's headers behind a Host line, so those are
+        # made once per host and the (empty) body is handed over as it is.
+        netloc = url.netloc
+        headers = self._host_headers.get(netloc)
+        if headers is None:
+            headers = httpx.Headers([(b"Host", netloc), *self._headers.raw])
+            self._host_headers[netloc] = headers
+        return httpx.Request(
+            method, url, headers=headers, cookies=jar, stream=_NO_BODY, extensions=self._extensions
+        )
+
+    async def _read_text(self, response: httpx.Response, deadline: float) -> str:
+        cap = self.options.body_cap
+        body = bytearray()
+        if cap:
+            try:
+                async with asyncio.timeout_at(deadline):
+                    async for chunk in response.aiter_bytes():
+                        body += chunk
+                        if len(body) >= cap:
+                            break  # never read a whole large (or endless) body
+            except (TimeoutError, httpx.HTTPError, httpx.StreamError):
+                pass  # judge the page on what arrived: soft-404 texts come early
+        return decode_body(bytes(body[:cap]), response.charset_encoding)
+
+
+async def _drain_small(response: httpx.Response, deadline: float, head: bool) -> None:
+    try:
+        if head:  # no body by definition: nothing to wait for
+            await _discard_body(response)
+            return
+        length = response.headers.get("content-length")
+        if length is None:
+            # Chunked (most dynamic pages): worth a try. Without either header the body
+            # ends when the server closes the connection, so there is nothing to save.
+            if "chunked" not in response.headers.get("transfer-encoding", "").lower():
+                return
+        elif not length.isdigit() or int(length) > _DRAIN_LIMIT:
+            return
+        loop = asyncio.get_running_loop()
+        async with asyncio.timeout_at(min(deadline, loop.time() + _DRAIN_TIME)):
+            await _discard_body(response, _DRAIN_LIMIT)
+    except (TimeoutError, httpx.HTTPError, httpx.StreamError):
+        pass  # the connection is closed instead; the answer is what counts
+
+
+async def _discard_body(response: httpx.Response, limit: int | None = None) -> None:
+    """Read a body nobody needs to its end (or past limit bytes, then give up)."""
+    # Straight from the transport's stream: the bytes are thrown away, so httpx's
+    # decoding layers (three nested async generators per response) would be wasted.
+    stream = response.stream
+    if isinstance(stream, httpx.AsyncByteStream):
+        read = 0
+        async for chunk in stream:
+            read += len(chunk)
+            if limit is not None and read > limit:
+                return  # too big after all: closing the connection is cheaper
