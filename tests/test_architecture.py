@@ -220,6 +220,16 @@ def test_modules_stay_small() -> None:
     assert {name: n for name, n in sizes.items() if n > 450} == {}
 
 
+def test_type_names_are_unique() -> None:
+    """One name, one thing: no two classes of the package share a name."""
+    seen: dict[str, list[str]] = {}
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                seen.setdefault(node.name, []).append(name)
+    assert {k: v for k, v in seen.items() if len(v) > 1} == {}
+
+
 # ---------------------------------------------------------------- the command registry
 
 

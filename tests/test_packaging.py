@@ -22,5 +22,7 @@ def test_wheel_ships_the_catalogue(tmp_path: Path) -> None:
         assert "dltrack/data/seed.json" in names
         assert archive.read("dltrack/data/seed.json") == (ROOT / "data" / "seed.json").read_bytes()
         assert "dltrack/cli/__init__.py" in names
+        # The seed builder is a maintainer's tool: it stays in the repository.
+        assert not [n for n in names if "seedbuild" in n or "seedrules" in n]
         entry_points = next(n for n in names if n.endswith("entry_points.txt"))
         assert "dltrack = dltrack.cli:script" in archive.read(entry_points).decode()

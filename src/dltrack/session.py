@@ -65,7 +65,7 @@ def sync_if_changed(store: Store, seed_path: Path) -> None:
         raw = seed_path.read_bytes()
     except OSError as error:
         raise CatalogueError(f"cannot read catalogue file {seed_path}: {error.strerror}") from None
-    import hashlib  # ~4 ms, and only needed when the file looks changed
+    import hashlib  # only needed when the file looks changed (bench/README.md)
 
     digest = hashlib.sha256(raw).hexdigest()
     if store.meta("seed_sha256") != digest:

@@ -1,8 +1,8 @@
 """The dltrack command line: parse options, call a core function, hand the result to render.
 
-Every command is registered once, in COMMANDS. Building every command's
-parameters costs ~15 ms of start-up, so a run imports and builds only the
-command it was asked for; `dltrack --help` builds them all.
+Every command is registered once, in COMMANDS. A run imports and builds only the
+command it was asked for (building every command's parameters is a noticeable
+part of start-up, bench/README.md); `dltrack --help` builds them all.
 """
 
 from __future__ import annotations
@@ -154,8 +154,8 @@ def main(argv: list[str] | None = None) -> NoReturn:
 def script() -> NoReturn:
     """The `dltrack` program: run the command, flush its output and leave at once.
 
-    Tearing the interpreter down (freeing every module and object one by one) takes
-    30-40 ms here, a third of a whole `dltrack next`, and nothing needs it: by the
+    Tearing the interpreter down (freeing every module and object one by one) costs a
+    third of a whole `dltrack next` (bench/README.md), and nothing needs it: by the
     time a command returns, its files and database are closed and its transaction
     is committed. Only the output buffers are left, and they are flushed here.
     """

@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from dltrack.paths import default_db_path, default_seed_path
+from dltrack.session import session
 from dltrack.store.db import Store
 
 
@@ -23,14 +25,10 @@ class Globals:
 
     def db_path(self) -> Path:
         """The progress database to use."""
-        from dltrack.paths import default_db_path  # platformdirs: only when not given
-
         return self.db or default_db_path()
 
     def seed_path(self) -> Path:
         """The catalogue file to use."""
-        from dltrack.paths import default_seed_path
-
         return self.seed or default_seed_path()
 
 
@@ -43,8 +41,6 @@ def globals_of(ctx: typer.Context) -> Globals:
 @contextmanager
 def opened(ctx: typer.Context) -> Iterator[Store]:
     """The store for this invocation, closed afterwards."""
-    from dltrack.session import session
-
     given = globals_of(ctx)
     with session(given.db_path(), given.seed_path()) as store:
         yield store

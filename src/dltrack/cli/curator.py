@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 
 from dltrack import render
+from dltrack.catalogue.importing import import_files
+from dltrack.catalogue.lint import lint_file
 from dltrack.cli.common import JsonFlag, not_blank
 from dltrack.errors import CatalogueError, ExitCode
 from dltrack.text import SLUG
@@ -75,8 +77,6 @@ def import_(
     stages after the existing ones. Nothing is removed, reordered or renumbered, so
     importing the same document again changes nothing.
     """
-    from dltrack.catalogue.importing import import_files  # pydantic: only for the curator
-
     if not catalogue.exists():
         raise CatalogueError(
             f"no catalogue at {catalogue}: run this in a dltrack checkout or pass --catalogue PATH"
@@ -109,8 +109,6 @@ def lint(
     id used again, or last_id going down. Warnings: tracking parameters left in URLs,
     items without a URL (counted per track).
     """
-    from dltrack.catalogue.lint import lint_file
-
     report = lint_file(file, against)
     render.emit(report, as_json=as_json)
     if report.errors:

@@ -236,7 +236,7 @@ def show_item(store: Store, item_id: int) -> ItemDetail:
 
 
 def _tags(text: str) -> list[str]:
-    import json  # 3 ms that only `show` needs: kept off the start-up path of `next`
+    import json  # only `show` needs it: off the start-up path of `next` (bench/README.md)
 
     return list(json.loads(text))
 

@@ -37,7 +37,7 @@ def screen(result: object) -> list[RenderableType]:
 
 def dumps(data: Any) -> str:
     """JSON as dltrack writes it: UTF-8 text, not \\u escapes, indented."""
-    import json  # 3 ms that only JSON output needs: kept off the start-up path of `next`
+    import json  # only JSON output needs it: off the start-up path (bench/README.md)
 
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 

@@ -118,8 +118,7 @@ class _Client(httpx.AsyncClient):
     site (privacy, and a verdict must not depend on the order URLs were checked in);
     the engine keeps cookies within one URL's redirect chain instead, which is what a
     cookie-setting redirect dance needs. It also saves httpx's cookie extraction,
-    which builds urllib request objects for every response: ~30 us, about a tenth of
-    the CPU a request costs here.
+    which builds urllib request objects for every response (bench/README.md).
     """
 
     @property
@@ -138,9 +137,9 @@ def _remember_missing_sniffio() -> None:
     # 1.0.x imports sniffio inside current_async_library(), which runs for every lock
     # and event it sets up (several per request). Since anyio 4.11 stopped depending
     # on sniffio it is often absent, and Python does not cache a failed import: each
-    # attempt rescans sys.path (~0.2 ms), which more than halved our throughput
-    # (encode/httpcore#1103). A None entry in sys.modules is the documented way to say
-    # "not importable", so this changes nothing but the speed.
+    # attempt rescans sys.path (encode/httpcore#1103; bench/README.md). A None entry in
+    # sys.modules is the documented way to say "not importable", so this changes
+    # nothing but the speed.
     if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
         sys.modules["sniffio"] = None  # type: ignore[assignment]
 
@@ -219,17 +218,16 @@ class HttpClient:
                 with contextlib.suppress(httpx.HTTPError, OSError):
                     await response.aclose()
             # httpx links a response and its stream both ways; unlinking lets reference
-            # counting free them at once, where the cycle collector would cost ~10 % of
-            # a run's CPU.
+            # counting free them at once instead of the cycle collector (bench/README.md).
             response.stream = _NO_BODY
         return out
 
     def _request(self, method: str, url: Url, jar: Jar) -> httpx.Request:
         """What client.build_request(method, url) makes for a bodiless request, made cheaply."""
         # build_request merges the client's settings, then Request() works out the body
-        # and the Host header: ~10 us, a tenth of a request's CPU here. Without a body
-        # that always ends in the client's headers behind a Host line, so those are
-        # made once per host and the (empty) body is handed over as it is.
+        # and the Host header, for every request (bench/README.md). Without a body that
+        # always ends in the client's headers behind a Host line, so those are made once
+        # per host and the (empty) body is handed over as it is.
         netloc = url.netloc
         headers = self._host_headers.get(netloc)
         if headers is None:

@@ -50,8 +50,8 @@ class OriginPools(httpx.AsyncBaseTransport):
         trust_env: bool = True,
         keepalive_expiry: float = 5.0,
     ) -> None:
-        # One SSL context for all pools, made on first use: loading the CA bundle costs
-        # ~30 ms, which a run over plain-http URLs need not pay at all.
+        # One SSL context for all pools, made on first use: a run over plain-http URLs
+        # need not load the CA bundle at all.
         self._ssl: ssl.SSLContext | None = None
         self._per_origin = per_origin
         self._keepalive_expiry = keepalive_expiry

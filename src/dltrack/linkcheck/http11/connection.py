@@ -72,10 +72,9 @@ class Connection(asyncio.Protocol):
         loop = asyncio.get_running_loop()
         waiter = self._waiter = loop.create_future()
         if deadline is not None:
-            # One lazy timer per connection instead of one per wait (scheduling and
-            # cancelling a timer for every request was ~5 % of the CPU): the timer is
-            # left running between waits, and when it fires early for the current wait
-            # it re-arms itself for the current deadline.
+            # One lazy timer per connection instead of one per wait (bench/README.md):
+            # the timer is left running between waits, and when it fires early for the
+            # current wait it re-arms itself for the current deadline.
             self._deadline = deadline
             timer = self._timer
             if timer is None or timer.when() > deadline:
@@ -136,7 +135,7 @@ Address = tuple[int, tuple[Any, ...]]  # (family, socket address)
 
 def literal_address(host: str, port: int) -> list[Address] | None:
     """The address of a host written as an IP address, or None for a name."""
-    # asyncio's getaddrinfo runs in a thread pool even for "127.0.0.1": ~100 us a call.
+    # asyncio's getaddrinfo runs in a thread pool even for "127.0.0.1".
     for family in (socket.AF_INET, socket.AF_INET6):
         try:
             socket.inet_pton(family, host)
