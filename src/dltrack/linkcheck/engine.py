@@ -281,23 +281,17 @@ class LinkChecker:
         try:
             async with global_slots:
                 deadline = asyncio.get_running_loop().time() + self.options.timeout
-                got = await client.exchange(
-                    method, url, jar, read_text=needs_text, deadline=deadline
+                outcome, jar = await client.exchange(
+                    method, url, url_text, jar, read_text=needs_text, deadline=deadline
                 )
         finally:
             gate.release()
-        target = join(url, got.location) if got.location and got.failure is None else None
-        outcome = Outcome(
-            method=method,
-            url=url_text,
-            failure=got.failure,
-            status=got.status,
-            location=got.location,
-            target=str(target) if target is not None else None,
-            retry_after=got.retry_after,
-            text=got.text,
-        )
-        return outcome, got.jar, target
+        target = None
+        if outcome.location and outcome.failure is None:
+            target = join(url, outcome.location)
+            if target is not None:
+                outcome.target = str(target)
+        return outcome, jar, target
 
 
 def _result(key: K, url: str, checked: _Checked) -> LinkResult[K]:

@@ -1,9 +1,9 @@
 """The engine's one HTTP client: a request in, what the engine needs of the answer out.
 
 The engine never sees an httpx object. It asks ``HttpClient.exchange`` for one
-request (a method, a URL, the cookies of this URL's redirect chain) and gets an
-Exchange back: the status and the headers that matter, the page text when asked
-for it, or the Decision for a request that got no answer at all.
+request (a method, a URL, the cookies of this URL's redirect chain) and gets the
+Outcome its decision needs: the status and the headers that matter, the page text
+when asked for it, or the Decision for a request that got no answer at all.
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ import asyncio
 import contextlib
 import importlib.util
 import sys
-from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 import httpx
 
-from dltrack.linkcheck.decisions import REDIRECTS, Decision, is_retryable_status
+from dltrack.linkcheck.decisions import REDIRECTS, is_retryable_status
 from dltrack.linkcheck.http.failures import classify_exception
 from dltrack.linkcheck.http.transport import BODY_COMPLETE, OriginPools
+from dltrack.linkcheck.next_step import Outcome
 from dltrack.linkcheck.options import CheckOptions
 from dltrack.linkcheck.pages import decode_body
 
@@ -71,18 +71,6 @@ def join(url: Url, location: str) -> Url | None:
     if target.port is not None and not 0 < target.port < 65536:
         return None
     return target
-
-
-@dataclass(slots=True)
-class Exchange:
-    """One request's outcome, as the engine's decision needs it."""
-
-    failure: Decision | None = None  # no HTTP answer: the verdict that says why
-    status: int = 0
-    location: str | None = None  # of a redirect, as sent
-    retry_after: str | None = None  # of a 429 or 5xx
-    text: str | None = None  # the page, when it was asked for and came
-    jar: Jar = None  # the chain's cookies after this answer
 
 
 def _fd_budget() -> int:
@@ -182,14 +170,18 @@ class HttpClient:
         await self._client.aclose()
 
     async def exchange(
-        self, method: str, url: Url, jar: Jar, *, read_text: bool, deadline: float
-    ) -> Exchange:
-        """Send one request; read the page too when read_text and the answer is a 2xx."""
+        self, method: str, url: Url, url_text: str, jar: Jar, *, read_text: bool, deadline: float
+    ) -> tuple[Outcome, Jar]:
+        """Send one request; read the page too when read_text and the answer is a 2xx.
+
+        Returns the outcome (its redirect target not yet resolved) and the chain's cookies.
+        """
         try:
             response = await self._client.send(self._request(method, url, jar), stream=True)
         except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
-            return Exchange(failure=classify_exception(exc, timeout=self.options.timeout), jar=jar)
-        out = Exchange(status=response.status_code, jar=jar)
+            failure = classify_exception(exc, timeout=self.options.timeout)
+            return Outcome(method, url_text, failure=failure), jar
+        out = Outcome(method, url_text, status=response.status_code)
         complete = False
         try:
             status = out.status
@@ -199,8 +191,8 @@ class HttpClient:
                 out.location = response.headers.get("location")
                 if "set-cookie" in response.headers:
                     # Kept for the rest of this URL's chain (see _Client).
-                    out.jar = out.jar if out.jar is not None else httpx.Cookies()
-                    out.jar.extract_cookies(response)
+                    jar = jar if jar is not None else httpx.Cookies()
+                    jar.extract_cookies(response)
             elif is_retryable_status(status):
                 out.retry_after = response.headers.get("retry-after")
             # Our own transport says when the body came with the head: its connection is
@@ -220,7 +212,7 @@ class HttpClient:
             # httpx links a response and its stream both ways; unlinking lets reference
             # counting free them at once instead of the cycle collector (bench/README.md).
             response.stream = _NO_BODY
-        return out
+        return out, jar
 
     def _request(self, method: str, url: Url, jar: Jar) -> httpx.Request:
         """What client.build_request(method, url) makes for a bodiless request, made cheaply."""
