@@ -29,6 +29,7 @@ LAYERS = {
     "dltrack.text": "base",
     "dltrack.files": "base",
     "dltrack.paths": "base",
+    "dltrack.hosts": "base",
     "dltrack.store": "store",
     "dltrack.linkcheck": "library",
     "dltrack.linkcheck.http11": "http11",
@@ -44,7 +45,7 @@ LAYERS = {
 MAY_IMPORT = {
     "base": {"dltrack.errors"},
     "store": {"dltrack.errors", "dltrack.store"},
-    "library": {"dltrack.errors", "dltrack.text"},
+    "library": {"dltrack.errors", "dltrack.text", "dltrack.hosts"},
     "http11": {"dltrack.linkcheck.http11"},  # our own HTTP/1.1 client: a library of its own
     "core": {"base", "store", "library", "http11", "core"},
     "session": {"base", "store", "core"},
