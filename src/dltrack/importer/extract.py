@@ -29,7 +29,7 @@ from dltrack.importer.found import (
 from dltrack.importer.htmlconv import (
     COMMENTS_CLOSE,
     COMMENTS_OPEN,
-    html_to_markdown,
+    html_outside_fences,
     looks_like_html,
 )
 from dltrack.importer.kinds import guess_kind
@@ -58,6 +58,7 @@ from dltrack.importer.skips import (
     RELATIVE,
     SKIP_REASONS,
     SKIP_RULE,
+    default_rule_may_match,
 )
 from dltrack.importer.titles import FRONT_MATTER, clean_title, front_matter
 from dltrack.importer.urls import canonical, clean, host_of
@@ -88,6 +89,9 @@ _PROSE_END = ("。", "，", ",", "；", ";", "：", ":", "、")
 _SCHEMELESS_SKIP = ("javascript:", "mailto:", "tel:", "data:", "about:", "file:", "sms:")
 _CODE_HOSTS = ("github.com", "gitlab.com", "gitee.com", "bitbucket.org")
 _MARKER = frozenset({COMMENTS_OPEN, COMMENTS_CLOSE})
+_HOST_PART = re.compile(r"^[a-z]+://[^/]+", re.I)
+_HAS_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+_SPACE = re.compile(r"\s")
 
 
 def _applies(option: SectionFilter, section: Section) -> bool:
@@ -99,7 +103,7 @@ def _applies(option: SectionFilter, section: Section) -> bool:
 def _bare_title(url: str) -> str:
     """A readable title for a link written out as a bare URL."""
     host = host_of(url)
-    rest = re.sub(r"^[a-z]+://[^/]+", "", url, flags=re.I).strip("/")
+    rest = _HOST_PART.sub("", url).strip("/")
     if host.removeprefix("www.") in _CODE_HOSTS and rest:
         return rest  # owner/repo
     return (host.removeprefix("www.") + ("/" + rest if rest else "")) or url
@@ -112,10 +116,14 @@ class _Extractor:
         self.skips = [
             (re.compile(p, re.I), SKIP_REASONS.get(p, SKIP_RULE)) for p in options.skip_urls
         ]
+        # With the default rules first, a URL none of them matches needs only the others.
+        defaults = options.skip_urls[: len(DEFAULT_SKIP_URLS)] == DEFAULT_SKIP_URLS
+        self.extra_skips = self.skips[len(DEFAULT_SKIP_URLS) :] if defaults else None
         self.section = Section("", 0)
         self.sections = [self.section]
         self.skip_level: int | None = None
         self.footer = ""  # title of the footer being skipped
+        self.footer_reason = FOOTER  # why links in it are left out
         self.comments = 0  # depth of comment-thread containers (marked by htmlconv)
         self.seen: set[str] = set()
         self.refs: dict[str, str] = {}
@@ -137,6 +145,8 @@ class _Extractor:
         if footer:
             self.skip_level = level
             self.footer = title
+            # Once per footer, not once per link under it: the title may be long.
+            self.footer_reason = COMMENTS if COMMENT_TITLE.search(title) else FOOTER
             return
         self.section = Section(title, level)
         self.sections.append(self.section)
@@ -147,8 +157,7 @@ class _Extractor:
         if self.comments:
             reason, where = COMMENTS, ""
         elif self.skip_level is not None:
-            reason = COMMENTS if COMMENT_TITLE.search(self.footer) else FOOTER
-            where = self.footer
+            reason, where = self.footer_reason, self.footer
         else:
             where = self.section.title
         self.skipped.append(Skipped(url, clean_title(title), reason, where))
@@ -184,16 +193,19 @@ class _Extractor:
             return None, href.split(":", 1)[0].lower() + ": link"
         if href.startswith("//"):
             href = "https:" + href
-        elif not re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I):
+        elif not _HAS_SCHEME.match(href):
             if not self.options.base_url:
                 return None, RELATIVE  # a relative link means nothing without the page's address
             href = urljoin(self.options.base_url, href)
         url = clean(href)
         if not url.lower().startswith(("http://", "https://")) or not host_of(url):
             return None, NOT_WEB
-        if re.search(r"\s", url):
+        if _SPACE.search(url):
             return None, NOT_WEB
-        for pattern, reason in self.skips:
+        skips = self.skips
+        if self.extra_skips is not None and not default_rule_may_match(url):
+            skips = self.extra_skips
+        for pattern, reason in skips:
             if pattern.search(url):
                 return None, reason
         return url, ""
@@ -201,24 +213,27 @@ class _Extractor:
     def link_items(self, nodes: list[Inline], context: str) -> list[FoundItem]:
         """Entries for the links among nodes, merging a link split into adjacent pieces."""
         found: list[FoundItem] = []
-        gap = ""  # text since the last link entry
+        # Text since the last link entry; only its first characters matter (_joins), so
+        # it is kept short: a line of many text runs must not build one long string.
+        gap = ""
         for node in nodes:
             if isinstance(node, Text):
-                gap += node.text
+                gap = (gap + node.text[:4])[:4]
                 continue
             if isinstance(node, Image):
                 self.skip(node.src, node.alt, IMAGE)
-                gap += "\0"  # an image between two links keeps them apart
+                gap = (gap + "\0")[:4]  # an image between two links keeps them apart
                 continue
             url, reason = self.check_url(node.href)
             title = plain_text(node.children)
-            if url is None or not clean_title(title):
+            cleaned = clean_title(title)
+            if url is None or not cleaned:
                 images = [c for c in node.children if isinstance(c, Image)]
                 if url is not None:
                     reason = LINKED_IMAGE if images else NO_TEXT
                 # An avatar linked to a profile is named by its alt text, if by anything.
                 self.skip(node.href.strip(), title or (images[0].alt if images else ""), reason)
-                gap += plain_text(node.children)
+                gap = (gap + title[:4])[:4]
                 continue
             last = found[-1] if found else None
             # Zhihu's editor splits one link into pieces around a styled letter:
@@ -228,18 +243,18 @@ class _Extractor:
                 found[-1] = FoundItem(merged, url, guess_kind(merged, url), context)
                 gap = ""
                 continue
-            title = clean_title(title)
-            found.append(FoundItem(title, url, guess_kind(title, url), context))
+            found.append(FoundItem(cleaned, url, guess_kind(cleaned, url), context))
             gap = ""
         return found
 
     # -- blocks ----------------------------------------------------------------------------
 
-    def unit(self, lines: list[str]) -> None:
-        """Read items from one paragraph (part) or list item."""
-        text = "\n".join(lines)
-        nodes = parse_inlines(text, self.refs)
-        context = clean_title(plain_text(nodes))
+    def unit(self, lines: list[str], nodes: list[Inline] | None = None) -> None:
+        """Read items from one paragraph (part) or list item (nodes: lines parsed)."""
+        if nodes is None:
+            nodes = parse_inlines("\n".join(lines), self.refs)
+        plain = plain_text(nodes)
+        context = clean_title(plain)
         links = self.link_items(nodes, context)
         if links:
             for entry in links:
@@ -248,10 +263,10 @@ class _Extractor:
         if any(isinstance(node, Link) for node in nodes):
             return  # only unusable links (images, profiles, mailto): nothing here
         section = self.section
-        if _applies(self.options.bare_urls, section) and self.bare_urls(plain_text(nodes)):
+        if _applies(self.options.bare_urls, section) and self.bare_urls(plain):
             return
         if _applies(self.options.books, section):
-            books = [clean_title(m.group(1)) for m in _BOOK.finditer(plain_text(nodes))]
+            books = [clean_title(m.group(1)) for m in _BOOK.finditer(plain)]
             if books:
                 for title in books:
                     self.add(FoundItem(title, None, "book", context))
@@ -299,31 +314,33 @@ class _Extractor:
 
     def paragraph(self, block: Block) -> None:
         pending: list[str] = []
+        first: list[Inline] = []  # the nodes of pending[0], reused when it stands alone
+
+        def flush() -> None:
+            if pending:
+                self.unit(pending, first if len(pending) == 1 else None)
+            pending.clear()
+
         for line in block.lines:
             if line.strip() in (COMMENTS_OPEN, COMMENTS_CLOSE):
-                if pending:
-                    self.unit(pending)
-                pending = []
+                flush()
                 opening = line.strip() == COMMENTS_OPEN
                 self.comments = self.comments + 1 if opening else max(0, self.comments - 1)
                 continue
             nodes = parse_inlines(line, self.refs)
             text = clean_title(plain_text(nodes))
             if _bold_only(nodes) or (text and text in self.options.heading_lines):
-                if pending:
-                    self.unit(pending)
-                pending = []
+                flush()
                 self.open_section(text, BOLD_LEVEL)
                 continue
             ordinal = _leading_ordinal(nodes) if self.options.numbered_sections else None
             if ordinal is not None:
-                if pending:
-                    self.unit(pending)
-                pending = []
+                flush()
                 self.open_section(ordinal, BOLD_LEVEL)
+            if not pending:
+                first = nodes
             pending.append(line)
-        if pending:
-            self.unit(pending)
+        flush()
 
     def run(self, text: str) -> list[Section]:
         blocks, self.refs = parse_blocks(text)
@@ -405,29 +422,6 @@ def extract_report(text: str, options: ExtractOptions | None = None) -> Extracti
     if match := FRONT_MATTER.match(text):
         text = text[match.end() :]
     if looks_like_html(text):
-        text = _html_outside_fences(text)
+        text = html_outside_fences(text)
     extractor = _Extractor(options or ExtractOptions())
     return Extraction(extractor.run(text), extractor.skipped)
-
-
-def _html_outside_fences(text: str) -> str:
-    """Convert HTML to Markdown everywhere except inside fenced code blocks."""
-    parts: list[str] = []
-    chunk: list[str] = []
-    fence: str | None = None
-    for line in text.split("\n"):
-        stripped = line.strip()
-        opener = re.match(r"^(`{3,}|~{3,})", stripped)
-        if fence is None and opener:
-            parts.append(html_to_markdown("\n".join(chunk)))
-            chunk = [line]
-            fence = opener.group(1)
-            continue
-        chunk.append(line)
-        if fence is not None and stripped.startswith(fence) and not stripped.strip(fence[0]):
-            parts.append("\n".join(chunk))
-            chunk = []
-            fence = None
-    if chunk:
-        parts.append(html_to_markdown("\n".join(chunk)) if fence is None else "\n".join(chunk))
-    return "\n".join(parts)

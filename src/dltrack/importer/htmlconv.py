@@ -11,9 +11,17 @@ that a ``*`` or ``#`` in it is never mistaken for Markdown syntax.
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
+from collections import Counter
 
-__all__ = ["COMMENTS_CLOSE", "COMMENTS_OPEN", "html_to_markdown", "looks_like_html"]
+from dltrack.importer.htmlscan import Attrs, NotHtml, tokenize
+
+__all__ = [
+    "COMMENTS_CLOSE",
+    "COMMENTS_OPEN",
+    "html_outside_fences",
+    "html_to_markdown",
+    "looks_like_html",
+]
 
 # Lines written around an element that holds a comment thread (class="comments",
 # id="disqus_thread", ...), so that the extractor skips the links in it. Private-use
@@ -147,8 +155,15 @@ _KNOWN = (
 
 # Recognising an HTML tag at all: a known element name after '<' or '</'.
 _TAG_HINT = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)[\s/>]")
-_ESCAPABLE = re.compile(r"([!-/:-@\[-`{-~])")
+# Every ASCII punctuation character, backslash-escaped (a translation table: one pass
+# in C, where a regex substitution expands a template per character).
+_ESCAPES = str.maketrans({c: "\\" + c for c in map(chr, range(0x21, 0x7F)) if not c.isalnum()})
 _SPACES = re.compile(r"[ \t\r\n\f\v]+")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_FENCE_LINE = re.compile(r"^(`{3,}|~{3,})")
+# Links nested deeper than this keep their text but not their address: the Markdown
+# reader reads no deeper, and each level would copy the whole text inside it again.
+_MAX_OPEN_LINKS = 8
 
 
 def looks_like_html(text: str) -> bool:
@@ -157,12 +172,7 @@ def looks_like_html(text: str) -> bool:
 
 
 def _escape(text: str) -> str:
-    return _ESCAPABLE.sub(r"\\\1", text)
-
-
-def _has_text(pieces: list[str], start: int) -> bool:
-    """True when pieces[start:] holds anything but whitespace (checked from the end)."""
-    return any(pieces[i].strip() for i in range(len(pieces) - 1, start - 1, -1))
+    return text.translate(_ESCAPES)
 
 
 def _href(value: str) -> str:
@@ -177,17 +187,23 @@ def _href(value: str) -> str:
     )
 
 
-class _Converter(HTMLParser):
+class _Converter:
+    """Markdown out of the tokens of an HTML document (htmlscan's Tokens)."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.out: list[str] = []
+        # Indices of the pieces of out that hold more than whitespace, ascending: "is
+        # there text after this bold marker" is then one comparison, not a scan back.
+        self.texts: list[int] = []
         self.stack: list[str] = []
+        self.open = Counter[str]()  # how many of each tag the stack holds
         self.skip = 0
         self.pre = 0
         self.heading = 0
         self.items = 0
         # Open links: (href, index in self.out where the link text starts).
         self.links: list[tuple[str | None, int]] = []
+        self.deep_links = 0  # open links beyond _MAX_OPEN_LINKS, innermost
         # Open bold runs: index in self.out of their opening "**".
         self.bold: list[int] = []
         # Stack depth of the open comment-thread element, if any.
@@ -196,7 +212,24 @@ class _Converter(HTMLParser):
     # -- helpers -------------------------------------------------------------------------
 
     def emit(self, text: str) -> None:
+        if text and not text.isspace():
+            self.texts.append(len(self.out))
         self.out.append(text)
+
+    def truncate(self, start: int) -> None:
+        """Drop the pieces from index start on."""
+        del self.out[start:]
+        while self.texts and self.texts[-1] >= start:
+            self.texts.pop()
+
+    def push(self, tag: str) -> None:
+        self.stack.append(tag)
+        self.open[tag] += 1
+
+    def pop(self) -> str:
+        tag = self.stack.pop()
+        self.open[tag] -= 1
+        return tag
 
     def block_break(self) -> None:
         # Inside a link or a heading, block structure would break the Markdown construct
@@ -211,14 +244,14 @@ class _Converter(HTMLParser):
     def close_to(self, tag: str) -> None:
         """Close every element up to and including the innermost open `tag`."""
         while self.stack:
-            top = self.stack.pop()
+            top = self.pop()
             self.finish(top)
             if top == tag:
                 break
 
     def close_all(self) -> None:
         while self.stack:
-            self.finish(self.stack.pop())
+            self.finish(self.pop())
 
     def finish(self, tag: str) -> None:
         """Emit what ends one element."""
@@ -240,15 +273,21 @@ class _Converter(HTMLParser):
             start = self.bold.pop()
             if start >= len(self.out) or self.out[start] != "**":
                 return  # its opening was swallowed by a mis-nested link
-            if _has_text(self.out, start + 1):
+            if self.texts[-1] > start:
                 self.emit("**")
             else:
-                del self.out[start]  # <b></b> or <b> </b>: no bold to speak of
+                # <b></b> or <b> </b>: no bold to speak of. Blanked, not deleted: a
+                # deletion would move every piece after it.
+                self.out[start] = ""
+                self.texts.pop()  # the marker itself was the last text
+        elif tag == "a" and self.deep_links:
+            self.deep_links -= 1
         elif tag == "a" and self.links:
             href, start = self.links.pop()
             inner = _SPACES.sub(" ", "".join(self.out[start:])).strip()
-            del self.out[start:]
-            self.bold = [b for b in self.bold if b < start]
+            self.truncate(start)
+            while self.bold and self.bold[-1] >= start:
+                self.bold.pop()  # opened inside the link: their markers are gone
             if href and inner:
                 self.emit("[" + inner + "](<" + _href(href) + ">)")
             else:
@@ -257,9 +296,9 @@ class _Converter(HTMLParser):
             self.pre = max(0, self.pre - 1)
             self.emit("\n```\n\n")
 
-    # -- HTMLParser callbacks ------------------------------------------------------------
+    # -- tokens (htmlscan.Tokens) ----------------------------------------------------------
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def starttag(self, tag: str, attrs: Attrs, raw: str) -> None:
         if self.skip:
             if tag in _SKIP:
                 self.skip += 1
@@ -269,13 +308,12 @@ class _Converter(HTMLParser):
             return
         if tag not in _KNOWN:
             # Not HTML at all ("List<String>", "<https://...>"): keep the text as written.
-            raw = self.get_starttag_text() or ""
             self.emit(_escape(raw) if self.stack else raw)
             return
         attributes = dict(attrs)
         if (tag in _BLOCKS or tag in _ITEMS or tag in _HEADINGS) and self.stack[-1:] == ["p"]:
             self.close_to("p")  # a block element implicitly closes an open <p>
-        if tag == "li" and "li" in self.stack:
+        if tag == "li" and self.open["li"]:
             self.close_to("li")  # an <li> implicitly closes the previous one
         thread = self.comments_at is None and not self.links and not self.heading
         if thread and _is_comment_thread(tag, attributes):
@@ -294,6 +332,8 @@ class _Converter(HTMLParser):
         elif tag in _BOLD:
             self.bold.append(len(self.out))
             self.emit("**")
+        elif tag == "a" and len(self.links) >= _MAX_OPEN_LINKS:
+            self.deep_links += 1
         elif tag == "a":
             self.links.append((attributes.get("href"), len(self.out)))
         elif tag == "pre":
@@ -309,14 +349,14 @@ class _Converter(HTMLParser):
             if src:
                 self.emit("![" + _escape(alt) + "](<" + _href(src) + ">)")
         if tag not in _VOID:
-            self.stack.append(tag)
+            self.push(tag)
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
+    def startendtag(self, tag: str, attrs: Attrs, raw: str) -> None:
+        self.starttag(tag, attrs, raw)
         if tag not in _VOID and tag in _KNOWN and not self.skip:
-            self.handle_endtag(tag)
+            self.endtag(tag)
 
-    def handle_endtag(self, tag: str) -> None:
+    def endtag(self, tag: str) -> None:
         if self.skip:
             if tag in _SKIP:
                 self.skip -= 1
@@ -325,11 +365,11 @@ class _Converter(HTMLParser):
             raw = f"</{tag}>"
             self.emit(_escape(raw) if self.stack else raw)
             return
-        if tag in self.stack:
+        if self.open[tag]:
             self.close_to(tag)
         # else: a stray end tag, nothing to close
 
-    def handle_data(self, data: str) -> None:
+    def data(self, data: str) -> None:
         if self.skip:
             return
         if self.pre:
@@ -337,7 +377,7 @@ class _Converter(HTMLParser):
         elif self.stack:
             # CommonMark ends an HTML block at a blank line: text after it is Markdown
             # again, even if the HTML before it left elements open.
-            parts = re.split(r"\n[ \t]*\n", data, maxsplit=1)
+            parts = _BLANK_LINE.split(data, maxsplit=1)
             self.emit(_escape(_SPACES.sub(" ", parts[0])))
             if len(parts) == 2:
                 self.close_all()
@@ -358,11 +398,32 @@ def html_to_markdown(text: str) -> str:
     """Rewrite the HTML elements of text as Markdown; text outside HTML is kept as is."""
     converter = _Converter()
     try:
-        converter.feed(text)
-        converter.close()
-    except Exception:
-        # html.parser is lenient, but a few malformed declarations ("<![", "<!x") have
-        # made it raise in some Python versions; a page that cannot be parsed as HTML is
+        tokenize(text, converter)
+    except NotHtml:
+        # A malformed marked section ("<![ x"): a page that cannot be parsed as HTML is
         # still worth reading as Markdown.
         return text
     return "".join(converter.out)
+
+
+def html_outside_fences(text: str) -> str:
+    """Convert HTML to Markdown everywhere except inside fenced code blocks."""
+    parts: list[str] = []
+    chunk: list[str] = []
+    fence: str | None = None
+    for line in text.split("\n"):
+        stripped = line.strip()
+        opener = _FENCE_LINE.match(stripped)
+        if fence is None and opener:
+            parts.append(html_to_markdown("\n".join(chunk)))
+            chunk = [line]
+            fence = opener.group(1)
+            continue
+        chunk.append(line)
+        if fence is not None and stripped.startswith(fence) and not stripped.strip(fence[0]):
+            parts.append("\n".join(chunk))
+            chunk = []
+            fence = None
+    if chunk:
+        parts.append(html_to_markdown("\n".join(chunk)) if fence is None else "\n".join(chunk))
+    return "\n".join(parts)

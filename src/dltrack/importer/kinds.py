@@ -54,8 +54,23 @@ _BOOK_TITLE = re.compile(r"^\s*《[^》]+》")
 _COURSE_PATH = re.compile(r"(^|[/_-])(courses?|lectures?|mooc)([/_.-]|$)", re.I)
 
 
-def _on(host: str, domains: tuple[str, ...]) -> bool:
-    return any(host == d or host.endswith("." + d) for d in domains)
+_PAPER = frozenset(_PAPER_HOSTS)
+_CODE = frozenset(_CODE_HOSTS)
+_COURSE = frozenset(_COURSE_HOSTS)
+_VIDEO = frozenset(_VIDEO_HOSTS)
+
+
+# The most labels a listed domain has (mooc.study.163.com): no longer suffix can match.
+_MOST_LABELS = max(d.count(".") + 1 for d in _PAPER | _CODE | _COURSE | _VIDEO)
+
+
+def _domains(host: str) -> set[str]:
+    """host and the domains it is under, up to _MOST_LABELS labels: a.b.c -> {a.b.c, b.c, c}."""
+    # A host is on domain d when it is d or ends with "." + d: one set lookup per list
+    # instead of a comparison with each of its domains. Only the last labels are
+    # joined, so a host of many labels costs its length, not its length squared.
+    labels = host.rsplit(".", _MOST_LABELS)
+    return {".".join(labels[i:]) for i in range(len(labels))}
 
 
 def guess_kind(title: str, url: str | None) -> str | None:
@@ -70,14 +85,15 @@ def guess_kind(title: str, url: str | None) -> str | None:
         return None
     host = (parts.hostname or "").lower()
     path = parts.path
-    if _on(host, _PAPER_HOSTS) or path.lower().endswith(".pdf"):
+    on = _domains(host)
+    if not on.isdisjoint(_PAPER) or path.lower().endswith(".pdf"):
         return "paper"
-    if _on(host, _CODE_HOSTS):
+    if not on.isdisjoint(_CODE):
         # github.com/owner/repo is a repository; github.com/owner alone is a profile.
         segments = [s for s in path.split("/") if s]
         return "repo" if len(segments) >= 2 else "article"
-    if _on(host, _VIDEO_HOSTS):
+    if not on.isdisjoint(_VIDEO):
         return "video"
-    if _on(host, _COURSE_HOSTS) or _COURSE_PATH.search(path):
+    if not on.isdisjoint(_COURSE) or _COURSE_PATH.search(path):
         return "course"
     return "article"

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from dltrack.importer.scan import Spans, skip_escapes
+
 __all__ = [
     "Block",
     "Image",
@@ -60,21 +62,46 @@ class Block:
 
 
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
-_ATX = re.compile(r"^[ ]{0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _HR = re.compile(r"^[ ]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_QUOTE = re.compile(r"^[ ]{0,3}>[ ]?")
+# All the block-quote markers opening a line, in one match ("> > > text").
+_QUOTES = re.compile(r"(?:[ ]{0,3}>[ ]?)*")
 _ITEM = re.compile(r"^[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+(.*))?$")
 _ITEM_HEADING = re.compile(r"^#{1,6}[ \t]+")
 _REF_DEF = re.compile(r"^[ ]{0,3}\[([^\]\n]{1,999})\]:[ \t]*<?([^\s<>]+)>?(?:[ \t]+.*)?$")
-_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^\s<>]+|mailto:[^\s<>]+)>", re.I)
 _MAX_DEPTH = 8  # nested link texts beyond this are read as plain text
-_MAX_PARENS = 32  # nested parentheses in a link destination
-_ANGLE_STOP = re.compile(r"[<>\n]")
+# Characters where inline syntax may start, and those _bold_marks looks at: the text
+# between two of them is passed over in one step, not one character at a time.
+# (Single character classes: a regex that starts with an alternation is tried at every
+# position, one with a class is found by a fast scan.) A run of backslash escapes is
+# then passed in one step too.
+_INLINE_STOP = re.compile(r"[\\`<!\[*_]")
+_BOLD_STOP = re.compile(r"[\\`\]*_]")
+_ESCAPES = re.compile(r"(?:\\[!-/:-@\[-`{-~])+")
+# The shape of most list items, "[title](address) and plain text", read in one match.
+_PLAIN_LINK = re.compile(r"\[([^\\\[\]`<!*_]*)\]\(([^\s()\\<][^\s()\\]*)\)([^\\`<!\[*_]*)")
 
 
 def _label(text: str) -> str:
     return " ".join(text.split()).lower()
+
+
+def _atx(line: str) -> tuple[int, str] | None:
+    """(level, text) of an ATX heading ("## Title ##"), else None."""
+    # By hand, not with a regex: "(.*?)" before an optional closing "[ \t]+#+" retries
+    # the spaces after every character, quadratic on "# a" + many spaces + "b".
+    body = line.lstrip(" ")
+    if len(line) - len(body) > 3 or not body.startswith("#"):
+        return None
+    rest = body.lstrip("#")
+    level = len(body) - len(rest)
+    if level > 6 or rest[:1] not in ("", " ", "\t"):
+        return None
+    text = rest.strip(" \t")
+    bare = text.rstrip("#")
+    if bare != text and bare[-1:] in (" ", "\t"):
+        text = bare  # a closing run of '#' (after a space; "# #" is the text "#")
+    return level, text.strip()
 
 
 def parse_blocks(text: str) -> tuple[list[Block], dict[str, str]]:
@@ -100,9 +127,11 @@ def parse_blocks(text: str) -> tuple[list[Block], dict[str, str]]:
                 current.lines.append(raw)
             continue
         line = raw
-        # Block quotes are containers; their content reads like any other text.
-        while match := _QUOTE.match(line):
-            line = line[match.end() :]
+        # Block quotes are containers; their content reads like any other text. One
+        # match and one slice, not a slice of the rest of the line per marker.
+        quotes = _QUOTES.match(line)
+        if quotes is not None and quotes.end():
+            line = line[quotes.end() :]
         if not line.strip():
             close()
             continue
@@ -114,9 +143,9 @@ def parse_blocks(text: str) -> tuple[list[Block], dict[str, str]]:
         if _HR.match(line):
             close()
             continue
-        if match := _ATX.match(line):
+        if heading := _atx(line):
             close()
-            blocks.append(Block("heading", len(match.group(1)), [(match.group(2) or "").strip()]))
+            blocks.append(Block("heading", heading[0], [heading[1]]))
             continue
         if match := _REF_DEF.match(line):
             refs.setdefault(_label(match.group(1)), match.group(2))
@@ -135,93 +164,31 @@ def parse_blocks(text: str) -> tuple[list[Block], dict[str, str]]:
     return blocks, refs
 
 
-def _match_brackets(text: str) -> dict[int, int]:
-    """Index of each '[' -> index of its matching ']' (escapes honoured), in one pass."""
-    pairs: dict[int, int] = {}
-    stack: list[int] = []
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            stack.append(i)
-        elif char == "]" and stack:
-            pairs[stack.pop()] = i
-        i += 1
-    return pairs
-
-
-def _destination(text: str, start: int) -> tuple[str, int] | None:
-    """Parse '(dest "title")' at text[start] == '('; return (dest, index after ')')."""
-    i = start + 1
-    n = len(text)
-    while i < n and text[i] in " \t\n":
-        i += 1
-    if i < n and text[i] == "<":
-        # An angle-bracket destination holds no '<' and no line break: stopping at the
-        # first of those keeps a page full of unclosed "](<" linear.
-        stop = _ANGLE_STOP.search(text, i + 1)
-        if stop is None or stop.group(0) != ">":
-            return None
-        dest = text[i + 1 : stop.start()]
-        i = stop.end()
-    else:
-        depth = 0
-        begin = i
-        while i < n:
-            char = text[i]
-            if char == "\\" and i + 1 < n:
-                i += 2
-                continue
-            if char in " \t\n":
-                break
-            if char == "(":
-                depth += 1
-                if depth > _MAX_PARENS:
-                    return None  # CommonMark allows this limit; it bounds the scan
-            elif char == ")":
-                if depth == 0:
-                    break
-                depth -= 1
-            i += 1
-        dest = _ESCAPED.sub(r"\1", text[begin:i])
-    while i < n and text[i] in " \t\n":
-        i += 1
-    if i < n and text[i] in "\"'(":
-        closer = ")" if text[i] == "(" else text[i]
-        end = text.find(closer, i + 1)
-        if end == -1:
-            return None
-        i = end + 1
-        while i < n and text[i] in " \t\n":
-            i += 1
-    if i < n and text[i] == ")":
-        return dest, i + 1
-    return None
-
-
-def _bold_marks(text: str) -> set[int]:
+def _bold_marks(text: str, spans: Spans) -> set[int]:
     """Positions of '**' / '__' markers that open or close bold (paired, left to right)."""
     marks: list[int] = []
+    last = len(text) - 1  # a marker needs two characters
     i = 0
-    while i < len(text) - 1:
-        if text[i] == "\\":
-            i += 2
+    while (match := _BOLD_STOP.search(text, i)) is not None and match.start() < last:
+        i = match.start()
+        char = text[i]
+        if char == "\\":
+            i = skip_escapes(text, i)  # escaped characters are never markers
             continue
-        if text[i] == "`":
+        if char == "`":
             # Code spans hide markers: skip to the closing run of backticks.
-            run = len(text[i:]) - len(text[i:].lstrip("`"))
-            end = text.find("`" * run, i + run)
+            run, end = spans.code(i)
             i = end + run if end != -1 else i + run
             continue
-        if _opens_destination(text, i):
-            # Markers inside a link destination (…?__biz=…) are part of the address.
-            found = _destination(text, i + 1)
-            if found is not None:
-                i = found[1]
-                continue
+        if char == "]":
+            if text.startswith("(", i + 1):
+                # Markers inside a link destination (…?__biz=…) are part of the address.
+                found = spans.destination(i + 1)
+                if found is not None:
+                    i = found[1]
+                    continue
+            i += 1
+            continue
         pair = text[i : i + 2]
         if pair == "**" or (pair == "__" and _underscore_flanks(text, i, len(marks) % 2 == 0)):
             marks.append(i)
@@ -231,11 +198,6 @@ def _bold_marks(text: str) -> set[int]:
     if len(marks) % 2:
         marks.pop()  # an unpaired marker is literal text
     return set(marks)
-
-
-def _opens_destination(text: str, i: int) -> bool:
-    """True when text[i:] starts the '](' that opens a link destination."""
-    return text.startswith("](", i)
 
 
 def _underscore_flanks(text: str, i: int, opening: bool) -> bool:
@@ -250,9 +212,16 @@ def _underscore_flanks(text: str, i: int, opening: bool) -> bool:
 
 def parse_inlines(text: str, refs: dict[str, str] | None = None, _depth: int = 0) -> list[Inline]:
     """Parse Markdown inline syntax into text runs, links and images."""
+    if _INLINE_STOP.search(text) is None:
+        return [Text(text)] if text else []  # plain text: nothing to look up
+    if _depth < _MAX_DEPTH and (plain := _PLAIN_LINK.fullmatch(text)) is not None:
+        inner, href, after = plain.groups()
+        link = Link(href, (Text(inner),) if inner else ())
+        return [link, Text(after)] if after else [link]
     refs = refs or {}
-    brackets = _match_brackets(text)
-    marks = _bold_marks(text)
+    spans = Spans(text)
+    brackets, holders = spans.brackets()
+    marks = _bold_marks(text, spans)
     nodes: list[Inline] = []
     buffer: list[str] = []
     bold = False
@@ -265,10 +234,18 @@ def parse_inlines(text: str, refs: dict[str, str] | None = None, _depth: int = 0
     i = 0
     n = len(text)
     while i < n:
+        # Plain text up to the next character that may start syntax goes in one piece.
+        match = _INLINE_STOP.search(text, i)
+        if match is None:
+            buffer.append(text[i:])
+            break
+        if match.start() > i:
+            buffer.append(text[i : match.start()])
+            i = match.start()
         char = text[i]
-        if char == "\\" and i + 1 < n and _ESCAPED.match(text, i):
-            buffer.append(text[i + 1])
-            i += 2
+        if char == "\\" and (escapes := _ESCAPES.match(text, i)) is not None:
+            buffer.append(text[i + 1 : escapes.end() : 2])  # the escaped characters
+            i = escapes.end()
             continue
         if i in marks:
             flush()
@@ -276,8 +253,7 @@ def parse_inlines(text: str, refs: dict[str, str] | None = None, _depth: int = 0
             i += 2
             continue
         if char == "`":
-            run = len(text[i:]) - len(text[i:].lstrip("`"))
-            end = text.find("`" * run, i + run)
+            run, end = spans.code(i)
             if end != -1:
                 buffer.append(text[i + run : end])
                 i = end + run
@@ -294,24 +270,15 @@ def parse_inlines(text: str, refs: dict[str, str] | None = None, _depth: int = 0
         opener = i + 1 if is_image else i
         if (char == "[" or is_image) and opener in brackets:
             close = brackets[opener]
-            inner = text[opener + 1 : close]
             target: tuple[str, int] | None = None
             if close + 1 < n and text[close + 1] == "(":
-                target = _destination(text, close + 1)
-            if target is None:
-                # Reference links: [text][label], [label][] and [label].
-                label_end = -1
-                label = inner
-                if close + 1 < n and text[close + 1] == "[":
-                    label_end = text.find("]", close + 2)
-                    if label_end != -1 and text[close + 2 : label_end].strip():
-                        label = text[close + 2 : label_end]
-                href = refs.get(_label(label))
-                if href is not None:
-                    target = (href, (label_end + 1) if label_end != -1 else close + 1)
+                target = spans.destination(close + 1)
+            if target is None and refs:
+                target = _reference(text, opener, close, refs, nested=opener in holders)
             if target is not None:
                 flush()
                 href, after = target
+                inner = text[opener + 1 : close]
                 if is_image:
                     nodes.append(Image(href, inner))
                 elif _depth < _MAX_DEPTH:
@@ -325,6 +292,27 @@ def parse_inlines(text: str, refs: dict[str, str] | None = None, _depth: int = 0
         i += 1
     flush()
     return nodes
+
+
+def _reference(
+    text: str, opener: int, close: int, refs: dict[str, str], *, nested: bool
+) -> tuple[str, int] | None:
+    """(href, index after the link) for [text][label], [label][] and [label], else None."""
+    label_end = -1
+    label: str | None = None
+    if close + 1 < len(text) and text[close + 1] == "[":
+        # linear: this scan stops at the next ']', and no two closing brackets share it.
+        label_end = text.find("]", close + 2)
+        if label_end != -1 and text[close + 2 : label_end].strip():
+            label = text[close + 2 : label_end]
+    if label is None and not nested:
+        # A label never holds a ']' (see _REF_DEF), so a bracket pair holding another
+        # pair is never one; skipping those keeps "[[[…]]]" linear.
+        label = text[opener + 1 : close]
+    href = refs.get(_label(label)) if label is not None else None
+    if href is None:
+        return None
+    return href, (label_end + 1) if label_end != -1 else close + 1
 
 
 def plain_text(nodes: list[Inline] | tuple[Inline, ...]) -> str:

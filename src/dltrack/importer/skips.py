@@ -68,3 +68,18 @@ SKIP_REASONS = dict(_SKIP_RULES)
 
 # A footer title that names a comment thread rather than other platform chrome.
 COMMENT_TITLE = re.compile(r"评论|留言|comment|repl(y|ies)|responses?|thoughts? on", re.I)
+
+# Whether any default skip rule matches, in two searches instead of one per rule: the
+# rules anchored at the start ("^https?://host/...", none with a "|" outside a group)
+# are tried together as one match.
+_DEFAULT_ANCHORED = re.compile(
+    "|".join(f"(?:{p})" for p in DEFAULT_SKIP_URLS if p.startswith("^")), re.I
+)
+_DEFAULT_UNANCHORED = [re.compile(p, re.I) for p in DEFAULT_SKIP_URLS if not p.startswith("^")]
+
+
+def default_rule_may_match(url: str) -> bool:
+    """True when one of the DEFAULT_SKIP_URLS rules matches url."""
+    if _DEFAULT_ANCHORED.match(url) is not None:
+        return True
+    return any(pattern.search(url) for pattern in _DEFAULT_UNANCHORED)

@@ -15,6 +15,7 @@ None of these functions raises: a string that cannot be parsed as a URL is retur
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 
 __all__ = ["canonical", "clean", "host_of", "unwrap"]
@@ -107,8 +108,16 @@ _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 _ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 _C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_ESCAPED_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*%3A", re.I)
+_TABS_AND_BREAKS = re.compile(r"[\t\r\n]")
+_UNSAFE = re.compile(r"[\s\x00-\x1f\x7f]")
+# A path quote() would return as it is (ASCII letters, digits and _PATH_SAFE).
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_.~/:@!$&'()*+,;=%-]*")
 
 
+# Asked of the same URL by clean, the extractor and guess_kind in turn: a small cache
+# spares the parse.
+@lru_cache(maxsize=1024)
 def host_of(url: str) -> str:
     """The lower-case host name of url, or '' when it has none or cannot be parsed."""
     try:
@@ -142,7 +151,7 @@ def _decode_target(value: str) -> str:
     # Some redirectors encode the target twice (https%253A%252F%252F...): keep decoding
     # while the scheme separator is still escaped, but never more than a few rounds.
     for _ in range(3):
-        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*%3A", target, re.I):
+        if _ESCAPED_SCHEME.match(target):
             target = unquote(target)
         else:
             break
@@ -153,6 +162,11 @@ def _decode_target(value: str) -> str:
 
 def _redirect_target(url: str) -> str | None:
     """The destination when url is a known redirector link, else None."""
+    # A URL whose text does not hold a redirector's host name is not a redirector link:
+    # a few substring tests instead of parsing every URL (clean and canonical both unwrap).
+    lowered = url.lower()
+    if not any(map(lowered.__contains__, _REDIRECTORS)):
+        return None
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -180,7 +194,9 @@ def _redirect_target(url: str) -> str | None:
 
 def _trim(url: str) -> str:
     """url without what urlsplit would silently drop: edge whitespace/controls, tabs, newlines."""
-    return re.sub(r"[\t\r\n]", "", url).strip().strip(_C0_AND_SPACE).strip()
+    if "\t" in url or "\r" in url or "\n" in url:
+        url = _TABS_AND_BREAKS.sub("", url)
+    return url.strip().strip(_C0_AND_SPACE).strip()
 
 
 def unwrap(url: str) -> str:
@@ -220,7 +236,7 @@ def _filter_query(query: str, host: str) -> str:
 def _encode_spaces(text: str) -> str:
     # Whitespace and control characters cannot appear in a stored URL; everything else
     # is kept as written.
-    return re.sub(r"[\s\x00-\x1f\x7f]", lambda m: quote(m.group(0)), _trim(text))
+    return _UNSAFE.sub(lambda m: quote(m.group(0)), _trim(text))
 
 
 def clean(url: str) -> str:
@@ -248,8 +264,9 @@ def _normalise_escapes(text: str) -> str:
 
 
 def _normalise_path(path: str) -> str:
-    encoded = quote(path, safe=_PATH_SAFE)  # non-ASCII and spaces to %XX
-    return _normalise_escapes(encoded) or "/"
+    plain = _PLAIN_PATH.fullmatch(path) is not None
+    encoded = path if plain else quote(path, safe=_PATH_SAFE)  # non-ASCII and spaces to %XX
+    return (_normalise_escapes(encoded) if "%" in encoded else encoded) or "/"
 
 
 def _normalise_netloc(scheme: str, netloc: str) -> str:
@@ -288,6 +305,9 @@ def _wechat_key(path: str, query: str) -> str | None:
     )
 
 
+# Callers ask for the same key several times in a row (the catalogue's import looks an
+# item up by key twice); a small cache answers the repeats.
+@lru_cache(maxsize=4096)
 def canonical(url: str) -> str:
     """A comparison key for url: equal keys mean the same page."""
     target = unwrap(url)
