@@ -46,7 +46,7 @@ MAY_IMPORT = {
     "base": {"dltrack.errors"},
     "store": {"dltrack.errors", "dltrack.store"},
     "library": {"dltrack.errors", "dltrack.text", "dltrack.hosts"},
-    "http11": {"dltrack.linkcheck.http11"},  # our own HTTP/1.1 client: a library of its own
+    "http11": {"dltrack.linkcheck.http11", "dltrack.hosts"},  # our own HTTP/1.1 client
     "core": {"base", "store", "library", "http11", "core"},
     "session": {"base", "store", "core"},
     "render": {"base", "library", "core", "render"},

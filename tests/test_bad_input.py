@@ -12,16 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from helpers import one_line
+
 
 def snapshot(db_path: Path) -> list[tuple]:
     with sqlite3.connect(db_path) as conn:
         return conn.execute("SELECT * FROM progress ORDER BY item_id").fetchall()
-
-
-def one_line(err: str) -> str:
-    assert err.endswith("\n") and err.count("\n") == 1, repr(err)
-    assert "Traceback" not in err
-    return err
 
 
 def test_unknown_id_among_good_ones_changes_nothing(run, db_path: Path) -> None:

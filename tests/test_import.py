@@ -15,6 +15,7 @@ from dltrack.catalogue.importing import import_documents, read_document, slugify
 from dltrack.catalogue.model import Catalogue, CatalogueTrack
 from dltrack.errors import UserError
 from dltrack.importer import canonical
+from helpers import one_line
 
 FIXTURES = Path(__file__).parent / "fixtures" / "curator"
 REPO = Path(__file__).resolve().parents[1]
@@ -40,12 +41,6 @@ def track_of(path: Path, slug: str) -> CatalogueTrack:
 
 def stage_items(track: CatalogueTrack) -> dict[str, list[tuple[int, str, str | None]]]:
     return {s.slug: [(i.id, i.title, i.url) for i in s.items] for s in track.stages}
-
-
-def one_line(err: str) -> str:
-    assert err.endswith("\n") and err.count("\n") == 1, repr(err)
-    assert "Traceback" not in err
-    return err
 
 
 @pytest.fixture

@@ -549,8 +549,11 @@ def test_repeated_host_failures_skip_the_rest_of_the_host(linkserver: LinkServer
 
 
 def test_invalid_urls_are_errors_without_requests(no_proxy_env: None) -> None:
-    # httpx itself takes port 99999; connecting to it would raise OverflowError.
+    # httpx itself takes port 99999; connecting to it would raise OverflowError. No
+    # resolver takes the last three names; asked anyway, they would come back unknown
+    # (dead), not invalid.
     urls = ["ftp://example.org/file", "not a url", "http://127.0.0.1:99999/", "http://[::1/"]
+    urls += ["http://xn--zz/", "http://a..b/page", "http://-x.test/"]
     results = check(urls)
     assert len(results) == len(urls)
     for result in results.values():

@@ -68,12 +68,68 @@ def test_a_failure_after_a_redirect_says_where_the_chain_broke() -> None:
 
 def test_a_redirect_is_followed_and_a_loop_is_dead() -> None:
     step = decide(Outcome("GET", A, status=301, location="/b", target=B))
-    assert step == Follow(Hop(A, 301, B))
+    # From a public host to a name: followed, and the name must turn out public too.
+    assert step == Follow(Hop(A, 301, B), public_only=True)
     looped = decide(
         Outcome("GET", A, status=302, location=B, target=B), chain=[Hop(A, 302, B), Hop(B, 302, A)]
     )
     assert isinstance(looped, Finish)
     assert (looped.decision.verdict, looped.decision.reason) == (Verdict.DEAD, "redirect loop")
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "http://127.0.0.1:8080/admin",
+        "http://localhost/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.7/",
+        "http://[::1]/",
+        "http://[::ffff:127.0.0.1]/",
+    ],
+)
+def test_a_redirect_from_a_public_address_into_a_private_one_is_blocked(target: str) -> None:
+    outcome = Outcome("GET", A, status=302, location=target, target=target, peer="93.184.216.34")
+    step = decide(outcome)
+    assert isinstance(step, Finish)
+    assert step.decision.verdict is Verdict.BLOCKED
+    assert step.decision.failure is Failure.PRIVATE_ADDRESS
+    assert "not followed" in step.decision.reason
+    # A name without a known address counts as public too.
+    named = decide(Outcome("GET", A, status=302, location=target, target=target))
+    assert isinstance(named, Finish) and named.decision.verdict is Verdict.BLOCKED
+
+
+def test_private_redirects_are_followed_from_private_addresses_or_when_allowed() -> None:
+    inside = Outcome(
+        "GET", "http://127.0.0.1:9/", status=302, location="/x", target="http://10.0.0.1/"
+    )
+    assert decide(inside) == Follow(Hop("http://127.0.0.1:9/", 302, "http://10.0.0.1/"))
+    from_lan = Outcome(
+        "GET", A, status=302, location="/x", target="http://10.0.0.1/", peer="192.168.1.9"
+    )
+    assert isinstance(decide(from_lan), Follow)
+    allowed = next_step(
+        Outcome("GET", A, status=302, location="/x", target="http://127.0.0.1/", peer="8.8.8.8"),
+        chain=[],
+        retries_left=2,
+        head_status=None,
+        rules=None,
+        options=CheckOptions(allow_private_redirects=True),
+    )
+    assert allowed == Follow(Hop(A, 302, "http://127.0.0.1/"))
+
+
+def test_a_page_that_cannot_be_read_for_its_rules_is_an_error() -> None:
+    rules = RuleSet([{"host": "a.example", "dead_if": ["gone"]}], builtins=False)
+    outcome = Outcome("GET", A, status=200, unreadable="unsupported content encoding 'br'")
+    step = decide(outcome, rules=rules)
+    assert isinstance(step, Finish)
+    assert step.decision.verdict is Verdict.ERROR
+    assert (
+        step.decision.reason
+        == "200 OK, but the page cannot be read: unsupported content encoding 'br'"
+    )
 
 
 def test_a_redirect_to_an_unusable_url_is_an_error() -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,9 +16,10 @@ import httpx
 import pytest
 
 from dltrack.linkcheck import CheckOptions, LinkResult, Verdict, check_links
-from dltrack.linkcheck.http.transport import BODY_COMPLETE, OriginPools
+from dltrack.linkcheck.http.transport import BODY_COMPLETE, LOCATION, OriginPools
 from dltrack.linkcheck.http11.errors import BadRequest
 from dltrack.linkcheck.http11.pool import OriginPool, Timeouts
+from helpers import LoopThread
 
 # What a route sends: byte pieces (a float between them is a pause in seconds), and
 # whether the server hangs up afterwards. None as the last piece: never stop sending.
@@ -42,8 +42,7 @@ class RawServer:
     connections: int = 0
     requests: list[bytes] = field(default_factory=list)  # each request head as received
     port: int = 0
-    _loop: asyncio.AbstractEventLoop | None = None
-    _thread: threading.Thread | None = None
+    _server: LoopThread | None = None
 
     def url(self, path: str) -> str:
         """The absolute URL of path on this server."""
@@ -51,29 +50,13 @@ class RawServer:
 
     def start(self) -> None:
         """Serve in a background thread until stop()."""
-        ready = threading.Event()
-
-        def main() -> None:
-            loop = self._loop = asyncio.new_event_loop()
-            server = loop.run_until_complete(asyncio.start_server(self._handle, "127.0.0.1", 0))
-            self.port = server.sockets[0].getsockname()[1]
-            ready.set()
-            loop.run_forever()
-            server.close()
-            for task in asyncio.all_tasks(loop):
-                task.cancel()
-            loop.run_until_complete(asyncio.sleep(0))
-            loop.close()
-
-        self._thread = threading.Thread(target=main, daemon=True)
-        self._thread.start()
-        ready.wait(10)
+        self._server = LoopThread(self._handle)
+        self.port = self._server.start()
 
     def stop(self) -> None:
         """Stop serving."""
-        if self._loop is not None and self._thread is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(10)
+        if self._server is not None:
+            self._server.stop()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
@@ -205,7 +188,9 @@ def test_bare_lf_line_ends_and_folded_headers(server: RawServer) -> None:
     )
     ((response, _body),) = fetch(server, "/l")
     assert response.status_code == 301
-    assert response.headers["location"] == "/new"
+    # The transport hands a redirect's Location over beside the headers (see LOCATION).
+    assert response.extensions[LOCATION] == "/new"
+    assert "location" not in response.headers
     assert response.headers["x-folded"] == "one two"
     assert response.reason_phrase == "Moved Permanently"
 
@@ -385,3 +370,38 @@ def test_a_trickling_page_without_rules_costs_at_most_a_second(server: RawServer
     ((result,),) = [check(server, "/slow")]
     assert result.verdict is Verdict.OK
     assert time.monotonic() - started < 2.5
+
+
+def test_a_public_only_request_never_connects_to_a_private_address(
+    server: RawServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name that turns out to be this machine is refused after the lookup, before connecting."""
+    import socket
+
+    from dltrack.linkcheck.http11 import pool as pool_module
+    from dltrack.linkcheck.http11.errors import PrivateAddress
+
+    server.routes["/ok"] = fixed(OK_HEAD + b"Content-Length: 2\r\n\r\nok")
+
+    async def looked_up(host: str, port: int) -> list[tuple[int, tuple[str, int]]]:
+        return [(socket.AF_INET, ("127.0.0.1", port))]  # "intranet.example" is loopback here
+
+    monkeypatch.setattr(pool_module, "resolve", looked_up)
+
+    async def main(public_only: bool) -> int:
+        pool = OriginPool("http", "intranet.example", server.port, ssl_context=None, limit=1)
+        try:
+            headers = [(b"Host", b"intranet.example")]
+            response = await pool.request(
+                "GET", b"/ok", headers, Timeouts(connect=2, head=2), public_only=public_only
+            )
+            await response.body.aclose()
+            return response.head.status
+        finally:
+            await pool.aclose()
+
+    with pytest.raises(PrivateAddress, match=r"127\.0\.0\.1 is a private address"):
+        asyncio.run(main(public_only=True))
+    assert server.connections == 0
+    assert asyncio.run(main(public_only=False)) == 200  # the same host, when allowed
+    assert server.connections == 1

@@ -300,3 +300,38 @@ def test_lint_data_never_raises_on_odd_json() -> None:
     for odd in (None, [], "x", {"tracks": "no"}, {"tracks": [None, {"stages": [1, {"items": 3}]}]}):
         found, _, _ = lint_data(odd)
         assert found and all(f.level == "error" for f in found)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://xn--zz/paper", "http://a..b/", "https://" + "x" * 64 + ".com/"]
+)
+def test_a_host_no_resolver_takes_is_an_error(run, tmp_path: Path, url: str) -> None:
+    data = base()
+    item(data, 0, 1)["url"] = url
+    result = run("lint", write(tmp_path, data))
+    assert result.code == 1
+    assert any(
+        f.startswith("error tracks[0].stages[0].items[1].url: not an http(s) URL")
+        for f in findings(result.out)
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/notes",
+        "http://localhost/",
+        "http://169.254.169.254/",
+        "http://10.0.0.2/",
+    ],
+)
+def test_a_private_address_is_a_warning(run, tmp_path: Path, url: str) -> None:
+    data = base()
+    item(data, 0, 1)["url"] = url
+    result = run("lint", write(tmp_path, data))
+    assert result.code == 0, result.out
+    assert any(
+        f.startswith("warning tracks[0].stages[0].items[1].url: ")
+        and "is a private or local address" in f
+        for f in findings(result.out)
+    )

@@ -25,4 +25,4 @@ def test_wheel_ships_the_catalogue(tmp_path: Path) -> None:
         # The seed builder is a maintainer's tool: it stays in the repository.
         assert not [n for n in names if "seedbuild" in n or "seedrules" in n]
         entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-        assert "dltrack = dltrack.cli:script" in archive.read(entry_points).decode()
+        assert "dltrack = dltrack.__main__:main" in archive.read(entry_points).decode()

@@ -12,7 +12,7 @@ class ExitCode(IntEnum):
     USER = 1  # a mistake in what was asked: unknown id, bad file, ...
     DEAD_LINKS = 1  # check-links found dead links
     USAGE = 2  # the command line itself is wrong
-    DATA = 3  # the catalogue or the database cannot be used
+    DATA = 3  # the catalogue or the database cannot be used, or the output cannot be written
     NETWORK = 4  # the network is unreachable
     INTERRUPTED = 130
 
@@ -51,6 +51,12 @@ class CatalogueError(DltrackError):
 
 class StoreError(DltrackError):
     """The progress database is corrupt, read-only or otherwise unusable."""
+
+    exit_code = ExitCode.DATA
+
+
+class OutputError(DltrackError):
+    """Standard output is closed, or writing to it failed (a full disk, an I/O error)."""
 
     exit_code = ExitCode.DATA
 

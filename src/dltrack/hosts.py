@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from enum import StrEnum
+from functools import lru_cache
 
 _LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$")
 # Names that stand for this machine or the local network whatever DNS says.
@@ -62,6 +63,8 @@ def is_private(host: str) -> bool:
     return scope is not None and scope is not Scope.PUBLIC
 
 
+# A catalogue or a page names the same few hundred hosts thousands of times.
+@lru_cache(maxsize=4096)
 def valid_hostname(host: str) -> bool:
     """True for a host a URL may name: an IP address, or a DNS name with valid labels.
 

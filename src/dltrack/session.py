@@ -13,16 +13,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from dltrack.errors import CatalogueError, StoreError
-from dltrack.store.db import Store, connect, describe_db_error, set_meta
-from dltrack.store.migrations import SCHEMA_VERSION, upgrade
+from dltrack.files import CATALOGUE_LIMIT, FileProblem, file_kind, read_bytes
+from dltrack.store.db import Store, connect, describe_db_error, is_read_only_error, set_meta
+from dltrack.store.migrations import SCHEMA_VERSION, refuse_newer, upgrade
 
 
 def open_store(db_path: Path, seed_path: Path) -> Store:
     """The database for a catalogue file, created, upgraded and synced as needed."""
     store = connect(db_path)
     try:
-        if store.version != SCHEMA_VERSION:
-            # Checked again inside upgrade's lock; refused there, unchanged, when newer.
+        version = store.version
+        # Before any lock or change: a newer dltrack's file is left exactly as it was.
+        refuse_newer(version)
+        if version != SCHEMA_VERSION:
             upgrade(store.conn)
             # WAL lets readers run while a `done` writes; it is a property of the file,
             # set once, after the schema is known to be one this dltrack can use.
@@ -49,29 +52,61 @@ def session(db_path: Path, seed_path: Path) -> Iterator[Store]:
         store.close()
 
 
-def sync_if_changed(store: Store, seed_path: Path) -> None:
-    """Sync the catalogue into the database when the file differs from the last one synced."""
+def catalogue_stamp(seed_path: Path) -> str:
+    """What identifies one state of the catalogue file without reading it.
+
+    Size and mtime alone miss an edit that keeps both (an editor restoring the
+    mtime, a copy with `cp -p`); the inode changes when a file is replaced and the
+    ctime on every write, and neither can be set back by hand.
+    """
     try:
-        stat = seed_path.stat()
+        info = seed_path.stat()
     except FileNotFoundError:
         raise CatalogueError(f"catalogue file not found: {seed_path}") from None
     except OSError as error:
         raise CatalogueError(f"cannot read catalogue file {seed_path}: {error.strerror}") from None
+    if (kind := file_kind(info.st_mode)) is not None:
+        # Refused on the stat: /dev/zero would be read until memory ran out.
+        raise CatalogueError(f"catalogue file {seed_path} is {kind}, not a regular file")
+    return (
+        f"{seed_path.resolve()}|{info.st_size}|{info.st_mtime_ns}"
+        f"|{info.st_dev}:{info.st_ino}|{info.st_ctime_ns}"
+    )
+
+
+def sync_if_changed(store: Store, seed_path: Path) -> None:
+    """Sync the catalogue into the database when the file differs from the last one synced.
+
+    A read-only database still serves reads: a new stamp for an unchanged file is
+    simply not recorded, and a changed catalogue is shown as it was last synced,
+    with a notice (a command that writes fails as it would anyway).
+    """
     # A cheap stamp avoids hashing the file on every command; the hash decides.
-    stamp = f"{seed_path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    stamp = catalogue_stamp(seed_path)
     if store.meta("seed_stamp") == stamp:
         return
     try:
-        raw = seed_path.read_bytes()
-    except OSError as error:
-        raise CatalogueError(f"cannot read catalogue file {seed_path}: {error.strerror}") from None
+        raw = read_bytes(seed_path, what="catalogue", limit=CATALOGUE_LIMIT)
+    except FileProblem as problem:
+        raise CatalogueError(problem.message) from None
     import hashlib  # only needed when the file looks changed (bench/README.md)
 
     digest = hashlib.sha256(raw).hexdigest()
-    if store.meta("seed_sha256") != digest:
-        from dltrack.catalogue.sync import load_and_sync  # pydantic: only for a changed file
+    synced = store.meta("seed_sha256")
+    try:
+        if synced != digest:
+            from dltrack.catalogue.sync import load_and_sync  # pydantic: only for a changed file
 
-        load_and_sync(store, seed_path, raw, digest, stamp)
-        return
-    with store.write() as conn:
-        set_meta(conn, "seed_stamp", stamp)
+            load_and_sync(store, seed_path, raw, digest, stamp)
+            return
+        with store.write() as conn:
+            set_meta(conn, "seed_stamp", stamp)
+    except sqlite3.Error as error:
+        if not is_read_only_error(error, store.path) or synced is None:
+            raise
+        if synced != digest:
+            store.notices.append(
+                f"database {store.path} is read-only: showing the catalogue as last synced, "
+                f"without the changes to {seed_path}"
+            )
+        # Unchanged content: the stamp only spares the hashing next time.

@@ -9,9 +9,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# C0/C1 controls, DEL and the bidi overrides can rewrite a terminal or hide text:
-# a title must never carry them to the screen raw.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0/C1 controls and DEL can rewrite a terminal; bidi controls (U+061C, U+200E/F,
+# U+202A-E, U+2066-9) reorder what is shown and zero-width characters (U+200B-D,
+# U+2060, U+FEFF) hide what is there: a title or URL never reaches a screen or a
+# report with them raw.
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
+# What json.dumps leaves raw of those (it escapes C0 controls itself).
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 # Track and stage slugs: what the learner types.
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # Characters that take no room at all: a title made only of them is empty.
@@ -28,9 +34,22 @@ def same_title(title: str) -> str:
     return " ".join(normalise(title).split())
 
 
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def safe(text: str) -> str:
-    """Text with control characters shown as visible escapes (\\x1b) instead of acting."""
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """Text with control, bidi and invisible characters shown as escapes (\\x1b, \\u202e)."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def json_safe(document: str) -> str:
+    """JSON text with those characters written as \\u escapes: the same data, safe to show.
+
+    They can only stand inside strings, where an escape means the same character.
+    """
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
 
 
 def is_blank(text: str) -> bool:

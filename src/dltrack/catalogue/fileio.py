@@ -8,13 +8,19 @@ from typing import Any
 
 from dltrack.catalogue.model import Catalogue, parse_catalogue
 from dltrack.errors import CatalogueError
-from dltrack.files import FileProblem, decode_json, read_json, write_text_atomically
+from dltrack.files import (
+    CATALOGUE_LIMIT,
+    FileProblem,
+    decode_json,
+    read_json,
+    write_text_atomically,
+)
 
 
 def read_catalogue_json(path: Path) -> Any:
     """The decoded JSON of a catalogue file, not yet validated."""
     try:
-        return read_json(path, what="catalogue")
+        return read_json(path, what="catalogue", limit=CATALOGUE_LIMIT)
     except FileProblem as problem:
         raise CatalogueError(problem.message) from None
 
@@ -68,5 +74,8 @@ def _compact(obj: dict[str, Any]) -> str:
 
 
 def write_catalogue(catalogue: Catalogue, path: Path) -> None:
-    """Write a catalogue atomically: a reader never sees half a file."""
-    write_text_atomically(path, dump_catalogue(catalogue))
+    """Write a catalogue atomically: a reader never sees half a file (else CatalogueError)."""
+    try:
+        write_text_atomically(path, dump_catalogue(catalogue))
+    except FileProblem as problem:
+        raise CatalogueError(problem.message) from None

@@ -29,7 +29,7 @@ from dltrack.catalogue.model import (
 )
 from dltrack.catalogue.reports import ImportedItem, ImportedStage, ImportReport, Placed, SkippedLink
 from dltrack.errors import CatalogueError, UserError
-from dltrack.files import FileProblem, read_bytes
+from dltrack.files import DOCUMENT_LIMIT, FileProblem, read_bytes
 from dltrack.importer import (
     BOLD_LEVEL,
     ExtractError,
@@ -66,7 +66,7 @@ class SourceDocument(NamedTuple):
 def read_document(path: Path) -> SourceDocument:
     """Read a Markdown or HTML file as text; every way that can fail is one UserError."""
     try:
-        raw = read_bytes(path, what="document")
+        raw = read_bytes(path, what="document", limit=DOCUMENT_LIMIT)
     except FileProblem as problem:
         raise UserError(problem.message) from None
     # Notepad and some browsers save UTF-16 with a byte-order mark; it is still text.
@@ -245,6 +245,8 @@ class _Importer:
                 continue
             numbered = f"stage-{position:02d}"
             base = INTRO_SLUG if stage.intro else slugify(stage.title) or numbered
+            if base.isdigit():  # a heading "2024": a number would name a position
+                base = numbered
             stage.slug = _unique(base, used)
 
 
@@ -358,10 +360,5 @@ def import_files(
     catalogue = open_catalogue(catalogue_path)
     updated, report = import_documents(catalogue, documents, track, title=title, topics=topics)
     if not dry_run:
-        try:
-            write_catalogue(updated, catalogue_path)
-        except OSError as error:
-            raise CatalogueError(
-                f"cannot write {catalogue_path}: {error.strerror or error}"
-            ) from None
+        write_catalogue(updated, catalogue_path)
     return report._replace(catalogue=str(catalogue_path), dry_run=dry_run)

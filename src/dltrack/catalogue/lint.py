@@ -17,7 +17,8 @@ from dltrack.catalogue.importing import DEFAULT_CATALOGUE
 from dltrack.catalogue.model import Catalogue, CatalogueItem, problems_of
 from dltrack.catalogue.reports import Finding, Level, LintReport
 from dltrack.errors import CatalogueError
-from dltrack.files import FileProblem, decode_json, read_bytes
+from dltrack.files import CATALOGUE_LIMIT, FileProblem, decode_json, read_bytes
+from dltrack.hosts import is_private
 from dltrack.importer.urls import canonical, clean, unwrap
 from dltrack.text import is_blank, same_title
 
@@ -38,7 +39,7 @@ def lint_file(path: Path = DEFAULT_CATALOGUE, against: Path | None = None) -> Li
     if not path.exists():
         raise CatalogueError(f"no catalogue at {path}: pass the file to check")
     try:
-        raw = read_bytes(path, what="catalogue")
+        raw = read_bytes(path, what="catalogue", limit=CATALOGUE_LIMIT)
     except FileProblem as problem:
         raise CatalogueError(problem.message) from None
     report = LintReport(file=str(path), against=_name(against), findings=())
@@ -46,8 +47,8 @@ def lint_file(path: Path = DEFAULT_CATALOGUE, against: Path | None = None) -> Li
         data = decode_json(raw, path)
     except FileProblem as problem:
         # Unreadable JSON is the first thing a CI run must fail on, not a crash.
-        message = problem.message.removeprefix(f"{path}: ")
-        return report._replace(findings=(Finding(ERROR, "(file)", message),))
+        message = problem.detail.removeprefix(f"{path}: ")
+        return report._replace(findings=(Finding(ERROR, problem.where or "(file)", message),))
     findings, tracks, items = lint_data(data, old)
     # Errors first: they are what a failing CI run is about.
     findings.sort(key=lambda f: f.level != ERROR)
@@ -186,6 +187,16 @@ def _content(catalogue: Catalogue) -> list[Finding]:
             findings.append(Finding(ERROR, f"{path}.title", "empty (only invisible characters)"))
         if item.url is None:
             continue
+        host = urlsplit(item.url).hostname or ""
+        if is_private(host):
+            findings.append(
+                Finding(
+                    WARNING,
+                    f"{path}.url",
+                    f"{host} is a private or local address: only this machine or network "
+                    "can read it",
+                )
+            )
         key = canonical(item.url)
         first = by_canonical.setdefault(key, (item_id, path))
         if first[0] != item_id:

@@ -24,6 +24,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from dltrack.errors import CatalogueError
+from dltrack.hosts import valid_hostname
+from dltrack.learner.ids import MAX_ITEM_ID
 from dltrack.text import SLUG
 
 SCHEMA_VERSION = 1
@@ -51,24 +53,35 @@ def _non_blank(value: str) -> str:
 
 
 def _slug(value: str) -> str:
-    if not SLUG.match(value):
+    if not SLUG.fullmatch(value):
         raise PydanticCustomError(
             "slug",
             "not a slug (lower-case letters, digits and '-'): {value}",
             {"value": repr(value)},
         )
+    if value.isdigit():
+        # `--track 2024` must name one thing: a number is a position in the list.
+        raise PydanticCustomError(
+            "slug",
+            "a slug cannot be only digits (a number names a position): {value}; "
+            "add a letter or a word, like 'y{plain}'",
+            {"value": repr(value), "plain": value},
+        )
     return value
 
 
 def is_http_url(value: str) -> bool:
-    """True when value is an absolute http(s) URL with a host."""
+    """True when value is an absolute http(s) URL whose host a resolver can look up."""
     try:
         parts = urlsplit(value)
+        host = parts.hostname
+        parts.port  # noqa: B018  (a port out of range raises here)
     except ValueError:
         return False
     return (
         parts.scheme in ("http", "https")
-        and bool(parts.hostname)
+        and bool(host)
+        and valid_hostname(host or "")
         and not _SPACE_OR_CONTROL.search(value)
     )
 
@@ -101,7 +114,7 @@ class Source(_Model):
 class CatalogueItem(_Model):
     """One thing to read or study; its id is a promise that never changes."""
 
-    id: Annotated[int, Field(gt=0, strict=True)]
+    id: Annotated[int, Field(gt=0, le=MAX_ITEM_ID, strict=True)]
     title: Text
     url: HttpUrl | None = None
     kind: Kind | None = None
@@ -163,7 +176,7 @@ class Catalogue(_Model):
     schema_: Literal[1] = Field(alias="schema")
     # The highest id ever issued. Ids of removed items are never handed out
     # again, so new items are numbered above this, not above today's maximum.
-    last_id: Annotated[int, Field(ge=0, strict=True)] = 0
+    last_id: Annotated[int, Field(ge=0, le=MAX_ITEM_ID, strict=True)] = 0
     tracks: list[CatalogueTrack]
     link_rules: list[LinkRule] = []
 
@@ -232,8 +245,11 @@ _PLAIN = {
     "literal_error": "unsupported value",
     "enum": "must be one of: " + ", ".join(k.value for k in Kind),
     "greater_than": "must be a positive number",
+    "less_than_equal": "must be below 2^53",
     "date_from_datetime_parsing": "must be a date (YYYY-MM-DD)",
     "date_parsing": "must be a date (YYYY-MM-DD)",
+    "date_from_datetime_inexact": "must be a date (YYYY-MM-DD)",
+    "date_type": "must be a date (YYYY-MM-DD)",
 }
 
 

@@ -8,12 +8,14 @@ part of start-up, bench/README.md); `dltrack --help` builds them all.
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib
 import os
+import signal
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, Final, NoReturn
+from typing import Annotated, Final, NoReturn, TextIO, cast
 
 import typer
 
@@ -116,34 +118,122 @@ def _click_exception() -> type[Exception]:
     return next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
+class _OutputFailed(Exception):
+    """Writing to standard output failed.
+
+    Deliberately not an OSError: rich and click catch BrokenPipeError on their own
+    and end the run with status 1, and any other OSError could be taken for a
+    failure to read a file. This one passes them all and reaches run().
+    """
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _GuardedOutput:
+    """sys.stdout as commands see it: a failed write or flush raises _OutputFailed."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as error:
+            raise _OutputFailed(error) from None
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as error:
+            raise _OutputFailed(error) from None
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _no_second_interrupt() -> Iterator[None]:
+    """While dltrack says it was interrupted, a second Ctrl-C cannot cut the sentence."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: signals go elsewhere anyway
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def interrupted() -> int:
+    """Say that dltrack was interrupted; the exit code for it."""
+    with _no_second_interrupt():
+        render.error("interrupted")
+    return ExitCode.INTERRUPTED
+
+
+def _invoke(args: list[str]) -> int:
+    """Parse and run the command line; its exit code."""
+    name = invoked_command(args)
+    app = build_app([name] if name in COMMANDS else None)
+    command = typer.main.get_command(app)
+    # The command is run here rather than through click's main(), which would turn
+    # Ctrl-C into a silent exit 130 and a reader that left into exit 1.
+    try:
+        with command.make_context("dltrack", args) as ctx:
+            command.invoke(ctx)
+    except typer.Exit as exit_:
+        return int(exit_.exit_code)
+    return ExitCode.OK
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; every failure becomes one line on stderr."""
-    args = sys.argv[1:] if argv is None else argv
-    name = invoked_command(args)
+    args = list(sys.argv[1:] if argv is None else argv)
+    stdout = sys.stdout
+    if stdout is None or stdout.closed:
+        # Refused before anything is done: a `done` whose answer cannot be shown
+        # marks nothing (and a file opened now could take the place of fd 1).
+        render.error("standard output is closed; nothing was done")
+        return ExitCode.DATA
+    sys.stdout = cast(TextIO, _GuardedOutput(stdout))
+    try:
+        return _run(args)
+    finally:
+        sys.stdout = stdout
+
+
+def _run(args: list[str]) -> int:
     click_error = _click_exception()
     try:
-        app = build_app([name] if name in COMMANDS else None)
-        code = typer.main.get_command(app).main(
-            args=args, prog_name="dltrack", standalone_mode=False
-        )
+        code = _invoke(args)
+        # Flushed here, not on the way out: a full disk must be reported, not lost.
+        sys.stdout.flush()
     except DltrackError as error:
         render.error(error.message)
-        code = error.exit_code
+        return error.exit_code
     except click_error as error:
         message = error.format_message()  # type: ignore[attr-defined]
         render.error(f"{message} (see: dltrack --help)")
-        code = getattr(error, "exit_code", ExitCode.USAGE)
-    except typer.Abort:
-        code = ExitCode.INTERRUPTED
-    except KeyboardInterrupt:
-        render.error("interrupted")
-        code = ExitCode.INTERRUPTED
-    except BrokenPipeError:
-        # The reader left (`dltrack list | head`): not an error. Inside a command
-        # typer gets there first and ends the run silently with status 1.
-        sys.stderr.close()
-        code = ExitCode.OK
-    return int(code) if isinstance(code, int) else 0
+        return int(getattr(error, "exit_code", ExitCode.USAGE))
+    except _OutputFailed as failure:
+        if failure.error.errno == errno.EPIPE:
+            # The reader left (`dltrack list | head`): it has all it wanted.
+            return ExitCode.OK
+        render.error(f"cannot write the output: {failure.error.strerror or failure.error}")
+        return ExitCode.DATA
+    except (KeyboardInterrupt, typer.Abort):
+        return interrupted()
+    if code == ExitCode.INTERRUPTED:
+        # A command that stopped on Ctrl-C itself (check-links keeps what it checked).
+        return interrupted()
+    return code
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
@@ -151,17 +241,21 @@ def main(argv: list[str] | None = None) -> NoReturn:
     sys.exit(run(argv))
 
 
-def script() -> NoReturn:
-    """The `dltrack` program: run the command, flush its output and leave at once.
+def leave(code: int) -> NoReturn:
+    """Flush what is left of the output and end the process at once, with code.
 
     Tearing the interpreter down (freeing every module and object one by one) costs a
     third of a whole `dltrack next` (bench/README.md), and nothing needs it: by the
     time a command returns, its files and database are closed and its transaction
     is committed. Only the output buffers are left, and they are flushed here.
     """
-    code = run()
     for stream in (sys.stdout, sys.stderr):
-        # A reader that left (`dltrack list | head`) or a stream closed already.
-        with contextlib.suppress(OSError, ValueError):
+        # A reader that left, a full disk (already reported) or a stream closed already.
+        with contextlib.suppress(OSError, ValueError, AttributeError):
             stream.flush()
     os._exit(code)
+
+
+def script() -> NoReturn:
+    """The `dltrack` program: run the command, flush its output and leave at once."""
+    leave(run())

@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from dltrack import render
+from dltrack.learner.notes import TOO_LONG, note_too_long
 from dltrack.paths import default_db_path, default_seed_path
 from dltrack.session import session
 from dltrack.store.db import Store
@@ -40,10 +42,16 @@ def globals_of(ctx: typer.Context) -> Globals:
 
 @contextmanager
 def opened(ctx: typer.Context) -> Iterator[Store]:
-    """The store for this invocation, closed afterwards."""
+    """The store for this invocation, closed afterwards.
+
+    Its notices (a stale catalogue shown from a read-only database) are shown once the
+    command has done its work: a command that fails says only why it failed.
+    """
     given = globals_of(ctx)
     with session(given.db_path(), given.seed_path()) as store:
         yield store
+    for notice in store.notices:
+        render.error(notice)
 
 
 def finite(value: float) -> float:
@@ -80,6 +88,15 @@ TrackOpt = Annotated[
 ]
 StageOpt = Annotated[str | None, typer.Option("--stage", "-s", help="Stage slug or number.")]
 IdsArg = Annotated[list[str], typer.Argument(help="Item ids: 17, 3,4,5 or a range 3-7.")]
+
+
+def a_note(value: str | None) -> str | None:
+    """A note with something in it, and not too long to keep."""
+    if value is not None and not_blank(value) and note_too_long(value):
+        raise typer.BadParameter(f"the note is {TOO_LONG}")
+    return value
+
+
 NoteOpt = Annotated[
-    str | None, typer.Option("--note", help="Attach a note to the items.", callback=not_blank)
+    str | None, typer.Option("--note", help="Attach a note to the items.", callback=a_note)
 ]

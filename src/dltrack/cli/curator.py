@@ -17,9 +17,13 @@ from dltrack.text import SLUG
 
 def _slug(value: str) -> str:
     # Checked here, before any file is read or pydantic is loaded.
-    if not SLUG.match(value):
+    if not SLUG.fullmatch(value):
         raise typer.BadParameter(
             f"not a track slug (lower-case letters, digits and '-'): {value!r}"
+        )
+    if value.isdigit():
+        raise typer.BadParameter(
+            f"a track slug cannot be only digits (a number names a position): {value!r}"
         )
     return value
 

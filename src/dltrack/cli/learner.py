@@ -12,7 +12,7 @@ import typer
 from dltrack import render
 from dltrack.cli.common import IdsArg, JsonFlag, NoteOpt, StageOpt, TrackOpt, opened
 from dltrack.errors import UserError
-from dltrack.files import write_text_atomically
+from dltrack.files import FileProblem, write_text_atomically
 from dltrack.learner.ids import one_id, parse_ids
 from dltrack.learner.items import item_url, list_items, next_items, show_item
 from dltrack.learner.items import search as search_titles
@@ -20,7 +20,6 @@ from dltrack.learner.marking import mark
 from dltrack.learner.progress import progress_report
 from dltrack.learner.status import Status
 from dltrack.learner.tracks import list_stages, list_tracks, use_track
-from dltrack.learner.transfer import export_progress, read_export, restore_progress
 from dltrack.linkcheck.verdicts import Verdict
 
 # --status takes a status or "all"; built from Status so the words live in one place.
@@ -161,15 +160,19 @@ def export(
     ] = None,
 ) -> None:
     """Export your progress (status, dates, notes) as JSON, to move machines."""
+    # Here, not at the top: `next`, `done` and `list` start without them.
+    from dltrack.learner.transfer import export_lines
+
     with opened(ctx) as store:
-        document = render.dumps(export_progress(store))
-    if file is None:
-        sys.stdout.write(document)
-        return
-    try:
-        write_text_atomically(file, document)
-    except OSError as error:
-        raise UserError(f"cannot write {file}: {error.strerror}") from None
+        if file is None:
+            for piece in export_lines(store):
+                sys.stdout.write(piece)
+            return
+        try:
+            # All of it or nothing: the file appears only once every item is in it.
+            write_text_atomically(file, export_lines(store))
+        except FileProblem as problem:
+            raise UserError(problem.message) from None
     render.emit(render.Message(f"Progress written to {file}", {"file": str(file)}))
 
 
@@ -179,7 +182,9 @@ def restore(
     as_json: JsonFlag = False,
 ) -> None:
     """Merge exported progress into this machine's; never deletes anything."""
+    from dltrack.learner.restoring import check_export_file, restore_progress
 
-    data = read_export(file)
+    check_export_file(file)
     with opened(ctx) as store:
-        render.emit(restore_progress(store, data), as_json=as_json)
+        result = restore_progress(store, file)
+    render.emit(result, as_json=as_json)

@@ -22,6 +22,10 @@ from dltrack.linkcheck.options import CheckOptions
 from dltrack.links.history import check_catalogue_links, parse_age, select_links
 from dltrack.render.links import ReportFormat, deliver, progress_bar
 
+# A request may take at most this long, and a host be paced at most this slowly: a
+# larger number is a typo (or 1e308), and would hold the run for ever.
+MAX_SECONDS = 3600.0
+
 
 def _age(value: str | None) -> str | None:
     if value is not None:
@@ -44,11 +48,14 @@ def check_links(
     min_interval: Annotated[
         float,
         typer.Option(
-            help="Seconds between request starts on one host.", callback=not_negative_seconds
+            max=MAX_SECONDS,
+            help="Seconds between request starts on one host.",
+            callback=not_negative_seconds,
         ),
     ] = 0.0,
     timeout: Annotated[
-        float, typer.Option(help="Seconds per request.", callback=positive_seconds)
+        float,
+        typer.Option(max=MAX_SECONDS, help="Seconds per request.", callback=positive_seconds),
     ] = 10.0,
     retries: Annotated[
         int, typer.Option(min=0, help="Retries for 429, 5xx, timeouts, resets.")
@@ -71,6 +78,13 @@ def check_links(
         int, typer.Option(min=1, help="Report dead only after this many dead runs in a row.")
     ] = 1,
     strict: Annotated[bool, typer.Option(help="Also fail on blocked and error links.")] = False,
+    allow_private_redirects: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private-redirects",
+            help="Follow redirects from public addresses into private or loopback ones.",
+        ),
+    ] = False,
     fmt: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="How to write the report.")
     ] = ReportFormat.TABLE,
@@ -87,6 +101,7 @@ def check_links(
         timeout=timeout,
         retries=retries,
         head_first=head_first,
+        allow_private_redirects=allow_private_redirects,
     )
     if user_agent:
         try:

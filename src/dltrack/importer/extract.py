@@ -94,6 +94,16 @@ _HAS_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 _SPACE = re.compile(r"\s")
 
 
+# How much of a section's title names it in the report of what was skipped: every
+# skipped link repeats it, so a heading of 100,000 characters would otherwise turn a
+# small document into a report of gigabytes.
+_LABEL_LENGTH = 120
+
+
+def _label(title: str) -> str:
+    return title if len(title) <= _LABEL_LENGTH else title[: _LABEL_LENGTH - 1] + "…"
+
+
 def _applies(option: SectionFilter, section: Section) -> bool:
     if isinstance(option, bool):
         return option
@@ -144,7 +154,7 @@ class _Extractor:
             self.skip_level = None
         if footer:
             self.skip_level = level
-            self.footer = title
+            self.footer = _label(title)
             # Once per footer, not once per link under it: the title may be long.
             self.footer_reason = COMMENTS if COMMENT_TITLE.search(title) else FOOTER
             return
@@ -159,7 +169,7 @@ class _Extractor:
         elif self.skip_level is not None:
             reason, where = self.footer_reason, self.footer
         else:
-            where = self.section.title
+            where = _label(self.section.title)
         self.skipped.append(Skipped(url, clean_title(title), reason, where))
 
     def add(self, entry: FoundItem) -> None:

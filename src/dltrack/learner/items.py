@@ -7,6 +7,7 @@ import sqlite3
 from typing import Final
 
 from dltrack.errors import UserError
+from dltrack.learner.notes import MAX_NOTE_BYTES
 from dltrack.learner.results import (
     ItemDetail,
     ItemInStage,
@@ -195,12 +196,10 @@ def show_item(store: Store, item_id: int) -> ItemDetail:
     if row is None:
         raise UserError(f"no item with id {item_id}")
     notes = [
-        ItemNote(text=r["text"], created_at=r["created_at"])
-        for r in named(
-            store.conn,
-            "SELECT text, created_at FROM note WHERE item_id = ? ORDER BY created_at, id",
-            (item_id,),
-        )
+        _note(store, note_id, created_at)
+        for note_id, created_at in store.conn.execute(
+            "SELECT id, created_at FROM note WHERE item_id = ? ORDER BY created_at, id", (item_id,)
+        ).fetchall()
     ]
     checks = [
         PastCheck(
@@ -233,6 +232,23 @@ def show_item(store: Store, item_id: int) -> ItemDetail:
         places=places(store, item_id),
         checks=checks,
     )
+
+
+def _note(store: Store, note_id: int, created_at: str) -> ItemNote:
+    """A note, or the first MAX_NOTE_BYTES of an older, longer one.
+
+    Read as a blob, so only the head is ever loaded: an older database may hold a note
+    of hundreds of megabytes, and showing it whole took minutes and gigabytes.
+    """
+    with store.conn.blobopen("note", "text", note_id, readonly=True) as blob:
+        size = len(blob)
+        head = blob.read(MAX_NOTE_BYTES)
+    if len(head) == size:
+        return ItemNote(text=head.decode("utf-8", "replace"), created_at=created_at)
+    # The cut can fall inside a character: its first bytes go with the rest.
+    text = head.decode("utf-8", "ignore")
+    shown = len(text.encode("utf-8", "surrogatepass"))
+    return ItemNote(text=text, created_at=created_at, omitted_bytes=size - shown)
 
 
 def _tags(text: str) -> list[str]:

@@ -6,9 +6,10 @@ from typing import Final
 
 from dltrack.errors import UserError
 from dltrack.learner.items import require_items
+from dltrack.learner.notes import TOO_LONG, note_too_long
 from dltrack.learner.results import ItemInStage, Marked, StageSummary
 from dltrack.learner.status import Status
-from dltrack.learner.tracks import resolve_track, stage_summaries
+from dltrack.learner.tracks import stage_summaries, track_by_slug
 from dltrack.store.db import Store, utc_now
 
 # How each status is entered; only items whose status changes are updated.
@@ -23,10 +24,14 @@ _ENTER: Final = {
 def mark(store: Store, ids: list[int], status: Status, *, note: str | None = None) -> Marked:
     """Set items' status in one transaction.
 
-    Every id is checked before anything is written, so one unknown id changes nothing.
+    Every id is checked before anything is written, so one unknown id changes nothing;
+    the answer (the stages' new progress) is read inside the same transaction, so a
+    failure there undoes the marking too.
     """
     if note is not None and not note.strip():
         raise UserError("the note is empty")
+    if note is not None and note_too_long(note):
+        raise UserError(f"the note is {TOO_LONG}")
     now = utc_now()
     with store.write() as conn:
         entries = require_items(store, ids)
@@ -51,12 +56,13 @@ def mark(store: Store, ids: list[int], status: Status, *, note: str | None = Non
                 "INSERT INTO note (item_id, text, created_at) VALUES (?, ?, ?)",
                 [(i, note.strip(), now) for i in ids],
             )
+        stages = _stages_of(store, list(entries.values()))
     unchanged = [entries[i] for i in ids if before.get(i, Status.UNREAD) == status]
     return Marked(
         status=status,
         changed=[e._replace(status=status) for e in changed],
         unchanged=unchanged,
-        stages=_stages_of(store, list(entries.values())),
+        stages=stages,
     )
 
 
@@ -67,6 +73,8 @@ def _stages_of(store: Store, entries: list[ItemInStage]) -> list[StageSummary]:
         wanted.setdefault(e.track_slug, set()).add(e.stage_slug)
     out: list[StageSummary] = []
     for track_slug, stage_slugs in wanted.items():
-        track = resolve_track(store, track_slug)
+        track = track_by_slug(store, track_slug)
+        if track is None:  # the entries were just read from this very track
+            raise UserError(f"track {track_slug} left the catalogue")
         out.extend(s for s in stage_summaries(store, track) if s.slug in stage_slugs)
     return out

@@ -83,10 +83,16 @@ class Place(NamedTuple):
 
 
 class ItemNote(NamedTuple):
-    """A note the learner wrote on an item."""
+    """A note the learner wrote on an item (its first MAX_NOTE_BYTES, for an older, longer one)."""
 
     text: str
     created_at: str
+    omitted_bytes: int = 0  # how much of the note's UTF-8 is left out of text
+
+    @property
+    def truncated(self) -> bool:
+        """True when text is only the start of the note."""
+        return self.omitted_bytes > 0
 
 
 class TrackList(NamedTuple):

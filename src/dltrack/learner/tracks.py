@@ -24,37 +24,56 @@ def _track_ref(store: Store, where: str, args: tuple[object, ...]) -> TrackRef |
     return TrackRef(slug=row["slug"], title=row["title"], title_en=row["title_en"])
 
 
+def track_by_slug(store: Store, slug: str) -> TrackRef | None:
+    """The track with this slug, for code that has a slug (never the learner's words)."""
+    return _track_ref(store, "WHERE slug = ?", (slug,))
+
+
+def _position(name: str) -> int | None:
+    """The 0-based position a learner's 1-based number names, or None when it is no number.
+
+    Only ASCII digits count ("²" is a digit to str.isdigit), and only as many as a
+    position can have: a longer number is beyond every track, never an int() of
+    thousands of digits or an integer SQLite cannot hold.
+    """
+    if not (name.isascii() and name.isdigit()) or len(name.lstrip("0")) > 9:
+        return None
+    return int(name) - 1
+
+
+def _shown(name: str) -> str:
+    return repr(name if len(name) <= 40 else f"{name[:30]}… ({len(name)} characters)")
+
+
 def resolve_track(store: Store, name: str | None) -> TrackRef:
-    """The named track (slug or 1-based number), or the current one, or the first."""
+    """The track the learner named (slug, else 1-based number), or the current one, or the first."""
     if name is None:
         current = store.meta("current_track")
-        if current is not None and (found := _track_ref(store, "WHERE slug = ?", (current,))):
+        if current is not None and (found := track_by_slug(store, current)):
             return found
         # No choice made, or the chosen track left the catalogue: start at the top.
         first = _track_ref(store, "ORDER BY position LIMIT 1", ())
         if first is None:
             raise UserError("the catalogue has no tracks")
         return first
-    if name.isdigit():
-        found = _track_ref(store, "WHERE position = ?", (int(name) - 1,))
-    else:
-        found = _track_ref(store, "WHERE slug = ?", (name,))
+    found = track_by_slug(store, name)
+    if found is None and (position := _position(name)) is not None:
+        found = _track_ref(store, "WHERE position = ?", (position,))
     if found is None:
         slugs = [r[0] for r in store.conn.execute("SELECT slug FROM track ORDER BY position")]
-        raise UserError(f"no track {name!r}; tracks are: {', '.join(slugs)}")
+        raise UserError(f"no track {_shown(name)}; tracks are: {', '.join(slugs)}")
     return found
 
 
 def resolve_stage(store: Store, track: TrackRef, name: str) -> tuple[int, str]:
-    """(id, slug) of a track's stage named by slug or 1-based number."""
-    if name.isdigit():
+    """(id, slug) of a track's stage named by slug, else by 1-based number."""
+    row = store.conn.execute(
+        "SELECT id, slug FROM stage WHERE track_slug = ? AND slug = ?", (track.slug, name)
+    ).fetchone()
+    if row is None and (position := _position(name)) is not None:
         row = store.conn.execute(
             "SELECT id, slug FROM stage WHERE track_slug = ? AND position = ?",
-            (track.slug, int(name) - 1),
-        ).fetchone()
-    else:
-        row = store.conn.execute(
-            "SELECT id, slug FROM stage WHERE track_slug = ? AND slug = ?", (track.slug, name)
+            (track.slug, position),
         ).fetchone()
     if row is None:
         slugs = [
@@ -63,7 +82,9 @@ def resolve_stage(store: Store, track: TrackRef, name: str) -> tuple[int, str]:
                 "SELECT slug FROM stage WHERE track_slug = ? ORDER BY position", (track.slug,)
             )
         ]
-        raise UserError(f"no stage {name!r} in track {track.slug}; stages are: {', '.join(slugs)}")
+        raise UserError(
+            f"no stage {_shown(name)} in track {track.slug}; stages are: {', '.join(slugs)}"
+        )
     return row[0], row[1]
 
 

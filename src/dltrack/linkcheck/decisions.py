@@ -150,3 +150,14 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def private_redirect(address: str, status: int | None = None, url: str | None = None) -> Decision:
+    """The verdict for a redirect from a public address into a private one: not followed."""
+    return Decision(
+        Verdict.BLOCKED,
+        f"redirect into a private address ({address[:100]}) not followed",
+        status,
+        url,
+        failure=Failure.PRIVATE_ADDRESS,
+    )

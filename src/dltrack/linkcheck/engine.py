@@ -227,6 +227,7 @@ class LinkChecker:
         use_get = not opts.head_first
         head_status: int | None = None  # what HEAD answered before a confirming GET
         jar: Jar = None  # cookies set during this URL's redirect chain
+        public_only = False  # after a redirect from a public address
         while True:
             host = host_of(current)
             gate = self._gate(host)
@@ -235,7 +236,7 @@ class LinkChecker:
             method = "GET" if use_get or needs_text or gate.head_unreliable else "HEAD"
             attempts += 1
             outcome, jar, target = await self._request(
-                gate, method, current, current_text, jar, needs_text
+                gate, method, current, current_text, jar, needs_text, public_only
             )
             if outcome.failure is None:
                 run.answered(origin, outcome.status)
@@ -260,6 +261,7 @@ class LinkChecker:
                     head_status, use_get = step.head_status, True
                 case Follow():
                     chain.append(step.hop)
+                    public_only = step.public_only
                     assert target is not None  # next_step follows only usable targets
                     current, current_text = target, step.hop.location or str(target)
                 case Finish():
@@ -272,7 +274,14 @@ class LinkChecker:
                     return _Checked(step.decision, attempts, elapsed, datetime.now(UTC))
 
     async def _request(
-        self, gate: HostGate, method: str, url: Url, url_text: str, jar: Jar, needs_text: bool
+        self,
+        gate: HostGate,
+        method: str,
+        url: Url,
+        url_text: str,
+        jar: Jar,
+        needs_text: bool,
+        public_only: bool,
     ) -> tuple[Outcome, Jar, Url | None]:
         """One request under the host's gate and a global slot; and its redirect's target."""
         client, global_slots = self._client, self._global
@@ -282,7 +291,13 @@ class LinkChecker:
             async with global_slots:
                 deadline = asyncio.get_running_loop().time() + self.options.timeout
                 outcome, jar = await client.exchange(
-                    method, url, url_text, jar, read_text=needs_text, deadline=deadline
+                    method,
+                    url,
+                    url_text,
+                    jar,
+                    read_text=needs_text,
+                    deadline=deadline,
+                    public_only=public_only,
                 )
         finally:
             gate.release()
@@ -322,10 +337,29 @@ async def check_links_async(
     rules: RulesArg = None,
     on_result: Callable[[LinkResult[K]], object] | None = None,
     transport: object | None = None,
+    on_tick: Callable[[], object] | None = None,
+    tick: float = 1.0,
 ) -> list[LinkResult[K]]:
-    """Check every job with a fresh LinkChecker; on_result sees each result as it comes."""
+    """Check every job with a fresh LinkChecker; on_result sees each result as it comes.
+
+    on_tick, when given, is called every tick seconds while the run goes on, also when
+    no result arrives for a long time (a caller that stores results in batches keeps
+    them current even while the last URLs hang).
+    """
     async with LinkChecker(options, rules, transport=transport) as checker:
-        return await checker.run(jobs, on_result)
+        ticker = asyncio.create_task(_every(tick, on_tick)) if on_tick else None
+        try:
+            return await checker.run(jobs, on_result)
+        finally:
+            if ticker is not None:
+                ticker.cancel()
+                await asyncio.gather(ticker, return_exceptions=True)
+
+
+async def _every(seconds: float, call: Callable[[], object]) -> None:
+    while True:
+        await asyncio.sleep(seconds)
+        call()
 
 
 def check_links(
@@ -335,10 +369,18 @@ def check_links(
     rules: RulesArg = None,
     on_result: Callable[[LinkResult[K]], object] | None = None,
     transport: object | None = None,
+    on_tick: Callable[[], object] | None = None,
+    tick: float = 1.0,
 ) -> list[LinkResult[K]]:
     """Blocking form of check_links_async for synchronous callers such as the CLI."""
     return asyncio.run(
         check_links_async(
-            jobs, options=options, rules=rules, on_result=on_result, transport=transport
+            jobs,
+            options=options,
+            rules=rules,
+            on_result=on_result,
+            transport=transport,
+            on_tick=on_tick,
+            tick=tick,
         )
     )

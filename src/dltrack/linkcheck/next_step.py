@@ -14,7 +14,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 from typing import TypeAlias
+from urllib.parse import urlsplit
 
+from dltrack.hosts import is_private
 from dltrack.linkcheck.decisions import (
     RETRYABLE_FAILURES,
     Decision,
@@ -23,6 +25,7 @@ from dltrack.linkcheck.decisions import (
     is_redirect,
     is_retryable_status,
     parse_retry_after,
+    private_redirect,
     redirect_problem,
     status_text,
 )
@@ -69,6 +72,8 @@ class Outcome:
     target: str | None = None  # the redirect's target resolved, when it is a usable URL
     retry_after: str | None = None
     text: str | None = None  # the page, when it was read
+    peer: str | None = None  # the address that answered, when known (direct connections)
+    unreadable: str | None = None  # why the page could not be read, when it was asked for
 
 
 @dataclass(slots=True)
@@ -86,6 +91,7 @@ class Follow:
     """Request the redirect's target next."""
 
     hop: Hop
+    public_only: bool = False  # the target must turn out to have a public address
 
 
 @dataclass(slots=True)
@@ -105,6 +111,13 @@ class Finish:
 
 
 Step: TypeAlias = Retry | Follow | Confirm | Finish
+
+
+def _public(outcome: Outcome) -> bool:
+    """Whether the answer came from a public address (a name without one known: yes)."""
+    if outcome.peer is not None:
+        return not is_private(outcome.peer)
+    return not is_private(urlsplit(outcome.url).hostname or "")
 
 
 def next_step(
@@ -141,7 +154,13 @@ def next_step(
         if outcome.target is None:
             reason = f"{status_text(status)} to an unusable URL: {outcome.location[:200]}"
             return Finish(Decision(Verdict.ERROR, reason, status, outcome.url))
-        return Follow(hop)
+        if options.allow_private_redirects or not _public(outcome):
+            return Follow(hop)
+        target_host = urlsplit(outcome.target).hostname or ""
+        if is_private(target_host):
+            return Finish(private_redirect(target_host, status, outcome.url))
+        # A name: whether it is private is known once it is looked up.
+        return Follow(hop, public_only=True)
 
     pause = 0.0
     if is_retryable_status(status):
@@ -163,6 +182,10 @@ def next_step(
         # 400/403/404/405/501 while GET works. The confirming GET is not a retry.
         return Confirm(status)
     hop = Hop(outcome.url, status)
+    if outcome.unreadable is not None and rules is not None:
+        # The content rules cannot judge a page they cannot read: say so, not "ok".
+        reason = f"{status_text(status)}, but the page cannot be read: {outcome.unreadable}"
+        return Finish(Decision(Verdict.ERROR, reason, status, outcome.url))
     decision = classify([*chain, hop], outcome.text, rules, max_redirects=options.max_redirects)
     return Finish(
         decision,

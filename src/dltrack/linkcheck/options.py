@@ -40,6 +40,9 @@ class CheckOptions:
     unreachable_min_hosts: int = 3
     unreachable_ratio: float = 0.9
     trust_env: bool = True  # HTTP(S)_PROXY, NO_PROXY, SSL_CERT_FILE, ...
+    # Follow a redirect from a public address into a private, loopback or link-local
+    # one. Off: such a page could make a report show what only this machine can see.
+    allow_private_redirects: bool = False
 
     def __post_init__(self) -> None:
         for name in ("timeout", "min_interval", "backoff", "backoff_max", "retry_after_cap"):

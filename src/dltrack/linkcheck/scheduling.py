@@ -115,12 +115,17 @@ class Run:
             origin.streak_key = None
 
     def concluded(self, origin: OriginState, decision: Decision) -> None:
-        """A URL on origin ended with decision; repeated host-level failures trip it."""
+        """A URL on origin ended with decision; repeated host-level failures trip it.
+
+        Host-level: no connection (DNS, refused, unreachable), no answer in time (a
+        host that accepts and never answers costs a timeout per URL otherwise), or
+        rate limiting.
+        """
         failure = decision.failure
         network = failure is not None and failure.network_level
         if network:
             origin.down = True
-        if not (network or decision.http_status == 429):
+        if not (network or failure is Failure.TIMEOUT or decision.http_status == 429):
             return
         key = (decision.verdict, failure, decision.reason)
         if origin.streak_key == key:

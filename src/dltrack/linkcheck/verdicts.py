@@ -44,6 +44,7 @@ class Failure(StrEnum):
     TIMEOUT = "timeout"  # connected, but the answer was too slow
     PROTOCOL = "protocol"  # reset, disconnect or a malformed answer
     INVALID_URL = "invalid-url"
+    PRIVATE_ADDRESS = "private-address"  # a redirect from a public address into a private one
 
     @property
     def network_level(self) -> bool:

@@ -202,9 +202,17 @@ def check_catalogue_links(
             flush()
         last_result = now
 
+    def tick() -> None:
+        # Results held back by the batching are written even when no new one comes
+        # (the run waits on a slow host): a run killed then keeps them.
+        if pending and time.monotonic() - flushed_at >= FLUSH_SECONDS:
+            flush()
+
     interrupted = False
     try:
-        check_links(jobs, options=options, rules=rules, on_result=record)
+        check_links(
+            jobs, options=options, rules=rules, on_result=record, on_tick=tick, tick=FLUSH_SECONDS
+        )
     except KeyboardInterrupt:
         interrupted = True
     finally:

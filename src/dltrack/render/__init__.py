@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 
+from rich.console import Console
 from rich.text import Text
 
 from dltrack.render import curator, learner  # noqa: F401  (they register their screens)
@@ -24,7 +25,28 @@ def emit(result: object, *, as_json: bool = False) -> None:
         sys.stdout.write(dumps(to_data(result)))
         return
     console = stdout()
+    lines: list[Text] = []
     for renderable in screen(result):
-        # Lines of text are left to the terminal to wrap: a URL folded by rich
-        # could no longer be copied. Tables still fit themselves to the width.
-        console.print(renderable, soft_wrap=isinstance(renderable, Text))
+        if isinstance(renderable, Text):
+            lines.append(renderable)
+            continue
+        _print_lines(console, lines)
+        console.print(renderable)  # tables fit themselves to the width
+    _print_lines(console, lines)
+
+
+def _print_lines(console: Console, lines: list[Text]) -> None:
+    """Print lines of text in one call, left to the terminal to wrap.
+
+    A URL folded by rich could no longer be copied. One call, not one per line: each
+    print costs more than the line (an import report has one line per item).
+    """
+    if not lines:
+        return
+    if console.color_system is None:
+        # No terminal (a pipe, a file, NO_COLOR): rich would print exactly the plain
+        # text, after styling every span of it for nothing.
+        console.file.write("".join(line.plain + "\n" for line in lines))
+    else:
+        console.print(Text("\n").join(lines), soft_wrap=True)
+    lines.clear()

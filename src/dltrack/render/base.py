@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from rich.console import Console, RenderableType
 
-from dltrack.text import safe
+from dltrack.text import json_safe, safe
 
 
 class Message(NamedTuple):
@@ -39,7 +39,7 @@ def dumps(data: Any) -> str:
     """JSON as dltrack writes it: UTF-8 text, not \\u escapes, indented."""
     import json  # only JSON output needs it: off the start-up path (bench/README.md)
 
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 @cache

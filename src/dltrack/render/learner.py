@@ -149,7 +149,7 @@ def _(result: ItemDetail) -> Any:
         "started_at": result.started_at,
         "done_at": result.done_at,
         "updated_at": result.updated_at,
-        "notes": [{"text": n.text, "created_at": n.created_at} for n in result.notes],
+        "notes": [{**n._asdict(), "truncated": n.truncated} for n in result.notes],
         "places": [_place_data(p) for p in result.places],
         "checks": [c._asdict() for c in result.checks],
     }
@@ -382,6 +382,9 @@ def _(d: ItemDetail) -> list[RenderableType]:
     for note in d.notes:
         line = text(f"{note.created_at[:10]}  ", "dim")
         line.append(text(note.text))
+        if note.truncated:
+            more = f" … ({note.omitted_bytes:,} more bytes; dltrack export has it whole)"
+            line.append(more, style="dim")
         grid.add_row("note", line)
     for check in d.checks:
         line = text(f"{check.checked_at[:16].replace('T', ' ')}  ", "dim")

@@ -18,12 +18,13 @@ from pathlib import Path
 from rich.console import RenderableType
 from rich.text import Text
 
-from dltrack.files import write_text_atomically
+from dltrack.errors import UsageError
+from dltrack.files import FileProblem, write_text_atomically
 from dltrack.linkcheck.verdicts import PROBLEMS, Verdict
 from dltrack.links.results import LinkReport
 from dltrack.render.base import stderr, stdout
 from dltrack.render.style import VERDICT_COLOUR, text, verdict
-from dltrack.text import safe
+from dltrack.text import json_safe, safe
 
 
 class ReportFormat(StrEnum):
@@ -82,7 +83,7 @@ def as_json(report: LinkReport) -> str:
     # switch to the pure-Python one, 5x slower on 10,000 results).
     lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in results)
     head = json.dumps(summary(report), ensure_ascii=False)
-    return f'{{"summary": {head},\n"results": [\n{lines}\n]}}\n'
+    return json_safe(f'{{"summary": {head},\n"results": [\n{lines}\n]}}\n')
 
 
 def _md(text: str) -> str:
@@ -155,7 +156,7 @@ def as_github(report: LinkReport) -> str:
             where += f",line={lines_of[r.id]}"
         title = _escape_property(f"{r.verdict} link: item {r.id}")
         message = f"{r.url} — {r.reason}" + (f" → {r.moved_to}" if r.moved_to else "")
-        body = _escape_data(f"{safe(r.title)}: {message}")
+        body = _escape_data(safe(f"{r.title}: {message}"))
         out.append(f"::{level} {where},title={title}::{body}")
     out.append(summary_line(report))
     return "\n".join(out) + "\n"
@@ -209,17 +210,38 @@ def formatted(report: LinkReport, fmt: ReportFormat) -> str:
 def deliver(report: LinkReport, fmt: ReportFormat, output: Path | None) -> None:
     """Put the report where it was asked for; on GitHub Actions, add it to the job summary.
 
-    A report written to a file is never a terminal table: there it is markdown.
+    A report written to a file is never a terminal table: there it is markdown. When
+    the file (or the job summary) cannot be written, the report goes to standard
+    output instead, so nothing of the run is lost, and then UsageError says why.
     """
+    problem: str | None = None
     if output is not None:
         shown = ReportFormat.MARKDOWN if fmt is ReportFormat.TABLE else fmt
-        write_text_atomically(output, formatted(report, shown))
-        sys.stdout.write(safe(summary_line(report)) + "\n")
+        try:
+            write_text_atomically(output, formatted(report, shown))
+        except (FileProblem, OSError) as error:
+            problem = f"cannot write the report to {output}: {_why(error)}"
+            sys.stdout.write(formatted(report, fmt))
+        else:
+            sys.stdout.write(safe(summary_line(report)) + "\n")
     else:
         sys.stdout.write(formatted(report, fmt))
     if fmt is ReportFormat.GITHUB and (summary_file := os.environ.get("GITHUB_STEP_SUMMARY")):
-        with open(summary_file, "a", encoding="utf-8") as job_summary:
-            job_summary.write(as_markdown(report))
+        try:
+            with open(summary_file, "a", encoding="utf-8") as job_summary:
+                job_summary.write(as_markdown(report))
+        except OSError as error:
+            problem = problem or (
+                f"cannot add the report to $GITHUB_STEP_SUMMARY ({summary_file}): {_why(error)}"
+            )
+    if problem is not None:
+        raise UsageError(problem)
+
+
+def _why(error: FileProblem | OSError) -> str:
+    if isinstance(error, FileProblem):
+        return error.message
+    return error.strerror or str(error)
 
 
 @contextmanager

@@ -8,10 +8,13 @@ standard library, since every command opens it. Upgrading the schema
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
+import stat
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dltrack.errors import StoreError
@@ -19,6 +22,11 @@ from dltrack.errors import StoreError
 BUSY_TIMEOUT_S = 15.0
 # Trigram search (3.34) and ALTER TABLE ... DROP COLUMN (3.35), which upgrades use.
 SQLITE_MINIMUM = (3, 35, 0)
+# SQLite's primary result codes (the low byte of an extended code).
+_READONLY, _CANTOPEN, _IOERR, _FULL = 8, 14, 10, 13
+# Below this much free space, an I/O error while writing is the disk being full:
+# SQLite then fails to grow the WAL or its shared-memory index, and says only "disk I/O error".
+_NEARLY_FULL = 1 << 20
 
 
 def utc_now() -> str:
@@ -34,6 +42,11 @@ class Store:
 
     conn: sqlite3.Connection
     path: Path
+    # Opened read-only because nothing else could read it (see connect).
+    read_only: bool = False
+    # Sentences for the learner about this database that are not errors (a stale
+    # catalogue shown from a read-only database); the CLI shows them on stderr.
+    notices: list[str] = field(default_factory=list)
 
     @property
     def version(self) -> int:
@@ -51,7 +64,7 @@ class Store:
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            rollback(self.conn)
             raise
         self.conn.execute("COMMIT")
 
@@ -74,6 +87,17 @@ def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
     )
 
 
+def rollback(conn: sqlite3.Connection) -> None:
+    """Undo the open transaction, if SQLite has not already undone it.
+
+    After some errors (a full disk, an I/O error) SQLite rolls back by itself; a
+    second ROLLBACK would then fail and hide the error that matters.
+    """
+    with suppress(sqlite3.Error):  # a closed connection has nothing left to undo
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+
 def named(
     conn: sqlite3.Connection, sql: str, args: Sequence[object] | Mapping[str, object] = ()
 ) -> sqlite3.Cursor:
@@ -87,11 +111,43 @@ def named(
     return cursor.execute(sql, args)
 
 
+def _code(error: sqlite3.Error) -> int | None:
+    code = getattr(error, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def _directory_writable(path: Path) -> bool:
+    return os.access(path.parent if str(path.parent) else Path("."), os.W_OK)
+
+
+def is_read_only_error(error: sqlite3.Error, path: Path) -> bool:
+    """True when error says the database cannot be written here (the file or its directory)."""
+    code = _code(error)
+    if code == _READONLY or "readonly" in str(error) or "read-only" in str(error):
+        return True
+    # Writing needs a journal (or WAL) file beside the database; in a directory that
+    # cannot be written SQLite says only that it cannot open a file.
+    return code == _CANTOPEN and path.exists() and not _directory_writable(path)
+
+
+def _disk_full(error: sqlite3.Error, path: Path) -> bool:
+    if _code(error) == _FULL or "database or disk is full" in str(error):
+        return True
+    if _code(error) != _IOERR and "disk I/O error" not in str(error):
+        return False
+    try:
+        return shutil.disk_usage(path.parent if str(path.parent) else ".").free < _NEARLY_FULL
+    except OSError:
+        return False
+
+
 def describe_db_error(error: sqlite3.Error, path: Path) -> str:
     """A plain sentence for a sqlite3 error about the database file."""
     text = str(error)
-    if "readonly" in text or "read-only" in text:
+    if is_read_only_error(error, path):
         return f"database {path} is read-only; dltrack needs to write to it"
+    if _disk_full(error, path):
+        return f"the disk holding database {path} is full; free some space and try again"
     if "not a database" in text or "malformed" in text:
         return f"database {path} is not a usable SQLite file ({text})"
     if "locked" in text or "busy" in text:
@@ -112,22 +168,51 @@ def check_sqlite_version(version: tuple[int, int, int] = sqlite3.sqlite_version_
         )
 
 
-def connect(db_path: Path) -> Store:
-    """Open (creating if need be) the database file; nothing is read or changed yet."""
-    check_sqlite_version()
-    if db_path.is_dir():
-        raise StoreError(f"database path is a directory: {db_path}")
+def _open(target: str, *, uri: bool = False) -> sqlite3.Connection:
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per command.
+    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, isolation_level=None, uri=uri)
     try:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise StoreError(f"cannot create {db_path.parent}: {error.strerror}") from None
-    conn: sqlite3.Connection | None = None
-    try:
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per command.
-        conn = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         conn.execute("PRAGMA synchronous = NORMAL")
+        # The first read opens the file itself (and a WAL database's shared memory).
+        conn.execute("PRAGMA user_version").fetchone()
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def connect(db_path: Path) -> Store:
+    """Open (creating if need be) the database file; nothing is changed yet.
+
+    A WAL database in a directory this process cannot write cannot even be read the
+    normal way: SQLite would need to create its shared-memory file beside it. It is
+    then opened immutable, which is safe for the same reason: nobody can write the
+    database there without creating that file. Such a store is read_only.
+    """
+    check_sqlite_version()
+    try:
+        info: os.stat_result | None = os.stat(db_path)
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        raise StoreError(f"cannot open database {db_path}: {error.strerror}") from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise StoreError(f"database path is a directory: {db_path}")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        # /dev/null "works" until the first transaction, then fails in confusing words.
+        raise StoreError(f"database {db_path} is not a regular file")
+    if info is None:
+        try:
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"cannot create {db_path.parent}: {error.strerror}") from None
+    try:
+        return Store(_open(str(db_path)), db_path)
     except sqlite3.Error as error:
-        if conn is not None:
-            conn.close()
+        if info is None or _code(error) != _CANTOPEN or _directory_writable(db_path):
+            raise StoreError(describe_db_error(error, db_path)) from None
+    try:
+        conn = _open(f"{db_path.resolve().as_uri()}?immutable=1", uri=True)
+    except sqlite3.Error as error:
         raise StoreError(describe_db_error(error, db_path)) from None
-    return Store(conn, db_path)
+    return Store(conn, db_path, read_only=True)

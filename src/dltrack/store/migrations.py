@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Final
 
 from dltrack.errors import StoreError
-from dltrack.store.db import utc_now
+from dltrack.store.db import rollback, utc_now
 
 
 def _v1_initial(conn: sqlite3.Connection) -> None:
@@ -136,20 +136,27 @@ STEPS: Final[tuple[tuple[int, str, Step], ...]] = (
 SCHEMA_VERSION: Final = STEPS[-1][0]
 
 
+def refuse_newer(version: int) -> None:
+    """Refuse a database written by a newer dltrack, whose schema this one cannot know."""
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"the database was written by a newer dltrack (schema {version}, "
+            f"this one knows {SCHEMA_VERSION}); upgrade dltrack"
+        )
+
+
 def upgrade(conn: sqlite3.Connection) -> None:
     """Bring the database to the latest schema, in one transaction; a no-op when it is there.
 
-    A database written by a newer dltrack is refused before anything is changed.
+    A database written by a newer dltrack is refused before anything is changed (the
+    caller checks first, without a lock; this checks again inside it).
     """
+    refuse_newer(conn.execute("PRAGMA user_version").fetchone()[0])
     conn.execute("BEGIN IMMEDIATE")
     try:
         # Read the version inside the lock: another process may have upgraded meanwhile.
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"the database was written by a newer dltrack (schema {version}, "
-                f"this one knows {SCHEMA_VERSION}); upgrade dltrack"
-            )
+        refuse_newer(version)
         for number, name, step in STEPS:
             if number > version:
                 step(conn)
@@ -160,5 +167,5 @@ def upgrade(conn: sqlite3.Connection) -> None:
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)
         raise

@@ -12,16 +12,25 @@ import asyncio
 import contextlib
 import importlib.util
 import sys
+import zlib
+from collections.abc import AsyncIterator
 from typing import Any, TypeAlias
 
 import httpx
 
+from dltrack.hosts import valid_hostname
 from dltrack.linkcheck.decisions import REDIRECTS, is_retryable_status
 from dltrack.linkcheck.http.failures import classify_exception
-from dltrack.linkcheck.http.transport import BODY_COMPLETE, OriginPools
+from dltrack.linkcheck.http.transport import (
+    BODY_COMPLETE,
+    LOCATION,
+    PEER,
+    PUBLIC_ONLY,
+    OriginPools,
+)
 from dltrack.linkcheck.next_step import Outcome
 from dltrack.linkcheck.options import CheckOptions
-from dltrack.linkcheck.pages import decode_body
+from dltrack.linkcheck.pages import ContentDecoder, UnsupportedEncoding, decode_body
 
 # A parsed URL. The engine only passes these around and asks the functions below
 # about them.
@@ -43,11 +52,19 @@ def parse_url(url: str) -> Url | None:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, ValueError, TypeError):
         return None
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        return None
-    if parsed.port is not None and not 0 < parsed.port < 65536:
-        return None  # httpx takes any number; connect() would raise OverflowError
-    return parsed
+    return parsed if _usable(parsed) else None
+
+
+def _usable(url: Url) -> bool:
+    """An http(s) URL with a host DNS can be asked about, and a port that exists."""
+    if url.scheme not in ("http", "https") or not url.raw_host:
+        return False
+    if url.port is not None and not 0 < url.port < 65536:
+        return False  # httpx takes any number; connect() would raise OverflowError
+    # httpx accepts empty and 64-letter labels ("a..b"), which the resolver refuses
+    # with a UnicodeError instead of an answer, and undecodable xn-- labels, for
+    # which its own .host raises.
+    return valid_hostname(url.raw_host.decode("ascii", "replace"))
 
 
 def origin_of(url: Url) -> Origin:
@@ -66,11 +83,7 @@ def join(url: Url, location: str) -> Url | None:
         target = url.join(location)
     except (httpx.InvalidURL, ValueError):
         return None
-    if target.scheme not in ("http", "https") or not target.host:
-        return None
-    if target.port is not None and not 0 < target.port < 65536:
-        return None
-    return target
+    return target if _usable(target) else None
 
 
 def _fd_budget() -> int:
@@ -154,6 +167,8 @@ class HttpClient:
                 "User-Agent": options.user_agent,
                 "Accept": _ACCEPT,
                 "Accept-Language": options.accept_language,
+                # Only what ContentDecoder undoes, whatever httpx could decode.
+                "Accept-Encoding": "gzip, deflate",
             },
             timeout=httpx.Timeout(options.timeout),
             follow_redirects=False,  # the engine follows them itself, to classify each hop
@@ -164,31 +179,44 @@ class HttpClient:
         self._headers = self._client.headers
         self._host_headers: dict[bytes, httpx.Headers] = {}
         self._extensions: dict[str, Any] = {"timeout": self._client.timeout.as_dict()}
+        self._public_only = {**self._extensions, PUBLIC_ONLY: True}
 
     async def aclose(self) -> None:
         """Close the client and its pools."""
         await self._client.aclose()
 
     async def exchange(
-        self, method: str, url: Url, url_text: str, jar: Jar, *, read_text: bool, deadline: float
+        self,
+        method: str,
+        url: Url,
+        url_text: str,
+        jar: Jar,
+        *,
+        read_text: bool,
+        deadline: float,
+        public_only: bool = False,
     ) -> tuple[Outcome, Jar]:
         """Send one request; read the page too when read_text and the answer is a 2xx.
 
         Returns the outcome (its redirect target not yet resolved) and the chain's cookies.
+        public_only: the request may only go to a public address.
         """
+        request = self._request(method, url, jar, public_only)
         try:
-            response = await self._client.send(self._request(method, url, jar), stream=True)
-        except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
+            response = await self._client.send(request, stream=True)
+        except (httpx.HTTPError, httpx.InvalidURL, OSError, UnicodeError) as exc:
+            # UnicodeError: a resolver's IDNA codec refusing a name, on paths not our own.
             failure = classify_exception(exc, timeout=self.options.timeout)
             return Outcome(method, url_text, failure=failure), jar
         out = Outcome(method, url_text, status=response.status_code)
+        out.peer = response.extensions.get(PEER)
         complete = False
         try:
             status = out.status
             # Headers are looked up only where they matter (a lookup costs more than one
             # would think, and most answers are 200).
             if status in REDIRECTS:
-                out.location = response.headers.get("location")
+                out.location = response.extensions.get(LOCATION) or response.headers.get("location")
                 if "set-cookie" in response.headers:
                     # Kept for the rest of this URL's chain (see _Client).
                     jar = jar if jar is not None else httpx.Cookies()
@@ -199,7 +227,10 @@ class HttpClient:
             # back in the pool and nothing is left to do.
             complete = response.extensions.get(BODY_COMPLETE, False)
             if read_text and 200 <= status < 300:
-                out.text = await self._read_text(response, deadline)
+                try:
+                    out.text = await self._read_text(response, deadline)
+                except UnsupportedEncoding as exc:
+                    out.unreadable = str(exc)
             elif not complete:
                 # Reading a small body to its end is what returns the connection to the
                 # pool; closing it unread discards it.
@@ -214,7 +245,7 @@ class HttpClient:
             response.stream = _NO_BODY
         return out, jar
 
-    def _request(self, method: str, url: Url, jar: Jar) -> httpx.Request:
+    def _request(self, method: str, url: Url, jar: Jar, public_only: bool) -> httpx.Request:
         """What client.build_request(method, url) makes for a bodiless request, made cheaply."""
         # build_request merges the client's settings, then Request() works out the body
         # and the Host header, for every request (bench/README.md). Without a body that
@@ -225,23 +256,39 @@ class HttpClient:
         if headers is None:
             headers = httpx.Headers([(b"Host", netloc), *self._headers.raw])
             self._host_headers[netloc] = headers
+        extensions = self._public_only if public_only else self._extensions
         return httpx.Request(
-            method, url, headers=headers, cookies=jar, stream=_NO_BODY, extensions=self._extensions
+            method, url, headers=headers, cookies=jar, stream=_NO_BODY, extensions=extensions
         )
 
     async def _read_text(self, response: httpx.Response, deadline: float) -> str:
+        """The page as text, at most body_cap bytes of it once decoded, by the deadline.
+
+        httpx's own decoders would unfold a compressed body without limit (a 1 MB
+        gzip bomb is 1 GB of zeros), so the raw bytes are decoded here, capped.
+        """
         cap = self.options.body_cap
+        decoder = ContentDecoder(response.headers.get("content-encoding"), cap)
         body = bytearray()
         if cap:
             try:
                 async with asyncio.timeout_at(deadline):
-                    async for chunk in response.aiter_bytes():
-                        body += chunk
-                        if len(body) >= cap:
+                    async for chunk in _raw(response):
+                        body += decoder.feed(chunk)
+                        if decoder.full:
                             break  # never read a whole large (or endless) body
-            except (TimeoutError, httpx.HTTPError, httpx.StreamError):
+            except (TimeoutError, httpx.HTTPError, httpx.StreamError, zlib.error):
                 pass  # judge the page on what arrived: soft-404 texts come early
-        return decode_body(bytes(body[:cap]), response.charset_encoding)
+        return decode_body(bytes(body), response.charset_encoding)
+
+
+async def _raw(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The body's bytes as sent (still encoded)."""
+    if response.is_stream_consumed:  # made whole already: an httpx.MockTransport's answer
+        yield response.content
+        return
+    async for chunk in response.aiter_raw():
+        yield chunk
 
 
 async def _drain_small(response: httpx.Response, deadline: float, head: bool) -> None:

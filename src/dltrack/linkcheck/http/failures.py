@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import httpx
 
-from dltrack.linkcheck.decisions import Decision
+from dltrack.linkcheck.decisions import Decision, private_redirect
 from dltrack.linkcheck.verdicts import Failure, Verdict
 
 _DNS_NOT_FOUND = frozenset(
@@ -41,8 +41,18 @@ def _seconds(value: float) -> str:
     return f"{value:g} s"
 
 
+class PrivateAddressRefused(httpx.ConnectError):
+    """A request that had to reach a public address found the host's address private."""
+
+    def __init__(self, address: str) -> None:
+        super().__init__(f"{address} is a private address")
+        self.address = address
+
+
 def classify_exception(exc: BaseException, *, timeout: float) -> Decision:
     """The verdict for a request that got no HTTP answer (DNS, connect, TLS, timeout, ...)."""
+    if isinstance(exc, PrivateAddressRefused):
+        return private_redirect(exc.address)
     causes = list(_causes(exc))
     # TLS first: httpx reports a failed handshake as a ConnectError, but the server was
     # reached, so it must not count as a network-level failure.
@@ -66,6 +76,8 @@ def classify_exception(exc: BaseException, *, timeout: float) -> Decision:
         return Decision(
             Verdict.ERROR, f"timed out after {_seconds(timeout)}", failure=Failure.TIMEOUT
         )
+    if isinstance(exc, UnicodeError):
+        return Decision(Verdict.ERROR, "invalid host name", failure=Failure.INVALID_URL)
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL | httpx.LocalProtocolError):
         return Decision(Verdict.ERROR, f"invalid URL: {exc}", failure=Failure.INVALID_URL)
     if isinstance(exc, httpx.ConnectError | OSError):

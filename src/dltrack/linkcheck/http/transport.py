@@ -26,12 +26,22 @@ from types import TracebackType
 
 import httpx
 
+from dltrack.linkcheck.http.failures import PrivateAddressRefused
 from dltrack.linkcheck.http11 import errors
 from dltrack.linkcheck.http11.pool import Body, OriginPool, Timeouts
 
 # A response extension: True when the whole body had arrived with the head, so the
 # connection is back in the pool already and closing the response is all that is left.
 BODY_COMPLETE = "dltrack.body_complete"
+# A response extension: the IP address that answered (direct connections only).
+PEER = "dltrack.peer"
+# A response extension: a redirect's Location header, as sent. The header itself is
+# taken out: httpx would otherwise build the redirect's request for every redirect
+# (CPU for a request that is never sent, and an exception for a Location whose host
+# it cannot decode, which would lose the answer).
+LOCATION = "dltrack.location"
+# A request extension: True when the request may only go to a public address.
+PUBLIC_ONLY = "dltrack.public_only"
 
 PoolKey = tuple[str, str, int]
 
@@ -194,6 +204,10 @@ def _translated(exc: errors.HttpError) -> httpx.HTTPError:
             return httpx.ReadError(str(exc))
         case errors.BadRequest():
             return httpx.LocalProtocolError(str(exc))
+        case errors.PrivateAddress():
+            return PrivateAddressRefused(exc.address)
+        case errors.InvalidHost():
+            return httpx.UnsupportedProtocol(str(exc))  # read as an invalid URL
         case errors.NoAnswer():
             return httpx.RemoteProtocolError("Server disconnected without sending a response.")
     return httpx.RemoteProtocolError(str(exc))
@@ -221,18 +235,32 @@ class _Stream(httpx.AsyncByteStream):
 async def _send(pool: OriginPool, request: httpx.Request, timeouts: Timeouts) -> httpx.Response:
     try:
         response = await pool.request(
-            request.method, request.url.raw_path, request.headers.raw, timeouts
+            request.method,
+            request.url.raw_path,
+            request.headers.raw,
+            timeouts,
+            public_only=request.extensions.get(PUBLIC_ONLY, False),
         )
     except errors.HttpError as exc:
         raise _translated(exc) from exc
     head, body = response.head, response.body
+    headers, location = head.headers, None
+    if 300 <= head.status < 400:
+        kept = [(name, value) for name, value in headers if name.lower() != b"location"]
+        if len(kept) < len(headers):
+            location = next(v for n, v in headers if n.lower() == b"location").decode(
+                "utf-8", "replace"
+            )
+            headers = kept
     return httpx.Response(
         head.status,
-        headers=head.headers,
+        headers=headers,
         stream=_Stream(body),
         extensions={
             "http_version": head.version,
             "reason_phrase": head.reason,
             BODY_COMPLETE: body.done,
+            PEER: response.peer,
+            LOCATION: location,
         },
     )

@@ -32,6 +32,7 @@ class Connection(asyncio.Protocol):
         self.error: BaseException | None = None
         self.idle_since = 0.0  # time.monotonic() when it went back to the pool
         self.busy = False  # lent out by the pool
+        self.peer: str | None = None  # the address connected to
         self._waiter: asyncio.Future[None] | None = None
         self._paused = False
         self._deadline = math.inf  # loop time the current wait() must end by
@@ -42,6 +43,8 @@ class Connection(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
+        peer = transport.get_extra_info("peername")
+        self.peer = str(peer[0]) if peer else None
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
@@ -70,6 +73,11 @@ class Connection(asyncio.Protocol):
     async def wait(self, deadline: float | None) -> None:
         """Until more data or EOF arrives; TimeoutError at deadline (loop time)."""
         loop = asyncio.get_running_loop()
+        if self._paused and self.transport is not None:
+            # The reader wants more than is buffered (a long line, a head): it bounds
+            # what it accepts itself, so reading resumes whatever the high-water mark.
+            self._paused = False
+            self.transport.resume_reading()
         waiter = self._waiter = loop.create_future()
         if deadline is not None:
             # One lazy timer per connection instead of one per wait (bench/README.md):

@@ -23,6 +23,18 @@ class BadRequest(HttpError):
     """The request cannot be sent as given (a line break inside a header, say)."""
 
 
+class InvalidHost(HttpError):
+    """The host name cannot be looked up at all (not a valid DNS name)."""
+
+
+class PrivateAddress(HttpError):
+    """The host resolves to a private address, and only public ones were allowed."""
+
+    def __init__(self, address: str) -> None:
+        super().__init__(f"{address} is a private address")
+        self.address = address
+
+
 class ConnectFailed(HttpError):
     """No connection could be opened; ``__cause__`` is the operating system's error."""
 

@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Final, NoReturn
 
+from dltrack.hosts import is_private
 from dltrack.linkcheck.http11.connection import (
     Address,
     Connection,
@@ -31,8 +32,10 @@ from dltrack.linkcheck.http11.errors import (
     ConnectionLost,
     ConnectTimedOut,
     HttpError,
+    InvalidHost,
     PoolClosed,
     PoolTimedOut,
+    PrivateAddress,
     ReadTimedOut,
     WireError,
 )
@@ -88,6 +91,9 @@ class Body:
             conn.drained()
         if data:
             self._ready.append(data)
+        if complete and self._parser.until_close and isinstance(conn.error, OSError):
+            # A reset is not the end of a body that ends when the connection does.
+            raise ConnectionLost(str(conn.error) or "connection reset") from conn.error
         if complete:
             self.done = True
             self._conn = None
@@ -133,10 +139,11 @@ class Body:
 
 @dataclass(slots=True)
 class Response:
-    """A response head and its (lazily read) body."""
+    """A response head, its (lazily read) body, and the address that answered."""
 
     head: Head
     body: Body
+    peer: str | None
 
 
 def _raise_lost(conn: Connection, exc: WireError) -> NoReturn:
@@ -185,9 +192,17 @@ class OriginPool:
         target: bytes,
         headers: list[tuple[bytes, bytes]],
         timeouts: Timeouts,
+        *,
+        public_only: bool = False,
     ) -> Response:
-        """Send a bodiless request on a pooled (or new) connection; read its head."""
+        """Send a bodiless request on a pooled (or new) connection; read its head.
+
+        public_only: refuse (PrivateAddress) before connecting when the host has a
+        private, loopback or link-local address.
+        """
         head = request_head(method, target, headers)
+        if public_only:
+            await self._require_public(timeouts.connect)
         conn = await self._acquire(timeouts.pool, timeouts.connect)
         try:
             conn.write(head)
@@ -210,7 +225,7 @@ class OriginPool:
             finally:
                 conn.drained()
             if head is not None:
-                return Response(head, Body(self, conn, parser, timeouts.read))
+                return Response(head, Body(self, conn, parser, timeouts.read), conn.peer)
             try:
                 await conn.wait(deadline)
             except TimeoutError as exc:
@@ -266,10 +281,27 @@ class OriginPool:
             raise ConnectTimedOut(str(exc) or "timed out connecting") from exc
         except OSError as exc:  # socket.gaierror, ConnectionRefusedError, ssl.SSLError, ...
             raise ConnectFailed(str(exc) or type(exc).__name__) from exc
+        except UnicodeError as exc:  # the resolver's IDNA codec refused the name
+            raise InvalidHost(f"not a host name DNS can look up: {self._host[:100]!r}") from exc
         if self._closed:
             conn.close()
             raise PoolClosed("the connection pool is closed")
         return conn
+
+    async def _require_public(self, timeout: float | None) -> None:
+        try:
+            async with asyncio.timeout(timeout):
+                addresses = await self._addresses()
+        except TimeoutError as exc:
+            raise ConnectTimedOut("timed out looking the host up") from exc
+        except OSError as exc:
+            raise ConnectFailed(str(exc) or type(exc).__name__) from exc
+        except UnicodeError as exc:
+            raise InvalidHost(f"not a host name DNS can look up: {self._host[:100]!r}") from exc
+        # One private address is enough to refuse: the connection could go there.
+        for _family, address in addresses:
+            if is_private(str(address[0])):
+                raise PrivateAddress(str(address[0]))
 
     async def _addresses(self) -> list[Address]:
         if self._literal is not None:

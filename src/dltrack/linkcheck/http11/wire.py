@@ -62,7 +62,7 @@ def parse_head(head: bytes) -> Head:
         if line[:1] in (b" ", b"\t"):  # obsolete line folding: continues the previous value
             if headers:
                 name, value = headers[-1]
-                headers[-1] = (name, value + b" " + line.strip())
+                headers[-1] = (name, (value + b" " + line.strip()).strip())
             continue
         name, colon, value = line.partition(b":")
         name = name.strip()
@@ -169,6 +169,9 @@ class ResponseParser:
                 self._searched = len(buffer)
                 if len(buffer) > MAX_HEAD:
                     raise WireError("response head too large")
+                if self._prelude + len(buffer) > MAX_HEAD:
+                    # Blank lines and 1xx answers before it share the head's budget.
+                    raise WireError("endless blank lines or informational answers before the head")
                 if eof:
                     if buffer.strip(b"\r\n"):
                         raise AnswerCut("server closed the connection in the middle of a head")

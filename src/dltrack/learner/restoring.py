@@ -1,0 +1,327 @@
+"""Restoring exported progress: read and check the whole file, then merge it in one go.
+
+Built for big files. The one-item-a-line layout that `export` writes is read a
+line at a time; every item is checked and staged in temporary tables, and only
+when the whole file has passed is it merged, by a few set-based statements in
+one transaction: newer states win, notes are added, nothing is deleted. Memory
+does not grow with the number of items. A file in any other JSON layout (an
+older export, one edited by hand) is decoded whole, within EXPORT_LIMIT.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, BinaryIO, Final
+
+from dltrack.errors import UserError
+from dltrack.files import (
+    EXPORT_LIMIT,
+    FileProblem,
+    check_regular,
+    json_value,
+    may_hold_surrogates,
+    open_regular,
+    read_json,
+    size_text,
+)
+from dltrack.learner.ids import MAX_ITEM_ID
+from dltrack.learner.notes import TOO_LONG, note_too_long
+from dltrack.learner.results import RestoreResult
+from dltrack.learner.status import Status
+from dltrack.learner.transfer import EXPORT_FORMAT, EXPORT_VERSION
+from dltrack.store.db import Store, rollback, set_meta, utc_now
+
+_WHAT: Final = "progress"
+_BATCH: Final = 5_000
+_HEAD_LINES: Final = 64  # the export's head is 5 lines; more is another layout
+_ITEMS_LINE: Final = b'"items": ['
+_STATUSES: Final = tuple(Status)
+# Times as export writes them (UTC, to the second) need no conversion, only a check.
+_CANONICAL_TIME: Final = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
+_raw_decode: Final = json.JSONDecoder().raw_decode
+
+_STAGING = """
+    DROP TABLE IF EXISTS temp.restore_item;
+    DROP TABLE IF EXISTS temp.restore_note;
+    CREATE TEMP TABLE restore_item (id INTEGER PRIMARY KEY, status TEXT NOT NULL,
+        started_at TEXT, done_at TEXT, stamp TEXT NOT NULL);
+    CREATE TEMP TABLE restore_note (item_id INTEGER NOT NULL, text TEXT NOT NULL,
+        created_at TEXT NOT NULL, UNIQUE (item_id, text, created_at))
+"""
+# The same id twice in a file: the newer state wins, as it would against the database.
+_STAGE_ITEM = """
+    INSERT INTO temp.restore_item (id, status, started_at, done_at, stamp) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET status = excluded.status, started_at = excluded.started_at,
+        done_at = excluded.done_at, stamp = excluded.stamp WHERE excluded.stamp > stamp
+"""
+_STAGE_NOTE = "INSERT OR IGNORE INTO temp.restore_note (item_id, text, created_at) VALUES (?, ?, ?)"
+_DIFFERS = """
+    NOT (p.status IS r.status AND p.started_at IS r.started_at AND p.done_at IS r.done_at)
+    AND r.stamp > COALESCE(p.updated_at, '')
+"""
+_COUNT = f"""
+    SELECT COUNT(*), COALESCE(SUM(p.item_id IS NULL), 0),
+           COALESCE(SUM(p.item_id IS NOT NULL AND {_DIFFERS}), 0)
+    FROM temp.restore_item r LEFT JOIN progress p ON p.item_id = r.id
+"""
+_MERGE = (
+    f"""
+    UPDATE progress AS p SET status = r.status, started_at = r.started_at,
+        done_at = r.done_at, updated_at = r.stamp
+    FROM temp.restore_item r WHERE p.item_id = r.id AND {_DIFFERS}
+    """,
+    """
+    INSERT INTO progress (item_id, status, started_at, done_at, updated_at)
+    SELECT r.id, r.status, r.started_at, r.done_at, r.stamp FROM temp.restore_item r
+    WHERE NOT EXISTS (SELECT 1 FROM progress p WHERE p.item_id = r.id)
+    """,
+)
+_ADD_NOTES = """
+    INSERT INTO note (item_id, text, created_at)
+    SELECT r.item_id, r.text, r.created_at FROM temp.restore_note r
+    WHERE NOT EXISTS (SELECT 1 FROM note n WHERE n.item_id = r.item_id
+                      AND n.text = r.text AND n.created_at = r.created_at)
+    ORDER BY r.rowid
+"""
+
+
+class _OtherLayout(Exception):
+    """The file is not in export's one-item-a-line layout (it may still be valid JSON)."""
+
+
+def check_export_file(path: Path) -> None:
+    """Refuse, before anything is opened, a path that is no readable export file."""
+    try:
+        check_regular(path, what=_WHAT, limit=EXPORT_LIMIT)
+    except FileProblem as problem:
+        raise UserError(problem.message) from None
+
+
+def restore_progress(store: Store, path: Path) -> RestoreResult:
+    """Merge an export file into this database: newer states win, notes are added."""
+    conn = store.conn
+    now = utc_now()
+    for statement in _STAGING.split(";"):
+        conn.execute(statement)
+    try:
+        # Staging writes only the connection's temporary database: the transaction
+        # spares a commit per batch and takes no lock on the learner's database.
+        conn.execute("BEGIN")
+        try:
+            header = _stage(conn, *_by_line(path), now=now)
+        except _OtherLayout:
+            conn.execute("DELETE FROM temp.restore_item")
+            conn.execute("DELETE FROM temp.restore_note")
+            header = _stage(conn, *_whole(path), now=now)
+        conn.execute("COMMIT")
+        with store.write() as write:
+            total, added, updated = write.execute(_COUNT).fetchone()
+            for statement in _MERGE:
+                write.execute(statement)
+            notes_added = write.execute(_ADD_NOTES).rowcount
+            current = header.get("current_track")
+            if isinstance(current, str) and store.meta("current_track") is None:
+                set_meta(write, "current_track", current)
+    finally:
+        rollback(conn)
+        conn.execute("DROP TABLE IF EXISTS temp.restore_item")
+        conn.execute("DROP TABLE IF EXISTS temp.restore_note")
+    return RestoreResult(
+        added=added, updated=updated, unchanged=total - added - updated, notes_added=notes_added
+    )
+
+
+# -- reading
+
+
+def _read_problem(problem: FileProblem) -> UserError:
+    return UserError(problem.message)
+
+
+def _by_line(path: Path) -> tuple[dict[str, Any], Iterator[Any]]:
+    """The head of an export in export's layout, and its items one line at a time."""
+    try:
+        file = open_regular(path, what=_WHAT, limit=EXPORT_LIMIT)
+    except FileProblem as problem:
+        raise _read_problem(problem) from None
+    head: list[bytes] = []
+    try:
+        for line in file:
+            if line.strip() == _ITEMS_LINE:
+                break
+            head.append(line)
+            if len(head) > _HEAD_LINES:
+                raise _OtherLayout
+        else:
+            raise _OtherLayout
+        try:
+            header = json_value(b"".join(head) + b'"items": []}')
+        except FileProblem:
+            raise _OtherLayout from None
+        if not isinstance(header, dict):
+            raise _OtherLayout
+    except BaseException:
+        file.close()
+        raise
+    return header, _item_lines(file, path)
+
+
+def _item_lines(file: BinaryIO, path: Path) -> Iterator[Any]:
+    """Each item line's JSON value, until the line that ends the list and the file."""
+    read = 0
+    with file:
+        # After "[": an item or "]"; after an item with a comma: an item; without: "]".
+        expect = "item or end"
+        for line in file:
+            read += len(line)
+            if read > EXPORT_LIMIT:
+                raise UserError(f"{_WHAT} file {path} is larger than {size_text(EXPORT_LIMIT)}")
+            stripped = line.strip()
+            if stripped == b"]":
+                if expect == "item":
+                    raise _OtherLayout
+                break
+            if expect == "end":
+                raise _OtherLayout
+            expect = "item" if stripped.endswith(b",") else "end"
+            # Anything unusual on a line (bad UTF-8 or JSON, a surrogate escape, deep
+            # nesting) is left to the whole-file reading, which names it precisely.
+            if may_hold_surrogates(stripped):
+                raise _OtherLayout
+            try:
+                text = stripped.removesuffix(b",").decode("utf-8")
+                value, end = _raw_decode(text)
+            except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+                raise _OtherLayout from None
+            if end != len(text):
+                raise _OtherLayout
+            yield value
+        else:
+            raise _OtherLayout
+        if b"".join(file).strip() != b"}":
+            raise _OtherLayout
+
+
+def _whole(path: Path) -> tuple[dict[str, Any], Iterator[Any]]:
+    """A file in any JSON layout, decoded whole."""
+    try:
+        data = read_json(path, what=_WHAT, limit=EXPORT_LIMIT)
+    except FileProblem as problem:
+        raise _read_problem(problem) from None
+    if not isinstance(data, dict):
+        _check_header({})
+    items = data.get("items")
+    return data, iter(items) if isinstance(items, list) else iter(())
+
+
+# -- checking
+
+
+def _check_header(data: dict[str, Any]) -> None:
+    if data.get("format") != EXPORT_FORMAT:
+        raise UserError(f'not a dltrack progress export (expected "format": "{EXPORT_FORMAT}")')
+    if data.get("version") != EXPORT_VERSION:
+        raise UserError(f"unsupported export version {data.get('version')!r}")
+    if not isinstance(data.get("items"), list):
+        raise UserError("items: must be a list")
+
+
+@lru_cache(maxsize=4096)  # an export repeats its times: done_at is most often updated_at
+def _utc(value: str) -> str | None:
+    """An ISO 8601 time as the database keeps it (UTC, to the second); None if it is none."""
+    try:
+        parsed = datetime.fromisoformat(value)
+        if _CANONICAL_TIME.fullmatch(value):
+            return value
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        # A time near the ends of the calendar can fall outside it once moved to UTC.
+        return parsed.astimezone(UTC).isoformat(timespec="seconds")
+    except (ValueError, OverflowError):
+        return None
+
+
+def _check_time(value: Any, n: int, field: str) -> str | None:
+    """A time of items[n] (field is its path in the item), as the database keeps it."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise UserError(f"items[{n}]{field}: must be a date-time string")
+    utc = _utc(value)
+    if utc is None:
+        raise UserError(f"items[{n}]{field}: not an ISO 8601 date-time in range: {value!r}")
+    return utc
+
+
+def _checked(
+    raw: Any, n: int, now: str
+) -> tuple[tuple[object, ...] | None, list[tuple[int, str, str]]]:
+    """items[n]'s progress row (None when it has only notes) and its notes, all checked.
+
+    On the path of every item of a big file: the JSON path of a problem is only
+    spelled out once there is one.
+    """
+    if not isinstance(raw, dict):
+        raise UserError(f"items[{n}]: must be an object")
+    get = raw.get
+    item_id = get("id")
+    if type(item_id) is not int or item_id < 1:  # type(): True is an int, but no id
+        raise UserError(f"items[{n}].id: must be a positive whole number")
+    if item_id > MAX_ITEM_ID:
+        raise UserError(f"items[{n}].id: must be below 2^53")
+    status = get("status", Status.UNREAD)
+    # A tuple, not a set: the value may be any JSON, a list included.
+    if status not in _STATUSES:
+        raise UserError(f"items[{n}].status: must be one of {', '.join(Status)}")
+    notes = get("notes", ())
+    if not isinstance(notes, list | tuple):
+        raise UserError(f"items[{n}].notes: must be a list")
+    checked_notes = []
+    for k, note in enumerate(notes):
+        text = note.get("text") if isinstance(note, dict) else None
+        if not isinstance(text, str):
+            raise UserError(f"items[{n}].notes[{k}]: must be an object with a text")
+        if note_too_long(text):
+            raise UserError(f"items[{n}].notes[{k}].text: {TOO_LONG}")
+        created = _check_time(note.get("created_at"), n, f".notes[{k}].created_at")
+        checked_notes.append((item_id, text, created or now))
+    started = _check_time(get("started_at"), n, ".started_at")
+    done = _check_time(get("done_at"), n, ".done_at")
+    updated = _check_time(get("updated_at"), n, ".updated_at")
+    if status == Status.UNREAD and not updated:
+        return None, checked_notes
+    return (item_id, str(status), started, done, updated or done or started or now), checked_notes
+
+
+def _stage(
+    conn: sqlite3.Connection, header: dict[str, Any], items: Iterable[Any], *, now: str
+) -> dict[str, Any]:
+    """Check every item and stage it in the temporary tables; the header, when all passed."""
+    _check_header(header)
+    rows: list[tuple[object, ...]] = []
+    notes: list[tuple[int, str, str]] = []
+    for n, raw in enumerate(items):
+        row, item_notes = _checked(raw, n, now)
+        if row is not None:
+            rows.append(row)
+        if item_notes:
+            notes += item_notes
+        if len(rows) >= _BATCH or len(notes) >= _BATCH:
+            _flush(conn, rows, notes)
+    _flush(conn, rows, notes)
+    return header
+
+
+def _flush(
+    conn: sqlite3.Connection, rows: list[tuple[object, ...]], notes: list[tuple[int, str, str]]
+) -> None:
+    conn.executemany(_STAGE_ITEM, rows)
+    conn.executemany(_STAGE_NOTE, notes)
+    rows.clear()
+    notes.clear()
