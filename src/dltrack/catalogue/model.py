@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -70,6 +71,8 @@ def _slug(value: str) -> str:
     return value
 
 
+# The importer asks about each URL it places and again when it builds the item.
+@lru_cache(maxsize=8192)
 def is_http_url(value: str) -> bool:
     """True when value is an absolute http(s) URL whose host a resolver can look up."""
     try:
