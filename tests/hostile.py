@@ -28,12 +28,19 @@ Handler = Callable[[asyncio.StreamWriter], Awaitable[bool]]
 
 
 # dltrack's CLI in a fresh process that reports its own peak memory when it is done.
+# VmHWM, not getrusage's ru_maxrss: Linux keeps ru_maxrss across exec, so a child would
+# report its parent's peak at fork time when that was higher (a test suite's, say).
 PROBE = """
 import resource, sys
 from dltrack.cli import run
 code = run(sys.argv[1:])
 sys.stdout.flush()
-print("maxrss_kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+try:
+    with open("/proc/self/status") as status:
+        peak = next(int(ln.split()[1]) for ln in status if ln.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print("maxrss_kb", peak, file=sys.stderr)
 sys.exit(code)
 """
 
