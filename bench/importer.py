@@ -61,6 +61,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# The same plain-text table as the start-up benchmark (this directory is on sys.path
+# when a script in it runs).
+from commands import table
+
 REPO = Path(__file__).resolve().parent.parent
 CATALOGUE = REPO / "tests" / "fixtures" / "curator" / "catalogue.json"
 PYTHON = sys.executable
@@ -358,21 +362,6 @@ def parse_size(text: str) -> int:
     """'256K' or '4M' as bytes."""
     unit = {"K": KB, "M": MB}.get(text[-1:].upper())
     return int(text[:-1]) * unit if unit else int(text)
-
-
-def table(rows: list[list[str]], right: set[int]) -> list[str]:
-    """A plain-text table, first row as header; columns in `right` are right-aligned."""
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = []
-    for n, row in enumerate(rows):
-        cells = [
-            c.rjust(w) if i in right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        lines.append("  ".join(cells).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return lines
 
 
 def render(rows: list[Row], floor: float) -> list[str]:
