@@ -1,12 +1,61 @@
-"""What several test modules share: a raw server's event loop, and the one-line check."""
+"""What several test modules share: a raw server's event loop, the one-line check, old exports."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import shutil
+import subprocess
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+def _chattr(flag: str, path: Path) -> None:
+    if os.geteuid() != 0:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+        return
+    if not shutil.which("chattr"):
+        pytest.skip("running as root without chattr: cannot make a path read-only")
+    done = subprocess.run(["chattr", flag, str(path)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"chattr {flag} not supported here: {done.stderr.decode().strip()}")
+
+
+@contextmanager
+def read_only(*paths: Path) -> Iterator[None]:
+    """The paths cannot be written, even by root, for the duration."""
+    try:
+        for path in paths:
+            _chattr("+i", path)
+        yield
+    finally:
+        for path in paths:
+            if os.geteuid() == 0:
+                subprocess.run(["chattr", "-i", str(path)], check=False)
+            path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def v1_export(items: list[dict[str, object]], current_track: str | None = None) -> str:
+    """A progress export as dltrack 0.1 wrote it: a head, one item a line, the end."""
+    head = {
+        "format": "dltrack-progress",
+        "version": 1,
+        "exported_at": "2026-03-10T08:00:00+00:00",
+        "current_track": current_track,
+    }
+    lines = ["{", *(f"  {json.dumps(k)}: {json.dumps(v)}," for k, v in head.items())]
+    lines.append('  "items": [')
+    body = [f"    {json.dumps(item, ensure_ascii=False)}" for item in items]
+    lines.append(",\n".join(body))
+    lines += ["  ]", "}"]
+    return "\n".join(line for line in lines if line) + "\n"
 
 
 def one_line(err: str) -> str:

@@ -364,14 +364,17 @@ def test_show_gives_the_head_of_an_older_longer_note(run, db_path: Path) -> None
     run("next")
     long_note = "开头" + "字" * 100_000 + "结尾"  # 300,012 bytes
     with sqlite3.connect(db_path) as conn:
-        conn.execute(
-            "INSERT INTO note (item_id, text, created_at) VALUES (1, ?, ?)",
-            (long_note, "2024-01-01T00:00:00+00:00"),
-        )
-        conn.execute(
-            "INSERT INTO note (item_id, text, created_at) VALUES (1, ?, ?)",
-            ("短", "2024-01-02T00:00:00+00:00"),
-        )
+        # As the upgrade to the event log turns an older database's notes into events.
+        for n, (text, at) in enumerate(
+            [(long_note, "2024-01-01T00:00:00+00:00"), ("短", "2024-01-02T00:00:00+00:00")]
+        ):
+            conn.execute(
+                "INSERT INTO event (id, lamport, device, command, command_name, catalogue, "
+                "item_id, action, at, day, recorded_at, text) VALUES "
+                "(?, ?, 'old', 'upgrade', 'upgrade', ?, 1, 'note_added', ?, ?, ?, ?)",
+                (f"e{n}", n + 1, "test-catalogue", at, at[:10], at, text),
+            )
+        conn.execute("DELETE FROM meta WHERE key IN ('seed_sha256', 'seed_stamp')")
     data = json.loads(run("show", "1", "--json").out)
     first, second = data["notes"]
     assert first["truncated"] is True
@@ -388,8 +391,8 @@ def test_show_gives_the_head_of_an_older_longer_note(run, db_path: Path) -> None
     assert f"{first['omitted_bytes']:,} more bytes" in screen
     assert "结尾" not in screen
     # export keeps the whole note.
-    exported = json.loads(run("export").out)
-    assert long_note in [n["text"] for n in exported["items"][0]["notes"]]
+    exported = [json.loads(line) for line in run("export").out.splitlines()]
+    assert long_note in [e.get("text") for e in exported]
 
 
 # ---------------------------------------------------------------- 21: all-digit slugs

@@ -16,13 +16,12 @@ import stat
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from dltrack.files import FileProblem, read_bytes, write_text_atomically
-from helpers import one_line
+from helpers import one_line, read_only, v1_export
 
 HUGE = "9" * 5000
 
@@ -50,31 +49,6 @@ def listing(directory: Path) -> list[str]:
 
 
 # ---------------------------------------------------------------- read-only, full, mounts
-
-
-def _chattr(flag: str, path: Path) -> None:
-    if os.geteuid() != 0:
-        path.chmod(0o555 if path.is_dir() else 0o444)
-        return
-    if not shutil.which("chattr"):
-        pytest.skip("running as root without chattr: cannot make a path read-only")
-    done = subprocess.run(["chattr", flag, str(path)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"chattr {flag} not supported here: {done.stderr.decode().strip()}")
-
-
-@contextmanager
-def read_only(*paths: Path) -> Iterator[None]:
-    """The paths cannot be written, even by root, for the duration."""
-    try:
-        for path in paths:
-            _chattr("+i", path)
-        yield
-    finally:
-        for path in paths:
-            if os.geteuid() == 0:
-                subprocess.run(["chattr", "-i", str(path)], check=False)
-            path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 @pytest.fixture
@@ -189,7 +163,8 @@ def test_export_writes_through_a_symlink(run, tmp_path: Path) -> None:
     link.symlink_to(real)
     assert run("export", str(link)).code == 0
     assert link.is_symlink() and os.readlink(link) == str(real)
-    assert json.loads(real.read_text())["items"][0]["id"] == 1
+    events = [json.loads(line) for line in real.read_text().splitlines()[1:-1]]
+    assert [(e["item"], e["action"]) for e in events] == [(1, "done")]
     assert listing(real.parent) == ["progress.json"]  # no temporary file left behind
 
 
@@ -621,62 +596,64 @@ def test_an_edit_that_keeps_size_and_mtime_is_noticed(run, catalogue_path: Path)
 # ---------------------------------------------------------------- 19: big exports and restores
 
 
-def test_export_is_one_item_a_line_in_the_documented_shape(run) -> None:
+def test_export_is_one_event_a_line_in_the_documented_shape(run) -> None:
     run("done", "1", "--note", "第一\n第二")
     run("start", "3")
-    with sqlite3.connect(os.environ["DLTRACK_DB"]) as conn:
-        conn.execute(
-            "INSERT INTO note (item_id, text, created_at) VALUES (5, ?, ?)",
-            ("只有笔记", "2024-01-01T00:00:00+00:00"),
-        )
-    out = run("export").out
-    lines = out.splitlines()
-    assert lines[0] == "{" and lines[-2:] == ["  ]", "}"]
-    assert lines[5] == '  "items": ['
-    items = [json.loads(line.strip().removesuffix(",")) for line in lines[6:-2]]
-    document = json.loads(out)
-    assert list(document) == ["format", "version", "exported_at", "current_track", "items"]
-    assert document["items"] == items
-    assert [i["id"] for i in items] == [1, 3, 5]
-    assert items[0]["notes"][0]["text"] == "第一\n第二"
-    assert set(items[0]) == {
-        "id",
-        "title",
-        "status",
-        "started_at",
-        "done_at",
-        "updated_at",
-        "notes",
-    }
-    assert items[2] == {
-        "id": 5,
-        "status": "unread",
-        "notes": [{"text": "只有笔记", "created_at": "2024-01-01T00:00:00+00:00"}],
-    }
+    lines = run("export").out.splitlines()
+    head, *events, end = (json.loads(line) for line in lines)
+    assert head["format"] == "dltrack-events" and head["version"] == 1
+    assert head["catalogue"] == "test-catalogue"
+    assert set(head) == {"format", "version", "device", "catalogue", "exported_at", "current_track"}
+    assert end == {"end": 3}
+    assert [(e["item"], e["action"], e["command_name"]) for e in events] == [
+        (1, "done", "done"),
+        (1, "note_added", "done"),
+        (3, "started", "start"),
+    ]
+    assert events[1]["text"] == "第一\n第二"
+    assert set(events[0]) == {
+        "id", "lamport", "device", "command", "command_name", "catalogue", "item",
+        "action", "at", "day", "recorded_at", "url", "title", "text", "target",
+    }  # fmt: skip
+    assert events[0]["title"] == "卷积神经网络入门"  # what the item was when it was marked
+
+
+V1_ITEMS = [
+    {"id": 1, "title": "卷积神经网络入门", "status": "done", "started_at": None,
+     "done_at": "2026-03-07T21:30:00+00:00", "updated_at": "2026-03-07T21:30:00+00:00",
+     "notes": [{"text": "好", "created_at": "2026-03-07T21:30:00+00:00"}]},
+    {"id": 2, "title": "深度学习资料大全", "status": "done", "started_at": None,
+     "done_at": "2026-03-07T21:30:00+00:00", "updated_at": "2026-03-07T21:30:00+00:00",
+     "notes": [{"text": "好", "created_at": "2026-03-07T21:30:00+00:00"}]},
+    {"id": 4, "status": "skipped", "updated_at": "2026-03-08T10:00:00+00:00", "notes": []},
+]  # fmt: skip
 
 
 def test_restore_reads_the_export_layout_line_by_line(run, tmp_path: Path, monkeypatch) -> None:
     import dltrack.learner.restoring as restoring
 
-    run("done", "1", "2", "--note", "好")
-    run("skip", "4")
     exported = tmp_path / "progress.json"
-    assert run("export", str(exported)).code == 0
+    exported.write_text(v1_export(V1_ITEMS), encoding="utf-8")
 
     def whole(path: Path) -> None:
         raise AssertionError("the export layout was decoded whole")
 
     monkeypatch.setattr(restoring, "_whole", whole)
-    monkeypatch.setenv("DLTRACK_DB", str(tmp_path / "other.db"))
     result = run("restore", str(exported), "--json")
     assert result.code == 0, result.err
-    assert json.loads(result.out) == {"added": 3, "updated": 0, "unchanged": 0, "notes_added": 2}
+    assert json.loads(result.out) == {
+        "added": 3,
+        "updated": 0,
+        "unchanged": 0,
+        "notes_added": 2,
+        "unknown": [],
+        "other_articles": [],
+    }
 
 
 def test_restore_still_reads_any_json_layout(run, tmp_path: Path) -> None:
-    run("done", "1", "--note", "好")
-    exported = json.loads(run("export").out)
-    pretty = tmp_path / "pretty.json"  # the layout earlier versions wrote
+    exported = json.loads(v1_export(V1_ITEMS[:1]))
+    pretty = tmp_path / "pretty.json"  # the layout the first version wrote
     pretty.write_text(json.dumps(exported, ensure_ascii=False, indent=2))
     one = tmp_path / "one.json"
     one.write_text(json.dumps(exported))
@@ -688,14 +665,16 @@ def test_restore_still_reads_any_json_layout(run, tmp_path: Path) -> None:
             "updated": 0,
             "unchanged": 0,
             "notes_added": 1,
+            "unknown": [],
+            "other_articles": [],
         }
 
 
 def test_a_broken_line_layout_is_reported_as_json(run, tmp_path: Path) -> None:
-    run("done", "1", "2")
-    good = run("export").out
+    run("done", "2")
+    good = v1_export(V1_ITEMS)
     broken = tmp_path / "broken.json"
-    broken.write_text(good.replace("},\n", "}\n", 1))  # a comma lost between two items
+    broken.write_text(good.replace("},\n", "}\n", 1), encoding="utf-8")  # a lost comma
     before = progress_rows(Path(os.environ["DLTRACK_DB"]))
     result = run("restore", str(broken))
     assert result.code == 1

@@ -94,34 +94,34 @@ def test_export_then_restore_on_a_fresh_machine(run, tmp_path: Path, monkeypatch
     run("start", "3")
     run("skip", "6")
     run("use", "cv-path")
-    out = tmp_path / "progress.json"
+    out = tmp_path / "record.events"
     assert run("export", str(out)).code == 0
-    exported = json.loads(out.read_text(encoding="utf-8"))
-    assert exported["format"] == "dltrack-progress"
     assert "值得再读" in out.read_text(encoding="utf-8")  # UTF-8, not \u escapes
+    before = load(run, "log", "-n", "0")["entries"]
 
     monkeypatch.setenv("DLTRACK_DB", str(tmp_path / "new-machine.db"))
     result = load(run, "restore", str(out))
-    assert result == {"added": 3, "updated": 0, "unchanged": 0, "notes_added": 1}
+    assert (result["events"], result["new"], result["unknown"]) == (4, 4, [])
     assert load(run, "show", "1")["notes"][0]["text"] == "值得再读"
     assert load(run, "show", "3")["status"] == "reading"
     assert load(run, "show", "6")["status"] == "skipped"
     assert load(run, "tracks")["current"] == "cv-path"
+    # The same history, event for event.
+    assert load(run, "log", "-n", "0")["entries"] == before
     # Restoring twice adds nothing.
-    assert load(run, "restore", str(out)) == {
-        "added": 0,
-        "updated": 0,
-        "unchanged": 3,
-        "notes_added": 0,
-    }
+    again = load(run, "restore", str(out))
+    assert (again["events"], again["new"]) == (4, 0)
+    assert load(run, "log", "-n", "0")["entries"] == before
 
 
-def test_export_to_stdout_is_valid_json(run) -> None:
+def test_export_to_stdout_is_an_event_file(run) -> None:
     run("done", "2")
     result = run("export")
     assert result.code == 0
-    items = json.loads(result.out)["items"]
-    assert [(i["id"], i["status"]) for i in items] == [(2, "done")]
+    head, *events, end = (json.loads(line) for line in result.out.splitlines())
+    assert head["format"] == "dltrack-events"
+    assert [(e["item"], e["action"]) for e in events] == [(2, "done")]
+    assert end == {"end": 1}
 
 
 def test_restore_merges_and_never_deletes(run, tmp_path: Path) -> None:
@@ -137,11 +137,14 @@ def test_restore_merges_and_never_deletes(run, tmp_path: Path) -> None:
             ]
         )
     )
+    # Item 99 is not in this catalogue: reported, not added.
     assert load(run, "restore", str(path)) == {
-        "added": 2,
+        "added": 1,
         "updated": 0,
         "unchanged": 1,
         "notes_added": 0,
+        "unknown": [99],
+        "other_articles": [],
     }
     assert load(run, "show", "1")["status"] == "done"  # the newer local state wins
     assert load(run, "show", "4")["status"] == "done"  # absent from the file: untouched

@@ -72,40 +72,6 @@ def test_title_and_stage_changes_are_picked_up(run, catalogue_path: Path) -> Non
     assert [h["id"] for h in load(run, "search", "修订")["items"]] == [1]
 
 
-def test_switching_catalogue_files_keeps_progress(run, tmp_path: Path) -> None:
-    run("done", "1")
-    other = tmp_path / "other.json"
-    other.write_text(
-        json.dumps(
-            {
-                "schema": 1,
-                "tracks": [
-                    {
-                        "slug": "solo",
-                        "title": "单独",
-                        "stages": [
-                            {
-                                "slug": "s",
-                                "title": "s",
-                                "items": [
-                                    {
-                                        "id": 1,
-                                        "title": "卷积神经网络入门",
-                                        "url": "https://example.org/cnn",
-                                    }
-                                ],
-                            }
-                        ],
-                    }
-                ],
-            },
-            ensure_ascii=False,
-        )
-    )
-    assert load(run, "--seed", str(other), "next")["finished"] is True
-    assert load(run, "next")["items"][0]["id"] == 2
-
-
 def test_upgrade_from_the_first_schema_keeps_progress(run, db_path: Path) -> None:
     with sqlite3.connect(db_path) as conn:
         conn.executescript((DATA / "schema_v1.sql").read_text())

@@ -34,6 +34,9 @@ from dltrack.errors import CatalogueError, DltrackError, UserError
 from dltrack.importer import FoundItem, Section, extract
 from seedrules import SPECS, TrackSpec
 
+# The packaged catalogue's name: learners' progress is kept under it.
+PACKAGED_NAME = "dltrack-zh"
+
 
 class CurationError(UserError):
     """A document does not have the structure its curation rules expect."""
@@ -189,7 +192,8 @@ def build(
     ordered = [built.get(slug) or next((t for t in kept if t.slug == slug), None) for slug in known]
     tracks = [t for t in ordered if t is not None] + [t for t in kept if t.slug not in known]
     rules = existing.link_rules if existing else []
-    catalogue = Catalogue(schema_=1, last_id=ids.top, tracks=tracks, link_rules=rules)
+    name = existing.name if existing and existing.name else PACKAGED_NAME
+    catalogue = Catalogue(schema_=1, name=name, last_id=ids.top, tracks=tracks, link_rules=rules)
     return Result(catalogue=catalogue, warnings=warnings, new_items=ids.issued)
 
 

@@ -43,6 +43,8 @@ def dump_catalogue(catalogue: Catalogue) -> str:
     """The stable, reviewable text of a catalogue: UTF-8, fixed key order, one item a line."""
     data = catalogue.model_dump(mode="json", by_alias=True, exclude_defaults=True)
     lines = ["{", f'  "schema": {catalogue.schema_},']
+    if catalogue.name:
+        lines.append(f'  "catalogue": {json.dumps(catalogue.name)},')
     if catalogue.last_id:
         lines.append(f'  "last_id": {catalogue.last_id},')
     lines.append('  "tracks": [')

@@ -160,6 +160,15 @@ def _first_places(catalogue: Catalogue) -> dict[int, tuple[str, CatalogueItem]]:
 
 def _content(catalogue: Catalogue) -> list[Finding]:
     findings: list[Finding] = []
+    if catalogue.name is None:
+        findings.append(
+            Finding(
+                WARNING,
+                "catalogue",
+                "no name: learners' progress is kept under the file's path, and is lost "
+                'from view when the file moves; add "catalogue": "<slug>"',
+            )
+        )
     if not catalogue.last_id and catalogue.items():
         findings.append(
             Finding(

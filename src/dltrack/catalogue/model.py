@@ -177,6 +177,9 @@ class Catalogue(_Model):
     """The whole catalogue file."""
 
     schema_: Literal[1] = Field(alias="schema")
+    # Who the catalogue is: the learner's progress is kept under this name, so a
+    # second file with other items under the same ids never inherits it.
+    name: Slug | None = Field(default=None, alias="catalogue")
     # The highest id ever issued. Ids of removed items are never handed out
     # again, so new items are numbered above this, not above today's maximum.
     last_id: Annotated[int, Field(ge=0, le=MAX_ITEM_ID, strict=True)] = 0

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dltrack.catalogue.fileio import parse_catalogue_bytes
 from dltrack.catalogue.model import Catalogue
+from dltrack.learner.history import UNNAMED_PREFIX, rebuild
 from dltrack.store.db import Store, set_meta
 from dltrack.text import normalise
 
@@ -20,6 +21,17 @@ class SyncReport:
     added: int
     removed: int
     kept: int
+    other_articles: int = 0  # ids whose record was made about another article
+
+
+def catalogue_identity(catalogue: Catalogue, path: Path) -> str:
+    """Who a catalogue is: its name, or for a file without one, where the file is.
+
+    The path keeps an unnamed file from sharing progress with any other file (the
+    packaged catalogue included); moving it elsewhere starts a new record, which is
+    why `dltrack lint` asks for a name.
+    """
+    return catalogue.name or UNNAMED_PREFIX + str(path.resolve())
 
 
 def load_and_sync(store: Store, seed_path: Path, raw: bytes, digest: str, stamp: str) -> SyncReport:
@@ -30,18 +42,27 @@ def load_and_sync(store: Store, seed_path: Path, raw: bytes, digest: str, stamp:
         if store.meta("seed_sha256") == digest:
             set_meta(conn, "seed_stamp", stamp)
             return SyncReport(added=0, removed=0, kept=0)
-        report = sync_catalogue(conn, catalogue)
+        report = sync_catalogue(conn, catalogue, catalogue_identity(catalogue, seed_path))
         set_meta(conn, "seed_sha256", digest)
         set_meta(conn, "seed_stamp", stamp)
         return report
 
 
-def sync_catalogue(conn: sqlite3.Connection, catalogue: Catalogue) -> SyncReport:
-    """Make tracks, stages, items and placements match the catalogue; progress is never touched.
+def sync_catalogue(conn: sqlite3.Connection, catalogue: Catalogue, identity: str) -> SyncReport:
+    """Make tracks, stages, items and placements match the catalogue, then derive its progress.
 
     Items that left the catalogue are kept (inactive) so that their progress and
-    notes come back with them if they return.
+    notes come back with them if they return. Another catalogue's items are dropped
+    from the mirror (their record stays in the log, under that catalogue's name).
     """
+    previous = conn.execute("SELECT value FROM meta WHERE key = 'catalogue'").fetchone()
+    if previous is None:
+        # The first sync after the upgrade to the log: the events it made from the
+        # old rows belong to the catalogue this database was being used with.
+        conn.execute("UPDATE event SET catalogue = ? WHERE catalogue = ''", (identity,))
+    elif previous[0] != identity:
+        conn.execute("DELETE FROM item")
+    set_meta(conn, "catalogue", identity)
     items = catalogue.items()
     before = dict(conn.execute("SELECT id, active FROM item").fetchall())
     conn.executemany(
@@ -101,5 +122,8 @@ def sync_catalogue(conn: sqlite3.Connection, catalogue: Catalogue) -> SyncReport
         [(i.id, normalise(i.title)) for i in items.values()],
     )
     set_meta(conn, "link_rules", json.dumps([r.model_dump() for r in catalogue.link_rules]))
+    others = rebuild(conn, identity)
     added = sum(1 for item_id in items if not before.get(item_id))
-    return SyncReport(added=added, removed=len(gone), kept=len(items) - added)
+    return SyncReport(
+        added=added, removed=len(gone), kept=len(items) - added, other_articles=others
+    )

@@ -7,6 +7,7 @@ import sqlite3
 from typing import Final
 
 from dltrack.errors import UserError
+from dltrack.learner.history import NOT_UNDONE
 from dltrack.learner.notes import MAX_NOTE_BYTES
 from dltrack.learner.results import (
     ItemDetail,
@@ -188,7 +189,8 @@ def show_item(store: Store, item_id: int) -> ItemDetail:
         store.conn,
         """
         SELECT i.id, i.title, i.url, i.kind, i.tags, i.active,
-               COALESCE(pr.status, 'unread') AS status, pr.started_at, pr.done_at, pr.updated_at
+               COALESCE(pr.status, 'unread') AS status, pr.started_at, pr.done_at, pr.updated_at,
+               pr.other_title
         FROM item i LEFT JOIN progress pr ON pr.item_id = i.id WHERE i.id = ?
         """,
         (item_id,),
@@ -217,6 +219,18 @@ def show_item(store: Store, item_id: int) -> ItemDetail:
             (item_id, SHOWN_CHECKS),
         )
     ]
+    finished = tuple(
+        r[0]
+        for r in store.conn.execute(
+            f"""
+            SELECT e.day FROM event e JOIN item i ON i.id = e.item_id
+            WHERE e.catalogue = ? AND e.item_id = ? AND e.action = 'done' AND {NOT_UNDONE}
+              AND (e.url IS i.url OR e.title IS i.title)
+            ORDER BY e.lamport
+            """,
+            (store.meta("catalogue") or "", item_id),
+        )
+    )
     return ItemDetail(
         id=row["id"],
         title=row["title"],
@@ -231,6 +245,8 @@ def show_item(store: Store, item_id: int) -> ItemDetail:
         notes=notes,
         places=places(store, item_id),
         checks=checks,
+        other_title=row["other_title"],
+        finished_on=finished,
     )
 
 

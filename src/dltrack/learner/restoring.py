@@ -30,13 +30,16 @@ from dltrack.files import (
     read_json,
     size_text,
 )
+from dltrack.learner.history import Action, NewEvent, Recorder, catalogue_of, rebuild, when
 from dltrack.learner.ids import MAX_ITEM_ID
 from dltrack.learner.notes import TOO_LONG, note_too_long
 from dltrack.learner.results import RestoreResult
 from dltrack.learner.status import Status
-from dltrack.learner.transfer import EXPORT_FORMAT, EXPORT_VERSION
-from dltrack.store.db import Store, rollback, set_meta, utc_now
+from dltrack.store.db import Store, named, rollback, set_meta, utc_now
 
+# The export of earlier versions: one JSON document of items, one item a line.
+EXPORT_FORMAT: Final = "dltrack-progress"
+EXPORT_VERSION: Final = 1
 _WHAT: Final = "progress"
 _BATCH: Final = 5_000
 _HEAD_LINES: Final = 64  # the export's head is 5 lines; more is another layout
@@ -50,13 +53,14 @@ _STAGING = """
     DROP TABLE IF EXISTS temp.restore_item;
     DROP TABLE IF EXISTS temp.restore_note;
     CREATE TEMP TABLE restore_item (id INTEGER PRIMARY KEY, status TEXT NOT NULL,
-        started_at TEXT, done_at TEXT, stamp TEXT NOT NULL);
+        started_at TEXT, done_at TEXT, stamp TEXT NOT NULL, title TEXT);
     CREATE TEMP TABLE restore_note (item_id INTEGER NOT NULL, text TEXT NOT NULL,
         created_at TEXT NOT NULL, UNIQUE (item_id, text, created_at))
 """
 # The same id twice in a file: the newer state wins, as it would against the database.
 _STAGE_ITEM = """
-    INSERT INTO temp.restore_item (id, status, started_at, done_at, stamp) VALUES (?, ?, ?, ?, ?)
+    INSERT INTO temp.restore_item (id, status, started_at, done_at, stamp, title)
+    VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO UPDATE SET status = excluded.status, started_at = excluded.started_at,
         done_at = excluded.done_at, stamp = excluded.stamp WHERE excluded.stamp > stamp
 """
@@ -70,24 +74,27 @@ _COUNT = f"""
            COALESCE(SUM(p.item_id IS NOT NULL AND {_DIFFERS}), 0)
     FROM temp.restore_item r LEFT JOIN progress p ON p.item_id = r.id
 """
-_MERGE = (
-    f"""
-    UPDATE progress AS p SET status = r.status, started_at = r.started_at,
-        done_at = r.done_at, updated_at = r.stamp
-    FROM temp.restore_item r WHERE p.item_id = r.id AND {_DIFFERS}
-    """,
-    """
-    INSERT INTO progress (item_id, status, started_at, done_at, updated_at)
-    SELECT r.id, r.status, r.started_at, r.done_at, r.stamp FROM temp.restore_item r
-    WHERE NOT EXISTS (SELECT 1 FROM progress p WHERE p.item_id = r.id)
-    """,
-)
-_ADD_NOTES = """
-    INSERT INTO note (item_id, text, created_at)
-    SELECT r.item_id, r.text, r.created_at FROM temp.restore_note r
+# The states that change this machine's: new here, or newer than what is here.
+_TO_APPLY = f"""
+    SELECT r.id, r.status, r.started_at, r.done_at, r.stamp, i.url, i.title
+    FROM temp.restore_item r JOIN item i ON i.id = r.id LEFT JOIN progress p ON p.item_id = r.id
+    WHERE p.item_id IS NULL OR ({_DIFFERS})
+    ORDER BY r.stamp, r.id
+"""
+_NEW_NOTES = """
+    SELECT r.item_id, r.text, r.created_at, i.url, i.title
+    FROM temp.restore_note r JOIN item i ON i.id = r.item_id
     WHERE NOT EXISTS (SELECT 1 FROM note n WHERE n.item_id = r.item_id
                       AND n.text = r.text AND n.created_at = r.created_at)
     ORDER BY r.rowid
+"""
+_UNKNOWN = """
+    SELECT id FROM (SELECT id FROM temp.restore_item UNION SELECT item_id FROM temp.restore_note)
+    WHERE id NOT IN (SELECT id FROM item) ORDER BY id
+"""
+_TITLED = """
+    SELECT r.id, r.title, i.title FROM temp.restore_item r JOIN item i ON i.id = r.id
+    WHERE r.title IS NOT NULL AND r.title != i.title
 """
 
 
@@ -121,10 +128,9 @@ def restore_progress(store: Store, path: Path) -> RestoreResult:
             header = _stage(conn, *_whole(path), now=now)
         conn.execute("COMMIT")
         with store.write() as write:
+            unknown, others = _set_aside(write)
             total, added, updated = write.execute(_COUNT).fetchone()
-            for statement in _MERGE:
-                write.execute(statement)
-            notes_added = write.execute(_ADD_NOTES).rowcount
+            notes_added = _record(store)
             current = header.get("current_track")
             if isinstance(current, str) and store.meta("current_track") is None:
                 set_meta(write, "current_track", current)
@@ -133,8 +139,81 @@ def restore_progress(store: Store, path: Path) -> RestoreResult:
         conn.execute("DROP TABLE IF EXISTS temp.restore_item")
         conn.execute("DROP TABLE IF EXISTS temp.restore_note")
     return RestoreResult(
-        added=added, updated=updated, unchanged=total - added - updated, notes_added=notes_added
+        added=added,
+        updated=updated,
+        unchanged=total - added - updated,
+        notes_added=notes_added,
+        unknown=tuple(unknown),
+        other_articles=tuple(others),
     )
+
+
+def _set_aside(conn: sqlite3.Connection) -> tuple[list[int], list[int]]:
+    """Take out of the staged file what is not this catalogue's to take.
+
+    Ids this catalogue never had, and items whose exported title is another
+    article's than the one the id names here (an export made from another
+    catalogue): both are reported, never added.
+    """
+    from dltrack.text import same_title  # restore only
+
+    unknown = [r[0] for r in conn.execute(_UNKNOWN)]
+    others = [
+        item_id
+        for item_id, theirs, ours in conn.execute(_TITLED).fetchall()
+        if same_title(theirs) != same_title(ours)
+    ]
+    for chunk in (unknown[n : n + _BATCH] for n in range(0, len(unknown), _BATCH)):
+        _drop_staged(conn, chunk)
+    for chunk in (others[n : n + _BATCH] for n in range(0, len(others), _BATCH)):
+        _drop_staged(conn, chunk)
+    return unknown, others
+
+
+def _drop_staged(conn: sqlite3.Connection, ids: list[int]) -> None:
+    marks = ",".join("?" * len(ids))
+    conn.execute(f"DELETE FROM temp.restore_item WHERE id IN ({marks})", ids)
+    conn.execute(f"DELETE FROM temp.restore_note WHERE item_id IN ({marks})", ids)
+
+
+def _state_events(row: sqlite3.Row) -> Iterator[NewEvent]:
+    """The events that bring an item to an exported state (newer than this machine's)."""
+    item, url, title = row["id"], row["url"], row["title"]
+    status, started, done, stamp = row["status"], row["started_at"], row["done_at"], row["stamp"]
+    if started is not None:
+        yield NewEvent(item, Action.STARTED, url, title, at=started)
+    elif status == Status.READING:
+        yield NewEvent(item, Action.STARTED, url, title, at=stamp)
+    if status == Status.DONE:
+        yield NewEvent(item, Action.DONE, url, title, at=done or stamp)
+    elif status == Status.SKIPPED:
+        yield NewEvent(item, Action.SKIPPED, url, title, at=stamp)
+    elif status == Status.UNREAD:
+        yield NewEvent(item, Action.RESET, url, title, at=stamp)
+
+
+def _record(store: Store) -> int:
+    """Record the staged changes as events of one `restore` command; the notes added."""
+    conn = store.conn
+    recorder = Recorder(store, "restore", when())
+    batch: list[NewEvent] = []
+    # The cursors read the staging, item, progress and note tables, which recording
+    # does not write (the state is rebuilt at the end), so they can stream.
+    for row in named(conn, _TO_APPLY):
+        batch += _state_events(row)
+        if len(batch) >= _BATCH:
+            recorder.record(batch)
+            batch = []
+    notes = 0
+    for item, text, created, url, title in conn.execute(_NEW_NOTES):
+        batch.append(NewEvent(item, Action.NOTE_ADDED, url, title, text, at=created))
+        notes += 1
+        if len(batch) >= _BATCH:
+            recorder.record(batch)
+            batch = []
+    recorder.record(batch)
+    rebuild(conn, catalogue_of(store))
+    return notes
 
 
 # -- reading
@@ -296,7 +375,9 @@ def _checked(
     updated = _check_time(get("updated_at"), n, ".updated_at")
     if status == Status.UNREAD and not updated:
         return None, checked_notes
-    return (item_id, str(status), started, done, updated or done or started or now), checked_notes
+    title = get("title")
+    row = (item_id, str(status), started, done, updated or done or started or now)
+    return (*row, title if isinstance(title, str) else None), checked_notes
 
 
 def _stage(

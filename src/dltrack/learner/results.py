@@ -167,6 +167,10 @@ class ItemDetail(NamedTuple):
     notes: list[ItemNote]
     places: list[Place]
     checks: list[PastCheck]  # newest first
+    # Set when the record kept under this id was made about another article (the
+    # catalogue gave the id a new meaning): that record is not progress on this one.
+    other_title: str | None = None
+    finished_on: tuple[str, ...] = ()  # every local day it was finished, first first
 
 
 class SearchHit(NamedTuple):
@@ -186,21 +190,33 @@ class SearchResult(NamedTuple):
     hits: list[SearchHit]
 
 
+class Forecast(NamedTuple):
+    """When a track will be finished at the pace of the last 30 days."""
+
+    pace_per_day: float  # items finished per day, over the last 30 days
+    finish_on: str | None  # a local date; None when finished or without a pace
+
+
 class TrackProgress(NamedTuple):
     """One track's progress with its stages'."""
 
     track: TrackRef
     counts: Counts
     stages: list[StageSummary]
+    forecast: Forecast | None = None
 
 
 class ProgressReport(NamedTuple):
-    """The whole picture: tables per track and stage, recent activity and the streak."""
+    """The whole picture: tables per track and stage, recent activity and the streaks."""
 
     tracks: list[TrackProgress]
     done_last_7_days: int
     done_last_30_days: int
     streak_days: int
+    longest_streak_days: int = 0
+    today: str = ""  # the learner's local date
+    days: tuple[tuple[str, int], ...] = ()  # (local day, items finished), the calendar's span
+    other_articles: tuple[int, ...] = ()  # ids whose record is about another article
 
 
 class RestoreResult(NamedTuple):
@@ -210,3 +226,71 @@ class RestoreResult(NamedTuple):
     updated: int
     unchanged: int
     notes_added: int
+    unknown: tuple[int, ...] = ()  # ids this catalogue does not have: not restored
+    other_articles: tuple[int, ...] = ()  # ids whose exported title is another article's
+
+
+class Undone(NamedTuple):
+    """What `undo` took back: one earlier command, and the items it had changed, as they are now."""
+
+    command_name: str  # done, start, skip, reset, restore, ...
+    at: str  # when that command was run (UTC)
+    items: list[ItemInStage]
+    notes: int  # notes it had added or changed
+
+
+class LogEntry(NamedTuple):
+    """One event of the learner's record, as `log` shows it."""
+
+    id: str
+    at: str  # UTC
+    day: str  # the learner's local date it counts for
+    action: str  # a dltrack.learner.history.Action value
+    item_id: int
+    title: str | None  # the item's title today (or when the event was made)
+    command_name: str
+    device: str
+    text: str | None  # a note's text
+    undone: bool  # taken back by a later undo
+
+
+class Log(NamedTuple):
+    """What the learner did, newest first."""
+
+    since: str | None  # the first local day shown, if limited
+    track: TrackRef | None
+    entries: list[LogEntry]
+    more: int  # older entries left out by the limit
+
+
+class EventsRestored(NamedTuple):
+    """What restoring an event file merged in."""
+
+    file: str
+    events: int  # read from the file
+    new: int  # not here before (the rest were already here)
+    unknown: tuple[int, ...]  # item ids this catalogue does not have: left out
+    mapped_items: int | None  # restore --into: their items found here by URL
+    unmatched_items: int | None  # restore --into: their items with no match here
+    complete: bool  # the file's end line was there
+
+
+class SyncedFile(NamedTuple):
+    """One device's file read from the sync folder."""
+
+    name: str
+    device: str
+    events: int
+    new: int
+
+
+class FolderSynced(NamedTuple):
+    """What `sync DIR` read and wrote."""
+
+    folder: str
+    own_file: str
+    own_events: int
+    files: tuple[SyncedFile, ...]
+    new_events: int
+    notices: tuple[str, ...]  # files left out or cut short, copies, clocks ahead
+    refused: int  # files left out whole

@@ -20,8 +20,6 @@ from dltrack.learner.results import (
     Marked,
     NextItems,
     Place,
-    ProgressReport,
-    RestoreResult,
     SearchResult,
     StageList,
     StageSummary,
@@ -62,7 +60,7 @@ def counts_data(c: Counts) -> dict[str, Any]:
     }
 
 
-def _stage_data(s: StageSummary) -> dict[str, Any]:
+def stage_data(s: StageSummary) -> dict[str, Any]:
     return {
         "slug": s.slug,
         "title": s.title,
@@ -72,7 +70,7 @@ def _stage_data(s: StageSummary) -> dict[str, Any]:
     }
 
 
-def _item_data(e: ItemInStage) -> dict[str, Any]:
+def item_data(e: ItemInStage) -> dict[str, Any]:
     return {
         "id": e.id,
         "title": e.title,
@@ -103,7 +101,7 @@ def _(result: TrackList) -> Any:
 
 @to_data.register
 def _(result: StageList) -> Any:
-    return {"track": track_data(result.track), "stages": [_stage_data(s) for s in result.stages]}
+    return {"track": track_data(result.track), "stages": [stage_data(s) for s in result.stages]}
 
 
 @to_data.register
@@ -112,7 +110,7 @@ def _(result: ItemList) -> Any:
         "track": track_data(result.track),
         "stage": result.stage,
         "status": result.status or "all",
-        "items": [_item_data(e) for e in result.items],
+        "items": [item_data(e) for e in result.items],
     }
 
 
@@ -122,7 +120,7 @@ def _(result: NextItems) -> Any:
         "track": track_data(result.track),
         "finished": result.finished,
         **counts_data(result.counts),
-        "items": [_item_data(e) for e in result.items],
+        "items": [item_data(e) for e in result.items],
     }
 
 
@@ -130,9 +128,9 @@ def _(result: NextItems) -> Any:
 def _(result: Marked) -> Any:
     return {
         "status": result.status,
-        "changed": [_item_data(e) for e in result.changed],
-        "unchanged": [_item_data(e) for e in result.unchanged],
-        "stages": [{"track": s.track.slug, **_stage_data(s)} for s in result.stages],
+        "changed": [item_data(e) for e in result.changed],
+        "unchanged": [item_data(e) for e in result.unchanged],
+        "stages": [{"track": s.track.slug, **stage_data(s)} for s in result.stages],
     }
 
 
@@ -152,6 +150,8 @@ def _(result: ItemDetail) -> Any:
         "notes": [{**n._asdict(), "truncated": n.truncated} for n in result.notes],
         "places": [_place_data(p) for p in result.places],
         "checks": [c._asdict() for c in result.checks],
+        "other_title": result.other_title,
+        "finished_on": list(result.finished_on),
     }
 
 
@@ -173,28 +173,6 @@ def _(result: SearchResult) -> Any:
 
 
 @to_data.register
-def _(result: ProgressReport) -> Any:
-    return {
-        "tracks": [
-            {
-                **track_data(t.track),
-                **counts_data(t.counts),
-                "stages": [_stage_data(s) for s in t.stages],
-            }
-            for t in result.tracks
-        ],
-        "done_last_7_days": result.done_last_7_days,
-        "done_last_30_days": result.done_last_30_days,
-        "streak_days": result.streak_days,
-    }
-
-
-@to_data.register
-def _(result: RestoreResult) -> Any:
-    return result._asdict()
-
-
-@to_data.register
 def _(result: Message) -> Any:
     return result.data
 
@@ -202,7 +180,7 @@ def _(result: Message) -> Any:
 # ---------------------------------------------------------------- screens
 
 
-def _track_title(ref: TrackRef) -> Text:
+def track_title(ref: TrackRef) -> Text:
     out = text(ref.title, "bold")
     out.append(f"  ({ref.slug})", style="dim")
     return out
@@ -238,14 +216,14 @@ def _(result: TrackList) -> list[RenderableType]:
 
 @screen.register
 def _(result: StageList) -> list[RenderableType]:
-    return [_track_title(result.track), _stage_table(result.stages)]
+    return [track_title(result.track), stage_table(result.stages)]
 
 
 @screen.register
 def _(result: ItemList) -> list[RenderableType]:
     if not result.items:
-        return [_track_title(result.track), text("No items match.", "dim")]
-    return [_track_title(result.track), _item_lines(result.items)]
+        return [track_title(result.track), text("No items match.", "dim")]
+    return [track_title(result.track), _item_lines(result.items)]
 
 
 def _item_lines(entries: list[ItemInStage]) -> Text:
@@ -272,7 +250,7 @@ def _item_lines(entries: list[ItemInStage]) -> Text:
     return out
 
 
-def _stage_table(stages: list[StageSummary], title: Text | None = None) -> RenderableType:
+def stage_table(stages: list[StageSummary], title: Text | None = None) -> RenderableType:
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", box=None, pad_edge=False)
@@ -302,7 +280,7 @@ def _stage_table(stages: list[StageSummary], title: Text | None = None) -> Rende
 @screen.register
 def _(result: NextItems) -> list[RenderableType]:
     c = result.counts
-    head = _track_title(result.track)
+    head = track_title(result.track)
     head.append(f"  {c.done}/{c.total} done", style="dim")
     if result.finished:
         return [
@@ -379,6 +357,13 @@ def _(d: ItemDetail) -> list[RenderableType]:
     if not d.in_catalogue:
         places = text("no longer in the catalogue", "yellow")
     grid.add_row("in", places)
+    if len(d.finished_on) > 1:
+        grid.add_row("finished", ", ".join(d.finished_on))
+    if d.other_title:
+        other = text("your earlier record under this id is about another article: ", "yellow")
+        other.append(text(d.other_title))
+        other.append(text(" (not counted here)", "dim"))
+        grid.add_row("record", other)
     for note in d.notes:
         line = text(f"{note.created_at[:10]}  ", "dim")
         line.append(text(note.text))
@@ -415,34 +400,3 @@ def _(result: SearchResult) -> list[RenderableType]:
             where.append(f" (+{len(h.places) - 1})", style="dim")
         table.add_row(str(h.id), text(h.title), where, status(h.status))
     return [table, text(f"{len(result.hits)} found", "dim")]
-
-
-@screen.register
-def _(report: ProgressReport) -> list[RenderableType]:
-    out: list[RenderableType] = []
-    for t in report.tracks:
-        c = t.counts
-        title = _track_title(t.track)
-        title.append(f"  {c.done}/{c.total} done · {c.percent:.0f}%")
-        out.append(_stage_table(t.stages, title=title))
-        out.append(text(""))
-    days = "day" if report.streak_days == 1 else "days"
-    out.append(
-        text(
-            f"Done in the last 7 days: {report.done_last_7_days} · "
-            f"last 30 days: {report.done_last_30_days} · "
-            f"streak: {report.streak_days} {days}",
-            "bold",
-        )
-    )
-    return out
-
-
-@screen.register
-def _(result: RestoreResult) -> list[RenderableType]:
-    return [
-        text(
-            f"Restored: {result.added} added, {result.updated} updated, "
-            f"{result.unchanged} unchanged, {result.notes_added} notes added."
-        )
-    ]

@@ -110,6 +110,53 @@ def _v4_one_catalogue_mirror(conn: sqlite3.Connection) -> None:
     _resync(conn)
 
 
+def _v5_history(conn: sqlite3.Connection) -> None:
+    # The learner's record becomes an append-only log of events; progress and notes
+    # become its materialised state. Each existing progress row and note is turned
+    # into the events that explain it, with its dates. The catalogue they belong to
+    # is not known here ('' until the next sync adopts them: the file this database
+    # was last synced from is the one they were made with).
+    _run(
+        conn,
+        """
+        CREATE TABLE event (id VARCHAR NOT NULL, lamport INTEGER NOT NULL,
+            device VARCHAR NOT NULL, command VARCHAR NOT NULL, command_name VARCHAR NOT NULL,
+            catalogue VARCHAR NOT NULL, item_id INTEGER NOT NULL, action VARCHAR NOT NULL,
+            at VARCHAR NOT NULL, day VARCHAR NOT NULL, recorded_at VARCHAR NOT NULL,
+            url VARCHAR, title VARCHAR, text TEXT, target VARCHAR, PRIMARY KEY (id));
+        CREATE INDEX ix_event_item ON event (catalogue, item_id, lamport);
+        CREATE INDEX ix_event_lamport ON event (lamport);
+        CREATE INDEX ix_event_command ON event (command);
+        CREATE INDEX ix_event_target ON event (target);
+        CREATE INDEX ix_event_day ON event (catalogue, day);
+        ALTER TABLE note ADD COLUMN event_id VARCHAR;
+        ALTER TABLE progress ADD COLUMN other_title VARCHAR;
+        INSERT INTO meta (key, value) VALUES ('device', lower(hex(randomblob(6))));
+        CREATE TEMP TABLE upgrade_event (item_id INTEGER NOT NULL, action VARCHAR NOT NULL,
+            at VARCHAR NOT NULL, text TEXT, note_id INTEGER, rank INTEGER NOT NULL);
+        INSERT INTO temp.upgrade_event (item_id, action, at, rank)
+            SELECT item_id, 'started', COALESCE(started_at, updated_at), 0 FROM progress
+            WHERE started_at IS NOT NULL OR status = 'reading';
+        INSERT INTO temp.upgrade_event (item_id, action, at, rank)
+            SELECT item_id, 'done', COALESCE(done_at, updated_at), 1 FROM progress
+            WHERE status = 'done';
+        INSERT INTO temp.upgrade_event (item_id, action, at, rank)
+            SELECT item_id, 'skipped', updated_at, 1 FROM progress WHERE status = 'skipped';
+        INSERT INTO temp.upgrade_event (item_id, action, at, text, note_id, rank)
+            SELECT item_id, 'note_added', created_at, text, id, 2 FROM note;
+        INSERT INTO event (id, lamport, device, command, command_name, catalogue, item_id,
+                action, at, day, recorded_at, url, title, text)
+            SELECT lower(hex(randomblob(8))),
+                ROW_NUMBER() OVER (ORDER BY u.at, u.rank, u.item_id, u.note_id),
+                (SELECT value FROM meta WHERE key = 'device'), 'upgrade', 'upgrade', '',
+                u.item_id, u.action, u.at, date(u.at, 'localtime'), u.at, i.url, i.title, u.text
+            FROM temp.upgrade_event u LEFT JOIN item i ON i.id = u.item_id;
+        DROP TABLE temp.upgrade_event;
+        """,
+    )
+    _resync(conn)  # the next sync names the catalogue and rebuilds the state from the log
+
+
 def _run(conn: sqlite3.Connection, script: str) -> None:
     """Each statement of a script, inside the caller's transaction.
 
@@ -132,6 +179,7 @@ STEPS: Final[tuple[tuple[int, str, Step], ...]] = (
     (2, "notes table and title search index", _v2_notes_and_search),
     (3, "link check history", _v3_link_checks),
     (4, "one definition of the catalogue mirror", _v4_one_catalogue_mirror),
+    (5, "an append-only history of the learner's record", _v5_history),
 )
 SCHEMA_VERSION: Final = STEPS[-1][0]
 

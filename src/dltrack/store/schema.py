@@ -88,7 +88,12 @@ class PlacementRow(SQLModel, table=True):
 
 
 class ProgressRow(SQLModel, table=True):
-    """The learner's state of one item, keyed by item id and never deleted by a sync."""
+    """The learner's state of one item of the synced catalogue, materialised from the events.
+
+    Rebuilt from the event table whenever the catalogue changes; other_title is set
+    when the record under this id was made about another article (the id changed
+    meaning), which then does not count as progress on this one.
+    """
 
     __tablename__ = "progress"
     item_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
@@ -96,16 +101,49 @@ class ProgressRow(SQLModel, table=True):
     started_at: str | None = None
     done_at: str | None = Field(default=None, index=True)
     updated_at: str
+    other_title: str | None = None
 
 
 class NoteRow(SQLModel, table=True):
-    """A note the learner attached to an item."""
+    """A note the learner attached to an item (materialised from the events, as progress is)."""
 
     __tablename__ = "note"
     id: int | None = Field(default=None, primary_key=True)
     item_id: int = Field(index=True)
     text: str = Field(sa_column=Column(Text, nullable=False))
     created_at: str
+    event_id: str | None = None  # the note_added event it comes from
+
+
+class EventRow(SQLModel, table=True):
+    """One change to the learner's record; never updated or deleted (an undo is an event too).
+
+    Events are ordered by lamport (a logical clock: one more than any event this
+    database had seen when it was recorded), not by wall-clock time, so a device
+    whose clock is wrong cannot reorder the others' history. `at` is when the change
+    took effect (a backdated one: noon of that day), `day` the learner's local date.
+    """
+
+    __tablename__ = "event"
+    __table_args__ = (
+        Index("ix_event_item", "catalogue", "item_id", "lamport"),
+        Index("ix_event_day", "catalogue", "day"),
+    )
+    id: str = Field(primary_key=True)
+    lamport: int = Field(index=True)
+    device: str
+    command: str = Field(index=True)  # one id per dltrack command: what undo takes back
+    command_name: str
+    catalogue: str
+    item_id: int
+    action: str  # a dltrack.learner.history.Action value
+    at: str
+    day: str
+    recorded_at: str
+    url: str | None = None  # what the item was when the change was made
+    title: str | None = None
+    text: str | None = Field(default=None, sa_column=Column(Text))  # a note's text
+    target: str | None = Field(default=None, index=True)  # the note or command acted on
 
 
 class LinkCheckRow(SQLModel, table=True):

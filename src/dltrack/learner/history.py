@@ -1,0 +1,392 @@
+"""The learner's record as an append-only log: recording events, and the state they add up to.
+
+Every change (started, done, skipped, reset, a note added, edited or deleted, an
+undo) is one row of the event table, never updated or deleted. The progress and
+note tables are the log's materialised state: marking commands update them as they
+record, and `rebuild` derives them again from the events whenever that is simpler
+than updating (an undo, a sync, a catalogue whose items changed). Both go through
+`fold`, so the two can never disagree about what a sequence of events means.
+
+Standard library only: `done` records through here on every run.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from enum import StrEnum
+from functools import lru_cache
+from typing import Final, NamedTuple
+
+from dltrack.errors import UserError
+from dltrack.learner.status import Status
+from dltrack.store.db import Store, named, set_meta
+
+
+class Action(StrEnum):
+    """What an event did; stored, exported and synced, so the values never change."""
+
+    STARTED = "started"
+    DONE = "done"
+    SKIPPED = "skipped"
+    RESET = "reset"  # back to unread
+    NOTE_ADDED = "note_added"
+    NOTE_EDITED = "note_edited"
+    NOTE_DELETED = "note_deleted"
+    UNDONE = "undone"  # takes back every event of the command named by target
+
+
+# The action that puts an item in each status.
+ENTERS: Final = {
+    Status.READING: Action.STARTED,
+    Status.DONE: Action.DONE,
+    Status.SKIPPED: Action.SKIPPED,
+    Status.UNREAD: Action.RESET,
+}
+# Commands whose events `undo` does not take back: the upgrade that turned an older
+# database's rows into events is not something the learner did by mistake.
+NOT_UNDOABLE: Final = frozenset({"upgrade"})
+# SQL: event e was not taken back by an undo (of the command that made it).
+NOT_UNDONE: Final = (
+    "NOT EXISTS (SELECT 1 FROM event u WHERE u.target = e.command AND u.action = 'undone')"
+)
+# An unnamed catalogue file is known by where it is (see catalogue_identity).
+UNNAMED_PREFIX: Final = "file:"
+# A backdated change is placed at noon of its day: the middle of it in any time zone
+# a few hours off, so the day it counts for cannot slip to a neighbour.
+BACKDATED_AT: Final = time(12, 0)
+
+
+class NewEvent(NamedTuple):
+    """An event about to be recorded (the recorder adds ids, clock, device and command)."""
+
+    item_id: int
+    action: Action
+    url: str | None = None
+    title: str | None = None
+    text: str | None = None
+    target: str | None = None
+    at: str | None = None  # when it took effect, if not the command's moment (a restore)
+
+
+class Event(NamedTuple):
+    """One recorded event, as stored."""
+
+    id: str
+    lamport: int
+    device: str
+    command: str
+    command_name: str
+    catalogue: str
+    item_id: int
+    action: Action
+    at: str
+    day: str
+    recorded_at: str
+    url: str | None
+    title: str | None
+    text: str | None
+    target: str | None
+
+
+EVENT_COLUMNS: Final = Event._fields
+_INSERT: Final = (
+    f"INSERT OR IGNORE INTO event ({', '.join(EVENT_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + c for c in EVENT_COLUMNS)})"
+)
+
+
+def event_of(row: sqlite3.Row) -> Event:
+    """An Event from a row of the event table (selected by name)."""
+    return Event(**{name: row[name] for name in EVENT_COLUMNS})._replace(
+        action=Action(row["action"])
+    )
+
+
+# -- when
+
+
+@dataclass(frozen=True)
+class When:
+    """When a change takes effect: a UTC time and the learner's local day."""
+
+    at: str
+    day: str
+    recorded_at: str
+
+
+def when(on: date | None = None, *, now: datetime | None = None) -> When:
+    """Now, or noon of a past local day (a backdated change).
+
+    The day is the learner's local date at the moment of marking, kept with the
+    event: a streak does not change when the laptop later travels to another zone.
+    """
+    # now (for tests and callers with a clock of their own) carries the learner's zone.
+    local_now = now if now is not None else datetime.now().astimezone()
+    recorded = _utc_text(local_now)
+    if on is None or on == local_now.date():
+        return When(at=recorded, day=local_now.date().isoformat(), recorded_at=recorded)
+    if on > local_now.date():
+        raise UserError(f"{on.isoformat()} is in the future; a change can be dated up to today")
+    noon = datetime.combine(on, BACKDATED_AT, tzinfo=local_now.tzinfo)
+    return When(at=_utc_text(noon), day=on.isoformat(), recorded_at=recorded)
+
+
+@lru_cache(maxsize=4096)  # a restored file repeats its times
+def local_day(at: str) -> str:
+    """The learner's local date of a stored UTC time."""
+    return datetime.fromisoformat(at).astimezone().date().isoformat()
+
+
+def _utc_text(moment: datetime) -> str:
+    from datetime import UTC
+
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+# -- recording
+
+
+def _random_hex(n: int) -> str:
+    # os.urandom, not secrets: secrets pulls in random and hashlib, on every `done`.
+    return os.urandom(n).hex()
+
+
+def device_id(store: Store) -> str:
+    """This database's device id (made by the schema upgrade that introduced the log)."""
+    found = store.meta("device")
+    if found is None:  # a database whose meta row was removed by hand
+        found = _random_hex(6)
+        set_meta(store.conn, "device", found)
+    return found
+
+
+def catalogue_of(store: Store) -> str:
+    """The identity of the catalogue this database is synced with."""
+    found = store.meta("catalogue")
+    if found is None:  # sync names it before any command runs
+        raise UserError("the database has not been synced with a catalogue yet")
+    return found
+
+
+def next_lamport(conn: sqlite3.Connection) -> int:
+    """One more than every event this database has seen."""
+    return int(conn.execute("SELECT COALESCE(MAX(lamport), 0) FROM event").fetchone()[0]) + 1
+
+
+@dataclass
+class Recorder:
+    """Records the events of one command, inside the caller's write transaction."""
+
+    store: Store
+    command_name: str
+    moment: When
+    command: str = field(default_factory=lambda: _random_hex(8))
+
+    def record(self, events: Sequence[NewEvent], *, catalogue: str | None = None) -> list[Event]:
+        """Append events, in order; they get consecutive clock values."""
+        conn = self.store.conn
+        first = next_lamport(conn)
+        device = device_id(self.store)
+        owner = catalogue or catalogue_of(self.store)
+        recorded = [
+            Event(
+                id=_random_hex(8),
+                lamport=first + n,
+                device=device,
+                command=self.command,
+                command_name=self.command_name,
+                catalogue=owner,
+                item_id=e.item_id,
+                action=e.action,
+                at=e.at or self.moment.at,
+                day=local_day(e.at) if e.at else self.moment.day,
+                recorded_at=self.moment.recorded_at,
+                url=e.url,
+                title=e.title,
+                text=e.text,
+                target=e.target,
+            )
+            for n, e in enumerate(events)
+        ]
+        insert_events(conn, recorded)
+        return recorded
+
+
+def insert_events(conn: sqlite3.Connection, events: Iterable[Event]) -> int:
+    """Store events; one already stored (the same id) is left as it is. How many were new."""
+    before = conn.total_changes
+    conn.executemany(_INSERT, (e._asdict() for e in events))
+    return conn.total_changes - before
+
+
+# -- the state the events add up to
+
+
+class ItemState(NamedTuple):
+    """What the events of one item add up to."""
+
+    status: Status
+    started_at: str | None
+    done_at: str | None
+    updated_at: str | None
+    notes: dict[str, tuple[str, str]]  # note event id -> (text, created_at), in order
+
+
+def fold(events: Iterable[Event], undone: set[str]) -> ItemState:
+    """The state of an item after its events, in clock order; undone commands left out."""
+    status, started, done, updated = Status.UNREAD, None, None, None
+    notes: dict[str, tuple[str, str]] = {}
+    for e in events:
+        if e.command in undone:
+            continue
+        action = e.action
+        if action == Action.STARTED:
+            status, started, done = Status.READING, started or e.at, None
+        elif action == Action.DONE:
+            status, done = Status.DONE, e.at
+        elif action == Action.SKIPPED:
+            status, done = Status.SKIPPED, None
+        elif action == Action.RESET:
+            status, started, done = Status.UNREAD, None, None
+        elif action == Action.NOTE_ADDED:
+            notes[e.id] = (e.text or "", e.at)
+            continue
+        elif action == Action.NOTE_EDITED:
+            if e.target in notes:
+                notes[e.target] = (e.text or "", notes[e.target][1])
+            continue
+        elif action == Action.NOTE_DELETED:
+            notes.pop(e.target or "", None)
+            continue
+        else:
+            continue
+        updated = e.at
+    return ItemState(status, started, done, updated, notes)
+
+
+def undone_commands(conn: sqlite3.Connection, catalogue: str) -> set[str]:
+    """The commands taken back by an undo, in one catalogue's events."""
+    return {
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT target FROM event WHERE catalogue = ? AND action = 'undone'",
+            (catalogue,),
+        )
+    }
+
+
+def _events_by_item(
+    conn: sqlite3.Connection, catalogue: str, item_ids: Sequence[int] | None
+) -> Iterator[tuple[int, list[Event]]]:
+    sql = f"SELECT {', '.join(EVENT_COLUMNS)} FROM event WHERE catalogue = ?"
+    args: list[object] = [catalogue]
+    if item_ids is not None:
+        sql += f" AND item_id IN ({','.join('?' * len(item_ids))})"
+        args += item_ids
+    sql += " ORDER BY item_id, lamport, id"
+    current: int | None = None
+    batch: list[Event] = []
+    for row in named(conn, sql, args):
+        if row["item_id"] != current:
+            if batch:
+                yield current, batch  # type: ignore[misc]
+            current, batch = row["item_id"], []
+        batch.append(event_of(row))
+    if batch:
+        yield current, batch  # type: ignore[misc]
+
+
+def same_article(event: Event, url: str | None, title: str) -> bool:
+    """True when an event was about the article an id names today, (url, title).
+
+    The same article: the same canonical URL, or the same title (a fixed link keeps
+    its title, a corrected title keeps its link). Only when both differ did the id
+    change meaning.
+    """
+    # Here, not at the top: only rebuilding needs the URL rules, never `done`.
+    from dltrack.importer.urls import canonical
+    from dltrack.text import same_title
+
+    if event.url is None and event.title is None:
+        return True  # nothing was remembered: take it as the same
+    if event.url and url and canonical(event.url) == canonical(url):
+        return True
+    return event.title is not None and same_title(event.title) == same_title(title)
+
+
+def rebuild(conn: sqlite3.Connection, catalogue: str, item_ids: Sequence[int] | None = None) -> int:
+    """Derive the progress and notes of items (default: all) from the catalogue's events.
+
+    Returns how many items have a record under an id that now means another article.
+    """
+    undone = undone_commands(conn, catalogue)
+    wanted = None if item_ids is None else set(item_ids)
+    items = {
+        r[0]: (r[1], r[2])
+        for r in conn.execute("SELECT id, url, title FROM item")
+        if wanted is None or r[0] in wanted
+    }
+    if item_ids is None:
+        conn.execute("DELETE FROM progress")
+        conn.execute("DELETE FROM note")
+    else:
+        for chunk in _chunks(list(item_ids)):
+            marks = ",".join("?" * len(chunk))
+            conn.execute(f"DELETE FROM progress WHERE item_id IN ({marks})", chunk)
+            conn.execute(f"DELETE FROM note WHERE item_id IN ({marks})", chunk)
+    progress_rows: list[tuple[object, ...]] = []
+    note_rows: list[tuple[int, str, str, str]] = []
+    others = 0
+    for item_id, events in _events_by_item(conn, catalogue, item_ids):
+        known = items.get(item_id)
+        if known is None:
+            continue  # an id the synced catalogue never had: kept in the log only
+        url, title = known
+        live = [e for e in events if e.command not in undone]
+        mine = [e for e in live if same_article(e, url, title)]
+        kept = {e.id for e in mine}
+        foreign = [e for e in live if e.action != Action.UNDONE and e.id not in kept]
+        state = fold(mine, undone)
+        other_title = (foreign[-1].title or "?") if foreign else None
+        others += other_title is not None
+        if state.updated_at is not None or foreign:
+            updated = state.updated_at or foreign[-1].at
+            progress_rows.append(
+                (item_id, state.status, state.started_at, state.done_at, updated, other_title)
+            )
+        note_rows += [
+            (item_id, text, created, event_id) for event_id, (text, created) in state.notes.items()
+        ]
+        if len(progress_rows) + len(note_rows) >= _BATCH:
+            _write_state(conn, progress_rows, note_rows)
+    _write_state(conn, progress_rows, note_rows)
+    return others
+
+
+_BATCH: Final = 5_000
+
+
+def _write_state(
+    conn: sqlite3.Connection,
+    progress_rows: list[tuple[object, ...]],
+    note_rows: list[tuple[int, str, str, str]],
+) -> None:
+    conn.executemany(
+        "INSERT INTO progress (item_id, status, started_at, done_at, updated_at, other_title) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        progress_rows,
+    )
+    conn.executemany(
+        "INSERT INTO note (item_id, text, created_at, event_id) VALUES (?, ?, ?, ?)", note_rows
+    )
+    progress_rows.clear()
+    note_rows.clear()
+
+
+def _chunks(values: list[int], size: int = 900) -> Iterator[list[int]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
