@@ -9,7 +9,8 @@ from pathlib import Path
 
 from dltrack.catalogue.fileio import parse_catalogue_bytes
 from dltrack.catalogue.model import Catalogue
-from dltrack.learner.history import UNNAMED_PREFIX, rebuild
+from dltrack.learner.history import UNNAMED_PREFIX
+from dltrack.learner.personal import refresh
 from dltrack.store.db import Store, set_meta
 from dltrack.text import normalise
 
@@ -122,7 +123,7 @@ def sync_catalogue(conn: sqlite3.Connection, catalogue: Catalogue, identity: str
         [(i.id, normalise(i.title)) for i in items.values()],
     )
     set_meta(conn, "link_rules", json.dumps([r.model_dump() for r in catalogue.link_rules]))
-    others = rebuild(conn, identity)
+    others = refresh(conn, identity)  # the own items are mirrored again after the rebuild
     added = sum(1 for item_id in items if not before.get(item_id))
     return SyncReport(
         added=added, removed=len(gone), kept=len(items) - added, other_articles=others

@@ -6,13 +6,18 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from dltrack import render
+from dltrack.learner.days import past_day
+from dltrack.learner.ids import parse_ids
+from dltrack.learner.marking import mark
 from dltrack.learner.notes import TOO_LONG, note_too_long
+from dltrack.learner.status import Status
 from dltrack.paths import default_db_path, default_seed_path
 from dltrack.session import session
 from dltrack.store.db import Store
@@ -52,6 +57,11 @@ def opened(ctx: typer.Context) -> Iterator[Store]:
         yield store
     for notice in store.notices:
         render.error(notice)
+
+
+def local_today() -> date:
+    """The learner's local date, which --date and --since count from."""
+    return datetime.now().astimezone().date()
 
 
 def finite(value: float) -> float:
@@ -100,3 +110,18 @@ def a_note(value: str | None) -> str | None:
 NoteOpt = Annotated[
     str | None, typer.Option("--note", help="Attach a note to the items.", callback=a_note)
 ]
+
+
+def mark_and_show(
+    ctx: typer.Context,
+    ids: list[str],
+    status: Status,
+    note: str | None,
+    as_json: bool,
+    on: str | None = None,
+) -> None:
+    """Parse the ids and the date, mark the items, show the answer (every marking command)."""
+    item_ids = parse_ids(ids)
+    day = None if on is None else past_day(on, local_today())
+    with opened(ctx) as store:
+        render.emit(mark(store, item_ids, status, note=note, on=day), as_json=as_json)

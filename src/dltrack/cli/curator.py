@@ -61,6 +61,7 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def import_(
+    ctx: typer.Context,
     files: Annotated[
         list[Path], typer.Argument(help="Markdown or HTML documents (or both mixed).")
     ],
@@ -88,6 +89,12 @@ def import_(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
     ] = False,
+    personal: Annotated[
+        bool,
+        typer.Option(
+            "--personal", help="Into your own items (m1, m2, ...) instead of a catalogue file."
+        ),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Import the reading items of documents into a track of the catalogue.
@@ -102,6 +109,16 @@ def import_(
     stages after the existing ones. Nothing is removed, reordered or renumbered, so
     importing the same document again changes nothing.
     """
+    if personal:
+        from dltrack.cli.common import opened
+        from dltrack.learner.personal import import_personal
+
+        with _no_cycle_collection(), opened(ctx) as store:
+            report = import_personal(
+                store, files, track, title=title, topics=topics, dry_run=dry_run
+            )
+            render.emit(report, as_json=as_json)
+        return
     if not catalogue.exists():
         raise CatalogueError(
             f"no catalogue at {catalogue}: run this in a dltrack checkout or pass --catalogue PATH"

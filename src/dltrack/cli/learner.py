@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import sys
-from datetime import date, datetime
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from dltrack import render
-from dltrack.cli.common import IdsArg, JsonFlag, NoteOpt, StageOpt, TrackOpt, opened
-from dltrack.errors import ExitCode, UserError
-from dltrack.files import FileProblem, write_text_atomically
-from dltrack.learner.days import parse_since, past_day
-from dltrack.learner.ids import one_id, parse_ids
+from dltrack.cli.common import IdsArg, JsonFlag, NoteOpt, StageOpt, TrackOpt, mark_and_show, opened
+from dltrack.errors import UserError
+from dltrack.learner.ids import one_id
 from dltrack.learner.items import item_url, list_items, next_items, show_item
 from dltrack.learner.items import search as search_titles
-from dltrack.learner.marking import mark
 from dltrack.learner.progress import progress_report
 from dltrack.learner.status import Status
 from dltrack.learner.tracks import list_stages, list_tracks, use_track
@@ -93,25 +87,6 @@ DateOpt = Annotated[
 ]
 
 
-def _today() -> date:
-    return datetime.now().astimezone().date()
-
-
-def _mark(
-    ctx: typer.Context,
-    ids: list[str],
-    status: Status,
-    note: str | None,
-    as_json: bool,
-    on: str | None = None,
-) -> None:
-
-    item_ids = parse_ids(ids)
-    day = None if on is None else past_day(on, _today())
-    with opened(ctx) as store:
-        render.emit(mark(store, item_ids, status, note=note, on=day), as_json=as_json)
-
-
 def done(
     ctx: typer.Context,
     ids: IdsArg,
@@ -120,7 +95,7 @@ def done(
     as_json: JsonFlag = False,
 ) -> None:
     """Mark items as read; answers with the stage's new progress."""
-    _mark(ctx, ids, Status.DONE, note, as_json, on)
+    mark_and_show(ctx, ids, Status.DONE, note, as_json, on)
 
 
 def start(
@@ -131,7 +106,7 @@ def start(
     as_json: JsonFlag = False,
 ) -> None:
     """Mark items as being read (a long paper, a book); `next` shows them first."""
-    _mark(ctx, ids, Status.READING, note, as_json, on)
+    mark_and_show(ctx, ids, Status.READING, note, as_json, on)
 
 
 def skip(
@@ -142,51 +117,12 @@ def skip(
     as_json: JsonFlag = False,
 ) -> None:
     """Skip items: they leave `next` without counting as read."""
-    _mark(ctx, ids, Status.SKIPPED, note, as_json, on)
+    mark_and_show(ctx, ids, Status.SKIPPED, note, as_json, on)
 
 
 def reset(ctx: typer.Context, ids: IdsArg, as_json: JsonFlag = False) -> None:
     """Put items back to unread (their history stays in the log)."""
-    _mark(ctx, ids, Status.UNREAD, None, as_json)
-
-
-def undo(
-    ctx: typer.Context,
-    ids: Annotated[
-        list[str] | None,
-        typer.Argument(help="Older spelling of `reset ID...`; without ids, undo the last command."),
-    ] = None,
-    as_json: JsonFlag = False,
-) -> None:
-    """Take back your last command (again: the one before); with ids, the same as reset."""
-    if ids:
-        _mark(ctx, ids, Status.UNREAD, None, as_json)
-        return
-    from dltrack.learner.marking import undo_last
-
-    with opened(ctx) as store:
-        render.emit(undo_last(store), as_json=as_json)
-
-
-def log(
-    ctx: typer.Context,
-    since: Annotated[
-        str | None,
-        typer.Option(metavar="SPAN", help="Only since a day: 7d, 30d, YYYY-MM-DD, yesterday."),
-    ] = None,
-    track: TrackOpt = None,
-    limit: Annotated[
-        int, typer.Option("-n", min=0, help="At most this many entries (0: all).")
-    ] = 50,
-    as_json: JsonFlag = False,
-) -> None:
-    """Show what you did, newest first, in local time."""
-    from dltrack.learner.log import read_log
-
-    first = None if since is None else parse_since(since, _today())
-    with opened(ctx) as store:
-        result = read_log(store, since=first, track_name=track, limit=limit or None)
-    render.emit(result, as_json=as_json)
+    mark_and_show(ctx, ids, Status.UNREAD, None, as_json)
 
 
 def open_(ctx: typer.Context, item_id: ItemArg) -> None:
@@ -226,75 +162,3 @@ def progress(ctx: typer.Context, track: TrackOpt = None, as_json: JsonFlag = Fal
 
     with opened(ctx) as store:
         render.emit(progress_report(store, track), as_json=as_json)
-
-
-def export(
-    ctx: typer.Context,
-    file: Annotated[
-        Path | None, typer.Argument(help="Write here instead of standard output.")
-    ] = None,
-) -> None:
-    """Export your record (every event: marks, notes, undos) to move machines or keep a copy."""
-    # Here, not at the top: `next`, `done` and `list` start without them.
-    from dltrack.learner.syncing import export_events
-
-    with opened(ctx) as store:
-        if file is None:
-            for piece in export_events(store):
-                sys.stdout.write(piece)
-            return
-        try:
-            # All of it or nothing: the file appears only once every event is in it.
-            write_text_atomically(file, export_events(store))
-        except FileProblem as problem:
-            raise UserError(problem.message) from None
-    render.emit(render.Message(f"Record written to {file}", {"file": str(file)}))
-
-
-def restore(
-    ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A file written by dltrack export.")],
-    into: Annotated[
-        bool,
-        typer.Option("--into", help="Restore another catalogue's record, matching items by URL."),
-    ] = False,
-    as_json: JsonFlag = False,
-) -> None:
-    """Merge an exported record into this machine's; never deletes anything."""
-    from dltrack.learner.eventfile import BadEventFile, is_event_file, open_events
-    from dltrack.learner.restoring import check_export_file, restore_progress
-
-    check_export_file(file)
-    if not is_event_file(file):  # an export of an earlier dltrack (version 1)
-        with opened(ctx) as store:
-            result: object = restore_progress(store, file)
-        render.emit(result, as_json=as_json)
-        return
-    from dltrack.learner.syncing import restore_events
-
-    try:
-        reading = open_events(file)
-    except BadEventFile as bad:
-        raise UserError(bad.message) from None
-    with opened(ctx) as store:
-        result = restore_events(store, reading, into=into)
-    render.emit(result, as_json=as_json)
-
-
-def sync(
-    ctx: typer.Context,
-    folder: Annotated[
-        Path, typer.Argument(help="A folder shared by your machines (Dropbox, 坚果云, git, USB).")
-    ],
-    as_json: JsonFlag = False,
-) -> None:
-    """Sync your record with your other machines through a shared folder."""
-    from dltrack.learner.syncing import sync_folder
-
-    with opened(ctx) as store:
-        result = sync_folder(store, folder)
-    render.emit(result, as_json=as_json)
-    for notice in result.notices:
-        render.error(notice)
-    if result.refused:
-        raise typer.Exit(ExitCode.DATA)

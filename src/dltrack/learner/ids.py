@@ -14,6 +14,9 @@ MAX_ITEM_ID: Final = 2**53 - 1
 _MAX_DIGITS: Final = len(str(MAX_ITEM_ID))
 MAX_IDS: Final = 10_000  # a range like 1-999999999 is a typo, not a request
 _ID_PART = re.compile(r"#?([0-9]+)(?:-([0-9]+))?")
+# The learner's own items: m3, and ranges m3-7 or m3-m7. They are -3 and so on in
+# the database (the mirror keeps them below zero, apart from the catalogue's ids).
+_OWN_PART = re.compile(r"[mM]([0-9]+)(?:-[mM]?([0-9]+))?")
 
 
 def _shown(text: str) -> str:
@@ -29,7 +32,7 @@ def _number(digits: str, part: str) -> int:
 
 
 def parse_ids(words: list[str]) -> list[int]:
-    """Item ids from the command line: `3`, `3,4,5` and ranges `3-7`, in order, without repeats.
+    """Item ids from the command line: `3`, `3,4,5`, ranges `3-7`, `m3`, in order, no repeats.
 
     At most MAX_IDS ids in all: more are a slip (a pasted file), and would not fit
     the database's limit on one query's parameters.
@@ -37,16 +40,21 @@ def parse_ids(words: list[str]) -> list[int]:
     ids: dict[int, None] = {}
     for word in words:
         for part in filter(None, (p.strip() for p in word.split(","))):
-            match = _ID_PART.fullmatch(part)
+            own = _OWN_PART.fullmatch(part)
+            match = own or _ID_PART.fullmatch(part)
             if not match:
-                raise UserError(f"not an item id: {_shown(part)} (ids are numbers, like 17 or 3-7)")
+                raise UserError(
+                    f"not an item id: {_shown(part)} (ids are numbers, like 17 or 3-7, "
+                    "or m3 for your own items)"
+                )
             first = _number(match.group(1), part)
             last = _number(match.group(2), part) if match.group(2) else first
             if first < 1 or last < first:
                 raise UserError(f"not an item id range: {_shown(part)}")
             if last - first >= MAX_IDS:
                 raise UserError(f"range {_shown(part)} is too long (at most {MAX_IDS} ids at once)")
-            ids.update(dict.fromkeys(range(first, last + 1)))
+            span = range(first, last + 1)
+            ids.update(dict.fromkeys((-n for n in span) if own else span))
             if len(ids) > MAX_IDS:
                 raise UserError(f"too many ids: at most {MAX_IDS} at once")
     if not ids:
@@ -60,3 +68,13 @@ def one_id(word: str) -> int:
     if len(ids) != 1:
         raise UserError(f"give one item id, not {_shown(word)}")
     return ids[0]
+
+
+def shown_id(item_id: int) -> str:
+    """An item id as the learner types it: 17, or m3 for their own item number 3."""
+    return f"m{-item_id}" if item_id < 0 else str(item_id)
+
+
+def json_id(item_id: int) -> int | str:
+    """An item id in JSON: the catalogue's as a number, one's own as "m3"."""
+    return item_id if item_id > 0 else shown_id(item_id)

@@ -7,7 +7,8 @@ import sqlite3
 from typing import Final
 
 from dltrack.errors import UserError
-from dltrack.learner.history import NOT_UNDONE
+from dltrack.learner.history import NOT_UNDONE, PERSONAL
+from dltrack.learner.ids import shown_id
 from dltrack.learner.notes import MAX_NOTE_BYTES
 from dltrack.learner.results import (
     ItemDetail,
@@ -151,7 +152,9 @@ def require_items(store: Store, ids: list[int]) -> dict[int, ItemInStage]:
         first = missing[0]
         others = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
         if first in gone:
-            raise UserError(f"item {first} is no longer in the catalogue{others}")
+            raise UserError(f"item {shown_id(first)} is no longer in the catalogue{others}")
+        if first < 0:
+            raise UserError(f"no item of your own with id {shown_id(first)}{others}")
         raise UserError(f"no item with id {first}{others}")
     return found
 
@@ -196,7 +199,7 @@ def show_item(store: Store, item_id: int) -> ItemDetail:
         (item_id,),
     ).fetchone()
     if row is None:
-        raise UserError(f"no item with id {item_id}")
+        raise UserError(f"no item with id {shown_id(item_id)}")
     notes = [
         _note(store, note_id, created_at)
         for note_id, created_at in store.conn.execute(
@@ -219,16 +222,23 @@ def show_item(store: Store, item_id: int) -> ItemDetail:
             (item_id, SHOWN_CHECKS),
         )
     ]
+    # The log knows one's own items by their key, the catalogue's by their id.
+    owner, key = store.meta("catalogue") or "", item_id
+    if item_id < 0:
+        found = store.conn.execute(
+            "SELECT key FROM personal_item WHERE number = ?", (-item_id,)
+        ).fetchone()
+        owner, key = PERSONAL, found[0] if found else 0
     finished = tuple(
         r[0]
         for r in store.conn.execute(
             f"""
-            SELECT e.day FROM event e JOIN item i ON i.id = e.item_id
+            SELECT e.day FROM event e JOIN item i ON i.id = ?
             WHERE e.catalogue = ? AND e.item_id = ? AND e.action = 'done' AND {NOT_UNDONE}
               AND (e.url IS i.url OR e.title IS i.title)
             ORDER BY e.lamport
             """,
-            (store.meta("catalogue") or "", item_id),
+            (item_id, owner, key),
         )
     )
     return ItemDetail(
@@ -277,7 +287,7 @@ def item_url(store: Store, item_id: int) -> str:
     """The link of an item, for opening it."""
     detail = show_item(store, item_id)
     if not detail.url:
-        raise UserError(f"item {item_id} has no link ({detail.title})")
+        raise UserError(f"item {shown_id(item_id)} has no link ({detail.title})")
     return detail.url
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
+from dltrack.learner.history import EVENT_ITEM, PERSONAL
 from dltrack.learner.results import Log, LogEntry
 from dltrack.learner.tracks import resolve_track
 from dltrack.store.db import Store, named
@@ -20,7 +21,8 @@ def read_log(
     limit: int | None = DEFAULT_LIMIT,
 ) -> Log:
     """The synced catalogue's events, newest first: since a local day, of one track, up to limit."""
-    where = ["e.catalogue = :catalogue"]
+    # The catalogue's events and those of the learner's own items.
+    where = [f"e.catalogue IN (:catalogue, '{PERSONAL}')"]
     args: dict[str, object] = {"catalogue": store.meta("catalogue") or ""}
     track = None
     if since is not None:
@@ -29,19 +31,20 @@ def read_log(
     if track_name is not None:
         track = resolve_track(store, track_name)
         where.append(
-            "e.item_id IN (SELECT p.item_id FROM placement p JOIN stage s ON s.id = p.stage_id "
-            "WHERE s.track_slug = :track)"
+            f"{EVENT_ITEM} IN (SELECT p.item_id FROM placement p "
+            "JOIN stage s ON s.id = p.stage_id WHERE s.track_slug = :track)"
         )
         args["track"] = track.slug
     condition = " AND ".join(where)
     count = f"SELECT COUNT(*) FROM event e WHERE {condition}"
     total = store.conn.execute(count, args).fetchone()[0]
     sql = f"""
-        SELECT e.id, e.at, e.day, e.action, e.item_id, COALESCE(i.title, e.title) AS title,
+        SELECT e.id, e.at, e.day, e.action, COALESCE({EVENT_ITEM}, 0) AS item_id,
+               COALESCE(i.title, e.title) AS title,
                e.command_name, e.device, e.text,
                EXISTS (SELECT 1 FROM event u WHERE u.target = e.command
                        AND u.action = 'undone') AS undone
-        FROM event e LEFT JOIN item i ON i.id = e.item_id
+        FROM event e LEFT JOIN item i ON i.id = {EVENT_ITEM}
         WHERE {condition}
         ORDER BY e.lamport DESC, e.id DESC
     """

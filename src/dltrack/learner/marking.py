@@ -9,17 +9,18 @@ from dltrack.errors import UserError
 from dltrack.learner.history import (
     ENTERS,
     NOT_UNDOABLE,
+    PERSONAL,
     Action,
     NewEvent,
     Recorder,
     catalogue_of,
     device_id,
-    rebuild,
     undone_commands,
     when,
 )
 from dltrack.learner.items import first_places, require_items
 from dltrack.learner.notes import TOO_LONG, note_too_long
+from dltrack.learner.personal import key_of, refresh
 from dltrack.learner.results import ItemInStage, Marked, StageSummary, Undone
 from dltrack.learner.status import Status
 from dltrack.learner.tracks import stage_summaries, track_by_slug
@@ -70,13 +71,26 @@ def mark(
             ).fetchall()
         )
         changed = [entries[i] for i in ids if before.get(i, Status.UNREAD) != status]
-        events = [NewEvent(e.id, ENTERS[status], url=e.url, title=e.title) for e in changed]
+        # (mirror id, event): the learner's own items are known to the log by their key.
+        wanted = [(e.id, NewEvent(e.id, ENTERS[status], url=e.url, title=e.title)) for e in changed]
         if note is not None:
-            events += [
-                NewEvent(i, Action.NOTE_ADDED, entries[i].url, entries[i].title, note.strip())
+            wanted += [
+                (i, NewEvent(i, Action.NOTE_ADDED, entries[i].url, entries[i].title, note.strip()))
                 for i in ids
             ]
-        recorded = Recorder(store, COMMAND_OF[status], moment).record(events) if events else []
+        recorder = Recorder(store, COMMAND_OF[status], moment)
+        notes: list[tuple[int, str | None, str, str]] = []
+        for own in (False, True):
+            part = [(i, e) for i, e in wanted if (i < 0) == own]
+            if not part:
+                continue
+            events = [e._replace(item_id=key_of(conn, i)) if own else e for i, e in part]
+            recorded = recorder.record(events, catalogue=PERSONAL if own else None)
+            notes += [
+                (i, r.text, r.at, r.id)
+                for (i, _), r in zip(part, recorded, strict=True)
+                if r.action == Action.NOTE_ADDED
+            ]
         at = moment.at
         conn.executemany(
             "INSERT INTO progress (item_id, status, updated_at) VALUES (:id, 'unread', :at) "
@@ -88,8 +102,7 @@ def mark(
             [{"id": e.id, "at": at} for e in changed],
         )
         conn.executemany(
-            "INSERT INTO note (item_id, text, created_at, event_id) VALUES (?, ?, ?, ?)",
-            [(e.item_id, e.text, e.at, e.id) for e in recorded if e.action == Action.NOTE_ADDED],
+            "INSERT INTO note (item_id, text, created_at, event_id) VALUES (?, ?, ?, ?)", notes
         )
         stages = _stages_of(store, list(entries.values()))
     unchanged = [entries[i] for i in ids if before.get(i, Status.UNREAD) == status]
@@ -116,21 +129,22 @@ def _stages_of(store: Store, entries: list[ItemInStage]) -> list[StageSummary]:
 
 
 def undo_last(store: Store) -> Undone:
-    """Take back the last command made on this device (in this catalogue) not yet taken back.
+    """Take back the last command made on this device not yet taken back.
 
     Run again, it takes back the one before, down the history. The undo is itself
     recorded (one `undone` event per item the command touched), so sync carries it,
-    and the items' state is derived again from what is left.
+    and the items' state is derived again from what is left. Commands on another
+    catalogue's items are out of reach while this one is synced.
     """
     with store.write() as conn:
         catalogue = catalogue_of(store)
         device = device_id(store)
-        undone = undone_commands(conn, catalogue)
+        undone = undone_commands(conn, catalogue) | undone_commands(conn, PERSONAL)
         last = None
         for command, name, at in conn.execute(
-            "SELECT command, command_name, recorded_at FROM event "
-            "WHERE device = ? AND catalogue = ? AND action != 'undone' ORDER BY lamport DESC",
-            (device, catalogue),
+            "SELECT command, command_name, recorded_at FROM event WHERE device = ? "
+            "AND catalogue IN (?, ?) AND action != 'undone' ORDER BY lamport DESC",
+            (device, catalogue, PERSONAL),
         ):
             if command not in undone and name not in NOT_UNDOABLE:
                 last = (command, name, at)
@@ -139,19 +153,26 @@ def undo_last(store: Store) -> Undone:
             raise UserError("nothing to undo")
         command, name, at = last
         touched = conn.execute(
-            "SELECT item_id, SUM(action LIKE 'note%') FROM event WHERE command = ? "
-            "GROUP BY item_id ORDER BY MIN(lamport)",
+            "SELECT catalogue, item_id, SUM(action LIKE 'note%') FROM event WHERE command = ? "
+            "GROUP BY catalogue, item_id ORDER BY MIN(lamport)",
             (command,),
         ).fetchall()
-        ids = [item_id for item_id, _ in touched]
-        Recorder(store, "undo", when()).record(
-            [NewEvent(i, Action.UNDONE, target=command) for i in ids], catalogue=catalogue
-        )
-        rebuild(conn, catalogue, ids)
-        found = first_places(store, ids)
+        # Mirror ids before the undo: an item added by the command is gone after it.
+        before = {
+            key: number for number, key in conn.execute("SELECT number, key FROM personal_item")
+        }
+        recorder = Recorder(store, "undo", when())
+        for owner in (catalogue, PERSONAL):
+            recorder.record(
+                [NewEvent(i, Action.UNDONE, target=command) for c, i, _ in touched if c == owner],
+                catalogue=owner,
+            )
+        refresh(conn, catalogue)
+        ids = [i if c != PERSONAL else -before.get(i, 0) for c, i, _ in touched]
+        found = first_places(store, [i for i in ids if i])
     return Undone(
         command_name=name,
         at=at,
         items=[found[i] for i in ids if i in found],
-        notes=sum(n for _, n in touched),
+        notes=sum(n for _, _, n in touched),
     )

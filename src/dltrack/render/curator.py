@@ -7,6 +7,7 @@ from typing import Any
 from rich.console import RenderableType
 
 from dltrack.catalogue.reports import ImportReport, Level, LintReport, Placed
+from dltrack.learner.ids import json_id, shown_id
 from dltrack.render.base import screen, to_data
 from dltrack.render.style import count, link, text
 
@@ -34,7 +35,7 @@ def _(r: ImportReport) -> Any:
                 "existing": s.existing,
                 "items": [
                     {
-                        "id": i.id,
+                        "id": json_id(i.id),
                         "title": i.title,
                         "url": i.url,
                         "kind": i.kind,
@@ -53,7 +54,7 @@ def _(r: ImportReport) -> Any:
                 "title": k.title,
                 "url": k.url,
                 "reason": k.reason,
-                "id": k.id,
+                "id": None if k.id is None else json_id(k.id),
             }
             for k in r.skipped
         ],
@@ -85,7 +86,7 @@ def _(r: ImportReport) -> list[RenderableType]:
         out.append(line)
         for i in s.items:
             mark, style = _PLACED_LOOK[i.status]
-            item = text(f"    {mark} {i.id:>5}  ", style)
+            item = text(f"    {mark} {shown_id(i.id):>5}  ", style)
             item.append(text(i.title))
             item.append("  ")
             item.append(link(i.url))
@@ -104,7 +105,7 @@ def _(r: ImportReport) -> list[RenderableType]:
                 continue
             line = text(f"    {k.reason}: ", "yellow")
             if k.id is not None:
-                line.append(f"id {k.id} ", style="bold")
+                line.append(f"id {shown_id(k.id)} ", style="bold")
             line.append(text(k.title or "(no text)"))
             if k.url:
                 line.append("  ")
@@ -112,7 +113,12 @@ def _(r: ImportReport) -> list[RenderableType]:
             if k.section:
                 line.append(text(f"  [{k.section}]", "dim"))
             out.append(line)
-    new = sorted(i.id for s in r.stages for i in s.items if i.status is Placed.NEW)
+    new = [
+        shown_id(i)
+        for i in sorted(
+            (i.id for s in r.stages for i in s.items if i.status is Placed.NEW), key=abs
+        )
+    ]
     ids = f" (ids {new[0]}-{new[-1]})" if len(new) > 1 else f" (id {new[0]})" if new else ""
     new_stages = sum(1 for s in r.stages if not s.existing)
     summary = (
@@ -122,7 +128,8 @@ def _(r: ImportReport) -> list[RenderableType]:
     )
     if r.headings_without_items:
         summary += f", {count(r.headings_without_items, 'heading')} without items (no stage)"
-    summary += f"; last_id {r.last_id_before} → {r.last_id}"
+    if r.last_id or r.last_id_before:  # one's own items have numbers, not a last_id
+        summary += f"; last_id {r.last_id_before} → {r.last_id}"
     out.append(text(summary, "bold"))
     return out
 

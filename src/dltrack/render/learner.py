@@ -12,6 +12,7 @@ from typing import Any
 from rich.console import RenderableType
 from rich.text import Text
 
+from dltrack.learner.ids import json_id, shown_id
 from dltrack.learner.results import (
     Counts,
     ItemDetail,
@@ -72,7 +73,7 @@ def stage_data(s: StageSummary) -> dict[str, Any]:
 
 def item_data(e: ItemInStage) -> dict[str, Any]:
     return {
-        "id": e.id,
+        "id": json_id(e.id),
         "title": e.title,
         "url": e.url,
         "kind": e.kind,
@@ -137,7 +138,7 @@ def _(result: Marked) -> Any:
 @to_data.register
 def _(result: ItemDetail) -> Any:
     return {
-        "id": result.id,
+        "id": json_id(result.id),
         "title": result.title,
         "url": result.url,
         "kind": result.kind,
@@ -161,7 +162,7 @@ def _(result: SearchResult) -> Any:
         "query": result.query,
         "items": [
             {
-                "id": h.id,
+                "id": json_id(h.id),
                 "title": h.title,
                 "url": h.url,
                 "status": h.status,
@@ -234,13 +235,13 @@ def _item_lines(entries: list[ItemInStage]) -> Text:
     widths), and the title comes last so CJK widths need no measuring at all.
     """
     out = Text()
-    width = len(str(max(e.id for e in entries)))
+    width = max(len(shown_id(e.id)) for e in entries)
     stage = None
     for e in entries:
         if e.stage_slug != stage:
             stage = e.stage_slug
             out.append(safe(e.stage_title) + "\n", style="bold")
-        out.append(f"  {e.id:>{width}}  ", style="bold")
+        out.append(f"  {shown_id(e.id):>{width}}  ", style="bold")
         out.append(f"{STATUS_GLYPH[e.status]} {e.status:<7}  ", style=STATUS_COLOUR[e.status])
         out.append(safe(e.title))
         if e.link and e.link is not Verdict.OK:
@@ -294,7 +295,7 @@ def _(result: NextItems) -> list[RenderableType]:
     out: list[RenderableType] = [head]
     for e in result.items:
         line = text(f"{STATUS_GLYPH[e.status]} ", STATUS_COLOUR[e.status] or "bold")
-        line.append(f"{e.id}  ", style="bold")
+        line.append(f"{shown_id(e.id)}  ", style="bold")
         line.append(text(e.title, "bold"))
         where = text(f"    {e.stage_title}", "dim")
         if e.kind:
@@ -306,7 +307,7 @@ def _(result: NextItems) -> list[RenderableType]:
         url = text("    ")
         url.append(link(e.url))
         out += [line, where, url]
-    first = result.items[0].id
+    first = shown_id(result.items[0].id)
     out.append(text(f"Mark it read: dltrack done {first}    open it: dltrack open {first}", "dim"))
     return out
 
@@ -316,13 +317,13 @@ def _(result: Marked) -> list[RenderableType]:
     out: list[RenderableType] = []
     for e in result.changed:
         line = text(f"{STATUS_GLYPH[result.status]} ", STATUS_COLOUR[result.status])
-        line.append(f"{e.id}  ", style="bold")
+        line.append(f"{shown_id(e.id)}  ", style="bold")
         line.append(text(e.title))
         now = "unread again" if result.status is Status.UNREAD else result.status
         line.append(f"  — {now}", style="dim")
         out.append(line)
     for e in result.unchanged:
-        out.append(text(f"  {e.id}  was already {result.status}", "dim"))
+        out.append(text(f"  {shown_id(e.id)}  was already {result.status}", "dim"))
     for s in result.stages:
         line = text(f"{s.track.slug} › ", "dim")
         line.append(text(s.title))
@@ -380,7 +381,7 @@ def _(d: ItemDetail) -> list[RenderableType]:
         if check.url != d.url:
             line.append(text(f"  (then {check.url})", "dim"))
         grid.add_row("link check", line)
-    return [text(f"{d.id}", "bold"), grid]
+    return [text(shown_id(d.id), "bold"), grid]
 
 
 @screen.register
@@ -398,5 +399,5 @@ def _(result: SearchResult) -> list[RenderableType]:
         where = text(f"{h.places[0].track_slug} › {h.places[0].stage_title}")
         if len(h.places) > 1:
             where.append(f" (+{len(h.places) - 1})", style="dim")
-        table.add_row(str(h.id), text(h.title), where, status(h.status))
+        table.add_row(shown_id(h.id), text(h.title), where, status(h.status))
     return [table, text(f"{len(result.hits)} found", "dim")]

@@ -11,6 +11,8 @@ from typing import Any
 from rich.console import RenderableType
 from rich.text import Text
 
+from dltrack.learner.ids import json_id, shown_id
+from dltrack.learner.personal import Added
 from dltrack.learner.results import (
     EventsRestored,
     FolderSynced,
@@ -72,7 +74,7 @@ def _(result: Undone) -> Any:
 
 
 def _entry_data(e: LogEntry) -> dict[str, Any]:
-    return e._asdict()
+    return {**e._asdict(), "item_id": json_id(e.item_id)}
 
 
 @to_data.register
@@ -107,7 +109,7 @@ def _(report: ProgressReport) -> list[RenderableType]:
         )
     )
     if report.other_articles:
-        ids = ", ".join(map(str, report.other_articles[:10]))
+        ids = ", ".join(map(shown_id, report.other_articles[:10]))
         more = "…" if len(report.other_articles) > 10 else ""
         out.append(
             text(
@@ -181,7 +183,7 @@ def _(result: Undone) -> list[RenderableType]:
     ]
     for e in result.items:
         line = text(f"{STATUS_GLYPH[e.status]} ", STATUS_COLOUR[e.status])
-        line.append(f"{e.id}  ", style="bold")
+        line.append(f"{shown_id(e.id)}  ", style="bold")
         line.append(text(e.title))
         line.append(f"  — {e.status}", style="dim")
         out.append(line)
@@ -197,6 +199,7 @@ _ACTION_WORDS = {
     "note_edited": "note edited",
     "note_deleted": "note deleted",
     "undone": "undo",
+    "item_added": "added",
 }
 
 
@@ -214,7 +217,7 @@ def _(result: Log) -> list[RenderableType]:
     for e in result.entries:
         line = text(f"{_local(e.at)}  ", "dim")
         line.append(f"{_ACTION_WORDS.get(e.action, e.action):<9} ", style="bold")
-        line.append(f"{e.item_id}  ", style="bold")
+        line.append(f"{shown_id(e.item_id)}  ", style="bold")
         line.append(text(e.title or ""))
         if e.text:
             line.append(text(f"  “{e.text}”", "italic"))
@@ -304,3 +307,37 @@ def _(result: FolderSynced) -> list[RenderableType]:
     line.append(f" from {len(others)} other file{'s' if len(others) != 1 else ''}; ")
     line.append(f"wrote {result.own_events} of this machine's to {result.own_file}.")
     return [line]
+
+
+@to_data.register
+def _(result: Added) -> Any:
+    return {
+        "id": json_id(result.item_id),
+        "title": result.title,
+        "url": result.url,
+        "track": result.track_slug,
+        "stage": result.stage_slug,
+        "already": result.already,
+        "title_from": result.title_from,
+        "note": result.note,
+    }
+
+
+@screen.register
+def _(result: Added) -> list[RenderableType]:
+    shown = shown_id(result.item_id)
+    if result.already:
+        line = text("Already there: ", "yellow")
+        line.append(f"{shown}  ", style="bold")
+        line.append(text(result.title))
+        line.append(f"  ({result.track_slug} › {result.stage_slug}); nothing added", style="dim")
+        return [line]
+    line = text("+ ", "green")
+    line.append(f"{shown}  ", style="bold")
+    line.append(text(result.title))
+    line.append(f"  → {result.track_slug} › {result.stage_slug}", style="dim")
+    out: list[RenderableType] = [line]
+    if result.title_from == "url":
+        why = f" ({result.note})" if result.note else ""
+        out.append(text(f"  could not read the page's title{why}; the link stands for it", "dim"))
+    return out

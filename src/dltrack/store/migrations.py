@@ -115,7 +115,8 @@ def _v5_history(conn: sqlite3.Connection) -> None:
     # become its materialised state. Each existing progress row and note is turned
     # into the events that explain it, with its dates. The catalogue they belong to
     # is not known here ('' until the next sync adopts them: the file this database
-    # was last synced from is the one they were made with).
+    # was last synced from is the one they were made with). personal_item numbers the
+    # learner's own items (m1, m2, ...), which the log knows by a random key.
     _run(
         conn,
         """
@@ -126,9 +127,11 @@ def _v5_history(conn: sqlite3.Connection) -> None:
             url VARCHAR, title VARCHAR, text TEXT, target VARCHAR, PRIMARY KEY (id));
         CREATE INDEX ix_event_item ON event (catalogue, item_id, lamport);
         CREATE INDEX ix_event_lamport ON event (lamport);
-        CREATE INDEX ix_event_command ON event (command);
-        CREATE INDEX ix_event_target ON event (target);
-        CREATE INDEX ix_event_day ON event (catalogue, day);
+        CREATE INDEX ix_event_target ON event (target) WHERE target IS NOT NULL;
+        CREATE INDEX ix_event_day ON event (catalogue, day, item_id, command)
+            WHERE action = 'done';
+        CREATE TABLE personal_item (number INTEGER NOT NULL, key INTEGER NOT NULL,
+            PRIMARY KEY (number), UNIQUE (key));
         ALTER TABLE note ADD COLUMN event_id VARCHAR;
         ALTER TABLE progress ADD COLUMN other_title VARCHAR;
         INSERT INTO meta (key, value) VALUES ('device', lower(hex(randomblob(6))));

@@ -10,6 +10,7 @@ database agrees with them column by column and index by index.
 from __future__ import annotations
 
 from sqlalchemy import Column, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlmodel import Field, SQLModel
 
 metadata = SQLModel.metadata
@@ -115,6 +116,18 @@ class NoteRow(SQLModel, table=True):
     event_id: str | None = None  # the note_added event it comes from
 
 
+class PersonalItemRow(SQLModel, table=True):
+    """The number the learner types for an item of their own (m3), and its key in the log.
+
+    Materialised, like progress: numbers follow the order the items were added in,
+    so every machine that holds the same events numbers them alike.
+    """
+
+    __tablename__ = "personal_item"
+    number: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    key: int = Field(sa_column=Column(Integer, unique=True, nullable=False))
+
+
 class EventRow(SQLModel, table=True):
     """One change to the learner's record; never updated or deleted (an undo is an event too).
 
@@ -125,16 +138,30 @@ class EventRow(SQLModel, table=True):
     """
 
     __tablename__ = "event"
+    # Partial indexes where a query only ever asks for some rows (finishes by day, the
+    # few events that point at another): each row costs its index an insert.
     __table_args__ = (
         Index("ix_event_item", "catalogue", "item_id", "lamport"),
-        Index("ix_event_day", "catalogue", "day"),
+        Index(
+            "ix_event_day",
+            "catalogue",
+            "day",
+            "item_id",
+            "command",
+            sqlite_where=sql_text("action = 'done'"),
+        ),
+        Index("ix_event_target", "target", sqlite_where=sql_text("target IS NOT NULL")),
     )
     id: str = Field(primary_key=True)
     lamport: int = Field(index=True)
     device: str
-    command: str = Field(index=True)  # one id per dltrack command: what undo takes back
+    # One id per dltrack command: what undo takes back. Not indexed: only undo looks a
+    # command up, and each index costs a tenth of a 100,000-event sync (bench/record.py).
+    command: str
     command_name: str
     catalogue: str
+    # The catalogue's item id; for the learner's own items (catalogue "personal"),
+    # the item's random key (personal_item maps it to the number shown).
     item_id: int
     action: str  # a dltrack.learner.history.Action value
     at: str
@@ -143,7 +170,7 @@ class EventRow(SQLModel, table=True):
     url: str | None = None  # what the item was when the change was made
     title: str | None = None
     text: str | None = Field(default=None, sa_column=Column(Text))  # a note's text
-    target: str | None = Field(default=None, index=True)  # the note or command acted on
+    target: str | None = None  # the note or command acted on
 
 
 class LinkCheckRow(SQLModel, table=True):
