@@ -470,3 +470,49 @@ def test_one_command_records_consecutive_clock_values(run, db_path: Path) -> Non
     assert got == [(1, "done"), (2, "done"), (3, "done"), (4, "done"), (5, "skip")]
     commands = rows(db_path, "SELECT COUNT(DISTINCT command) FROM event")
     assert commands == [(2,)]
+
+
+# ---------------------------------------------------------------- notes
+
+
+def test_notes_are_added_edited_and_deleted_as_events(run, db_path: Path) -> None:
+    run("done", "1", "--note", "第一条")
+    assert load(run, "note", "1", "第二条")["number"] == 2
+    assert load(run, "note", "1", "第一条（改）", "--edit", "1")["action"] == "note_edited"
+    notes = load(run, "show", "1")["notes"]
+    assert [n["text"] for n in notes] == ["第一条（改）", "第二条"]
+    run("note", "1", "--delete", "2")
+    assert [n["text"] for n in load(run, "show", "1")["notes"]] == ["第一条（改）"]
+    assert load(run, "undo")["undone"] == "note"  # the delete
+    assert [n["text"] for n in load(run, "show", "1")["notes"]] == ["第一条（改）", "第二条"]
+    actions = rows(db_path, "SELECT action FROM event WHERE action LIKE 'note%' ORDER BY lamport")
+    assert actions == [("note_added",), ("note_added",), ("note_edited",), ("note_deleted",)]
+    # The log says what happened to each note; the record adds up the same when derived.
+    state = "SELECT item_id, text, created_at FROM note ORDER BY 1, 3, 2"
+    before = rows(db_path, state)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DELETE FROM meta WHERE key IN ('seed_sha256', 'seed_stamp')")
+    run("next")
+    assert rows(db_path, state) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("note", "1", "--edit", "3", "新"), "item 1 has no note 3 (it has none)"),
+        (("note", "1"), "give the note's text (or --delete N)"),
+        (("note", "1", "x", "--delete", "1"), "--delete takes no text"),
+        (("note", "1", "   "), "the note is empty"),
+        (("note", "99", "x"), "no item with id 99"),
+    ],
+)
+def test_bad_note_commands_are_one_line(run, args: tuple[str, ...], message: str) -> None:
+    result = run(*args)
+    assert result.code in (1, 2)
+    assert message in one_line(result.err)
+
+
+def test_titles_and_notes_stay_text_in_the_log(run) -> None:
+    run("done", "5", "--note", "[red]不是标记[/red]")
+    shown = run("log").out
+    assert "[bold]Attention[/bold]" in shown and "[red]不是标记[/red]" in shown

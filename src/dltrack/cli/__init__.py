@@ -36,6 +36,7 @@ COMMANDS: Final[dict[str, str]] = {
     "reset": "learner:reset",
     "undo": "record:undo",
     "log": "record:log",
+    "note": "record:note",
     "open": "learner:open_",
     "show": "learner:show",
     "search": "learner:search",

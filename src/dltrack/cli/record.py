@@ -11,7 +11,7 @@ import typer
 from dltrack import render
 from dltrack.cli.common import JsonFlag, StageOpt, TrackOpt, local_today, opened
 from dltrack.cli.learner import mark_and_show
-from dltrack.errors import ExitCode, UserError
+from dltrack.errors import ExitCode, UsageError, UserError
 from dltrack.files import FileProblem, write_text_atomically
 from dltrack.learner.days import parse_since
 from dltrack.learner.status import Status
@@ -146,4 +146,32 @@ def add(
 
     with opened(ctx) as store:
         result = add_item(store, url, title=title, track=track, stage=stage, fetch_title=page_title)
+    render.emit(result, as_json=as_json)
+
+
+def note(
+    ctx: typer.Context,
+    item_id: Annotated[str, typer.Argument(metavar="ID", help="Item id (17, or m3).")],
+    text: Annotated[str | None, typer.Argument(help="The note's text.")] = None,
+    edit: Annotated[
+        int | None, typer.Option(metavar="N", min=1, help="Replace note N (as show lists them).")
+    ] = None,
+    delete: Annotated[
+        int | None, typer.Option(metavar="N", min=1, help="Delete note N (undo brings it back).")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Add a note to an item, or edit or delete one of its notes."""
+    from dltrack.learner.ids import one_id
+    from dltrack.learner.marking import change_note
+
+    if edit is not None and delete is not None:
+        raise UsageError("give --edit or --delete, not both")
+    if delete is not None and text is not None:
+        raise UsageError("--delete takes no text")
+    if delete is None and text is None:
+        raise UsageError("give the note's text (or --delete N)")
+    one = one_id(item_id)
+    with opened(ctx) as store:
+        result = change_note(store, one, text=text, edit=edit, delete=delete)
     render.emit(result, as_json=as_json)

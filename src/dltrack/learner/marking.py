@@ -18,10 +18,11 @@ from dltrack.learner.history import (
     undone_commands,
     when,
 )
+from dltrack.learner.ids import shown_id
 from dltrack.learner.items import first_places, require_items
 from dltrack.learner.notes import TOO_LONG, note_too_long
 from dltrack.learner.personal import key_of, refresh
-from dltrack.learner.results import ItemInStage, Marked, StageSummary, Undone
+from dltrack.learner.results import ItemInStage, Marked, NoteChanged, StageSummary, Undone
 from dltrack.learner.status import Status
 from dltrack.learner.tracks import stage_summaries, track_by_slug
 from dltrack.store.db import Store
@@ -176,3 +177,68 @@ def undo_last(store: Store) -> Undone:
         items=[found[i] for i in ids if i in found],
         notes=sum(n for _, _, n in touched),
     )
+
+
+def change_note(
+    store: Store,
+    item_id: int,
+    *,
+    text: str | None = None,
+    edit: int | None = None,
+    delete: int | None = None,
+) -> NoteChanged:
+    """Add a note to an item, or edit or delete its note number n (as `show` lists them).
+
+    Each is an event; an edit keeps the note's place and date, a delete leaves the
+    note in the log (and `undo` brings it back).
+    """
+    if text is not None and not text.strip():
+        raise UserError("the note is empty")
+    if text is not None and note_too_long(text):
+        raise UserError(f"the note is {TOO_LONG}")
+    with store.write() as conn:
+        entry = require_items(store, [item_id])[item_id]
+        notes = conn.execute(
+            "SELECT id, event_id, text FROM note WHERE item_id = ? ORDER BY created_at, id",
+            (item_id,),
+        ).fetchall()
+        number = edit if edit is not None else delete
+        target = None
+        if number is not None:
+            if not 1 <= number <= len(notes):
+                have = f"it has {len(notes)}" if notes else "it has none"
+                raise UserError(f"item {shown_id(item_id)} has no note {number} ({have})")
+            row_id, target, _old = notes[number - 1]
+            if target is None:  # a note no event explains (never: the log made them all)
+                raise UserError(f"note {number} of item {shown_id(item_id)} cannot be changed")
+        action = (
+            Action.NOTE_DELETED
+            if delete is not None
+            else Action.NOTE_EDITED
+            if edit is not None
+            else Action.NOTE_ADDED
+        )
+        own = item_id < 0
+        event = NewEvent(
+            key_of(conn, item_id) if own else item_id,
+            action,
+            entry.url,
+            entry.title,
+            text.strip() if text is not None and delete is None else None,
+            target,
+        )
+        moment = when()
+        (recorded,) = Recorder(store, "note", moment).record(
+            [event], catalogue=PERSONAL if own else None
+        )
+        if action == Action.NOTE_ADDED:
+            conn.execute(
+                "INSERT INTO note (item_id, text, created_at, event_id) VALUES (?, ?, ?, ?)",
+                (item_id, recorded.text, recorded.at, recorded.id),
+            )
+            number = len(notes) + 1
+        elif action == Action.NOTE_EDITED:
+            conn.execute("UPDATE note SET text = ? WHERE id = ?", (recorded.text, row_id))
+        else:
+            conn.execute("DELETE FROM note WHERE id = ?", (row_id,))
+    return NoteChanged(item=entry, action=str(action), number=number or 0, text=recorded.text)

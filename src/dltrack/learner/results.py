@@ -294,3 +294,12 @@ class FolderSynced(NamedTuple):
     new_events: int
     notices: tuple[str, ...]  # files left out or cut short, copies, clocks ahead
     refused: int  # files left out whole
+
+
+class NoteChanged(NamedTuple):
+    """A note added, edited or deleted."""
+
+    item: ItemInStage
+    action: str  # note_added, note_edited or note_deleted
+    number: int  # the note's number on the item, as `show` lists them
+    text: str | None  # the note's new text (None once deleted)

@@ -18,6 +18,7 @@ from dltrack.learner.results import (
     FolderSynced,
     Log,
     LogEntry,
+    NoteChanged,
     ProgressReport,
     RestoreResult,
     TrackProgress,
@@ -219,7 +220,7 @@ def _(result: Log) -> list[RenderableType]:
         line.append(f"{_ACTION_WORDS.get(e.action, e.action):<9} ", style="bold")
         line.append(f"{shown_id(e.item_id)}  ", style="bold")
         line.append(text(e.title or ""))
-        if e.text:
+        if e.text and e.action in ("note_added", "note_edited"):
             line.append(text(f"  “{e.text}”", "italic"))
         if e.day != _local(e.at)[:10]:
             line.append(f"  (counts for {e.day})", style="dim")
@@ -340,4 +341,29 @@ def _(result: Added) -> list[RenderableType]:
     if result.title_from == "url":
         why = f" ({result.note})" if result.note else ""
         out.append(text(f"  could not read the page's title{why}; the link stands for it", "dim"))
+    return out
+
+
+@to_data.register
+def _(result: NoteChanged) -> Any:
+    return {
+        "item": item_data(result.item),
+        "action": result.action,
+        "number": result.number,
+        "text": result.text,
+    }
+
+
+_NOTE_DONE = {"note_added": "added", "note_edited": "edited", "note_deleted": "deleted"}
+
+
+@screen.register
+def _(result: NoteChanged) -> list[RenderableType]:
+    line = text(f"Note {result.number} of ")
+    line.append(f"{shown_id(result.item.id)}  ", style="bold")
+    line.append(text(result.item.title))
+    line.append(f"  {_NOTE_DONE.get(result.action, result.action)}", style="dim")
+    out: list[RenderableType] = [line]
+    if result.text is not None:
+        out.append(text(f"  {result.text}"))
     return out
