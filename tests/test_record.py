@@ -516,3 +516,10 @@ def test_titles_and_notes_stay_text_in_the_log(run) -> None:
     run("done", "5", "--note", "[red]不是标记[/red]")
     shown = run("log").out
     assert "[bold]Attention[/bold]" in shown and "[red]不是标记[/red]" in shown
+
+
+def test_the_name_personal_is_kept_for_your_own_items(run, tmp_path: Path) -> None:
+    taken = catalogue(tmp_path / "p.json", "personal", [(1, "一篇", "https://example.org/one")])
+    result = run("--seed", str(taken), "next")
+    assert result.code == 3
+    assert "'personal' names your own items" in one_line(result.err)

@@ -95,6 +95,13 @@ def _http_url(value: str) -> str:
     return value
 
 
+def _not_personal(value: str) -> str:
+    # The learner's own items are kept under this name (dltrack.learner.history.PERSONAL).
+    if value == "personal":
+        raise PydanticCustomError("reserved", "'personal' names your own items; choose another")
+    return value
+
+
 Text = Annotated[str, AfterValidator(_non_blank)]
 Slug = Annotated[str, AfterValidator(_slug)]
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
@@ -179,7 +186,9 @@ class Catalogue(_Model):
     schema_: Literal[1] = Field(alias="schema")
     # Who the catalogue is: the learner's progress is kept under this name, so a
     # second file with other items under the same ids never inherits it.
-    name: Slug | None = Field(default=None, alias="catalogue")
+    name: Annotated[str, AfterValidator(_slug), AfterValidator(_not_personal)] | None = Field(
+        default=None, alias="catalogue"
+    )
     # The highest id ever issued. Ids of removed items are never handed out
     # again, so new items are numbered above this, not above today's maximum.
     last_id: Annotated[int, Field(ge=0, le=MAX_ITEM_ID, strict=True)] = 0

@@ -15,7 +15,6 @@ import typer
 from dltrack import render
 from dltrack.learner.days import past_day
 from dltrack.learner.ids import parse_ids
-from dltrack.learner.marking import mark
 from dltrack.learner.notes import TOO_LONG, note_too_long
 from dltrack.learner.status import Status
 from dltrack.paths import default_db_path, default_seed_path
@@ -121,6 +120,8 @@ def mark_and_show(
     on: str | None = None,
 ) -> None:
     """Parse the ids and the date, mark the items, show the answer (every marking command)."""
+    from dltrack.learner.marking import mark  # here: `next` and `list` start without it
+
     item_ids = parse_ids(ids)
     day = None if on is None else past_day(on, local_today())
     with opened(ctx) as store:

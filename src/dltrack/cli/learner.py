@@ -13,7 +13,6 @@ from dltrack.errors import UserError
 from dltrack.learner.ids import one_id
 from dltrack.learner.items import item_url, list_items, next_items, show_item
 from dltrack.learner.items import search as search_titles
-from dltrack.learner.progress import progress_report
 from dltrack.learner.status import Status
 from dltrack.learner.tracks import list_stages, list_tracks, use_track
 from dltrack.linkcheck.verdicts import Verdict
@@ -159,6 +158,9 @@ def search(
 
 def progress(ctx: typer.Context, track: TrackOpt = None, as_json: JsonFlag = False) -> None:
     """Show progress per track and stage, recent activity and your streak."""
+
+    from dltrack.learner.progress import progress_report
+    from dltrack.render import record as _record_screens  # noqa: F401  (registers them)
 
     with opened(ctx) as store:
         render.emit(progress_report(store, track), as_json=as_json)

@@ -15,6 +15,7 @@ from dltrack.errors import ExitCode, UsageError, UserError
 from dltrack.files import FileProblem, write_text_atomically
 from dltrack.learner.days import parse_since
 from dltrack.learner.status import Status
+from dltrack.render import record as _record_screens  # noqa: F401  (registers them)
 
 
 def undo(

@@ -7,7 +7,6 @@ import sqlite3
 from typing import Final
 
 from dltrack.errors import UserError
-from dltrack.learner.history import NOT_UNDONE, PERSONAL
 from dltrack.learner.ids import shown_id
 from dltrack.learner.notes import MAX_NOTE_BYTES
 from dltrack.learner.results import (
@@ -222,6 +221,8 @@ def show_item(store: Store, item_id: int) -> ItemDetail:
             (item_id, SHOWN_CHECKS),
         )
     ]
+    from dltrack.learner.history import NOT_UNDONE, PERSONAL  # `show` only
+
     # The log knows one's own items by their key, the catalogue's by their id.
     owner, key = store.meta("catalogue") or "", item_id
     if item_id < 0:

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Final
 
 from dltrack.learner.history import EVENT_ITEM, PERSONAL
-from dltrack.learner.results import Log, LogEntry
+from dltrack.learner.reports import Log, LogEntry
 from dltrack.learner.tracks import resolve_track
 from dltrack.store.db import Store, named
 

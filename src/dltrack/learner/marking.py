@@ -22,7 +22,8 @@ from dltrack.learner.ids import shown_id
 from dltrack.learner.items import first_places, require_items
 from dltrack.learner.notes import TOO_LONG, note_too_long
 from dltrack.learner.personal import key_of, refresh
-from dltrack.learner.results import ItemInStage, Marked, NoteChanged, StageSummary, Undone
+from dltrack.learner.reports import NoteChanged, Undone
+from dltrack.learner.results import ItemInStage, Marked, StageSummary
 from dltrack.learner.status import Status
 from dltrack.learner.tracks import stage_summaries, track_by_slug
 from dltrack.store.db import Store

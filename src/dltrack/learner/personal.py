@@ -14,11 +14,9 @@ again after each catalogue sync, since that rebuilds those tables.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -33,6 +31,7 @@ from dltrack.learner.history import (
     when,
 )
 from dltrack.learner.ids import MAX_ITEM_ID, shown_id
+from dltrack.learner.reports import Added
 from dltrack.store.db import Store
 from dltrack.text import SLUG, normalise
 
@@ -43,20 +42,6 @@ DEFAULT_TRACK: Final = ("mine", "我的阅读")
 DEFAULT_STAGE: Final = ("inbox", "待读")
 MAX_TITLE: Final = 500
 MAX_URL: Final = 2048
-
-
-@dataclass(frozen=True)
-class Added:
-    """An item the learner added, or the catalogue item that already is that article."""
-
-    item_id: int  # mirror id: minus the number for an own item
-    title: str
-    url: str
-    track_slug: str
-    stage_slug: str
-    already: bool  # the article was there already (this id); nothing was added
-    title_from: str  # "given", "page", or "url" (the page could not be read)
-    note: str | None = None  # why the page's title could not be had
 
 
 def _place(target: str | None) -> tuple[str, str]:
@@ -128,10 +113,14 @@ def mirror_personal(conn: sqlite3.Connection) -> dict[int, int]:
 
 def place_titles(track_title: str | None, stage_title: str | None) -> str:
     """What an item_added event says of its track's and stage's titles (its text)."""
+    import json  # `done` loads this module, and needs no JSON
+
     return json.dumps({"track": track_title, "stage": stage_title}, ensure_ascii=False)
 
 
 def _titles(payload: str | None, track: str, stage: str) -> list[tuple[str, str]]:
+    import json
+
     try:
         data = json.loads(payload) if payload else {}
     except ValueError:
@@ -354,6 +343,8 @@ def personal_catalogue(conn: sqlite3.Connection) -> dict[str, object]:
 
 def write_personal_file(conn: sqlite3.Connection, path: Path) -> None:
     """Write the learner's own catalogue beside the database, as a readable copy of the log."""
+    import json
+
     from dltrack.files import FileProblem, write_text_atomically
 
     text = json.dumps(personal_catalogue(conn), ensure_ascii=False, indent=1) + "\n"
@@ -392,7 +383,8 @@ def import_personal(
                 "SELECT id, title, url FROM item WHERE id > 0 AND active AND url IS NOT NULL"
             )
         }
-        base = parse_catalogue(own, source="your own items")
+        # Unnamed for the importer: "personal" is no name a catalogue file may take.
+        base = parse_catalogue({**own, "catalogue": None}, source="your own items")
         top = max((i for i in base.items()), default=0)
         _, report = import_documents(base, documents, track, title=title, topics=topics)
         stages = []

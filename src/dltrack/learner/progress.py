@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Final
 
 from dltrack.learner.history import EVENT_ITEM, PERSONAL
-from dltrack.learner.results import Forecast, ProgressReport, TrackProgress
+from dltrack.learner.reports import Forecast, ProgressReport, TrackProgress
 from dltrack.learner.tracks import list_tracks, resolve_track, stage_summaries, track_counts
 from dltrack.store.db import Store
 

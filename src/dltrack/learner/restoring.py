@@ -33,7 +33,7 @@ from dltrack.files import (
 from dltrack.learner.history import Action, NewEvent, Recorder, catalogue_of, rebuild, when
 from dltrack.learner.ids import MAX_ITEM_ID
 from dltrack.learner.notes import TOO_LONG, note_too_long
-from dltrack.learner.results import RestoreResult
+from dltrack.learner.reports import RestoreResult
 from dltrack.learner.status import Status
 from dltrack.store.db import Store, named, rollback, set_meta, utc_now
 

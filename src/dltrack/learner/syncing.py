@@ -29,7 +29,7 @@ from dltrack.learner.history import (
     insert_events,
 )
 from dltrack.learner.personal import refresh
-from dltrack.learner.results import EventsRestored, FolderSynced, SyncedFile
+from dltrack.learner.reports import EventsRestored, FolderSynced, SyncedFile
 from dltrack.store.db import Store, set_meta, utc_now
 
 SUFFIX: Final = ".events"

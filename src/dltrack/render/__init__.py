@@ -2,8 +2,9 @@
 
 A command hands its result to ``emit``; the result's type decides its JSON shape
 and its screen (registered by ``render.learner``, ``render.curator`` and
-``render.links``). check-links reports, which have formats of their own, are
-written by ``render.links.deliver``.
+``render.links``; ``render.record`` registers when the record's commands import it,
+so that `next` does not pay for it). check-links reports, which have formats of
+their own, are written by ``render.links.deliver``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 from rich.console import Console
 from rich.text import Text
 
-from dltrack.render import curator, learner, record  # noqa: F401  (they register their screens)
+from dltrack.render import curator, learner  # noqa: F401  (they register their screens)
 from dltrack.render.base import Message, dumps, error, screen, stderr, stdout, to_data
 
 __all__ = ["Message", "dumps", "emit", "error", "screen", "stderr", "stdout", "to_data"]

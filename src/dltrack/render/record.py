@@ -12,8 +12,8 @@ from rich.console import RenderableType
 from rich.text import Text
 
 from dltrack.learner.ids import json_id, shown_id
-from dltrack.learner.personal import Added
-from dltrack.learner.results import (
+from dltrack.learner.reports import (
+    Added,
     EventsRestored,
     FolderSynced,
     Log,
