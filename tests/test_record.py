@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dltrack.learner.history import when
+from dltrack.learner.days import when
 from dltrack.learner.marking import mark
 from dltrack.learner.progress import longest_streak, progress_report
 from dltrack.learner.status import Status

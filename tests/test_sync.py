@@ -237,3 +237,18 @@ def test_two_syncs_at_once_on_one_machine_lose_nothing(tmp_path: Path, folder: P
     files = {p.name: p.read_text(encoding="utf-8").splitlines() for p in folder.iterdir()}
     assert sorted(len(lines) - 2 for lines in files.values()) == [1, 5]  # a's one, b's five
     assert all(json.loads(lines[-1])["end"] == len(lines) - 2 for lines in files.values())
+
+
+def test_a_token_is_never_taken_for_a_day(run, tmp_path: Path, folder: Path) -> None:
+    """Values already checked are remembered; a device name must not pass as a day."""
+    a, b = machine(tmp_path, "a"), machine(tmp_path, "b")
+    run(*a, "done", "1")
+    run(*a, "sync", str(folder))
+    (own,) = folder.iterdir()
+    head, line, _end = own.read_text(encoding="utf-8").splitlines()
+    event = json.loads(line)
+    twin = {**event, "id": "0123456789abcdef", "day": event["device"]}
+    own.write_text("\n".join([head, line, json.dumps(twin), '{"end": 2}']) + "\n")
+    result = run(*b, "sync", str(folder))
+    assert result.code == 3
+    assert "line 3: day is missing or malformed" in result.err

@@ -1,9 +1,11 @@
-"""Days as the learner types them: 2026-11-30, today, yesterday, and spans like 7d."""
+"""Days as the learner types them (2026-11-30, today, yesterday, 7d), and when a change counts."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Final
 
 from dltrack.errors import UserError
@@ -49,3 +51,46 @@ def parse_since(text: str, today: date) -> date:
     if not 1 <= days <= MAX_SPAN_DAYS:
         raise UserError(f"not a span of days: {_shown(text)} (1d to {MAX_SPAN_DAYS}d)")
     return today - timedelta(days=days - 1)
+
+
+# A backdated change is placed at noon of its day: the middle of it in any time zone
+# a few hours off, so the day it counts for cannot slip to a neighbour.
+BACKDATED_AT: Final = time(12, 0)
+
+
+@dataclass(frozen=True)
+class When:
+    """When a change takes effect: a UTC time and the learner's local day."""
+
+    at: str
+    day: str
+    recorded_at: str
+
+
+def when(on: date | None = None, *, now: datetime | None = None) -> When:
+    """Now, or noon of a past local day (a backdated change).
+
+    The day is the learner's local date at the moment of marking, kept with the
+    event: a streak does not change when the laptop later travels to another zone.
+    """
+    # now (for tests and callers with a clock of their own) carries the learner's zone.
+    local_now = now if now is not None else datetime.now().astimezone()
+    recorded = _utc_text(local_now)
+    if on is None or on == local_now.date():
+        return When(at=recorded, day=local_now.date().isoformat(), recorded_at=recorded)
+    if on > local_now.date():
+        raise UserError(f"{on.isoformat()} is in the future; a change can be dated up to today")
+    noon = datetime.combine(on, BACKDATED_AT, tzinfo=local_now.tzinfo)
+    return When(at=_utc_text(noon), day=on.isoformat(), recorded_at=recorded)
+
+
+@lru_cache(maxsize=4096)  # a restored file repeats its times
+def local_day(at: str) -> str:
+    """The learner's local date of a stored UTC time."""
+    return datetime.fromisoformat(at).astimezone().date().isoformat()
+
+
+def _utc_text(moment: datetime) -> str:
+    from datetime import UTC
+
+    return moment.astimezone(UTC).isoformat(timespec="seconds")

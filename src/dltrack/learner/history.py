@@ -15,13 +15,13 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from enum import StrEnum
-from functools import lru_cache
 from typing import Final, NamedTuple
 
 from dltrack.errors import UserError
+from dltrack.learner.days import When, local_day
 from dltrack.learner.status import Status
 from dltrack.store.db import Store, set_meta
 
@@ -63,9 +63,6 @@ NOT_UNDONE: Final = (
 )
 # An unnamed catalogue file is known by where it is (see catalogue_identity).
 UNNAMED_PREFIX: Final = "file:"
-# A backdated change is placed at noon of its day: the middle of it in any time zone
-# a few hours off, so the day it counts for cannot slip to a neighbour.
-BACKDATED_AT: Final = time(12, 0)
 
 
 class NewEvent(NamedTuple):
@@ -132,47 +129,6 @@ _SELECT_CHANGES: Final = f"SELECT {', '.join(Change._fields)} FROM event"
 def event_of(row: Sequence[object]) -> Event:
     """An Event from a row of SELECT_EVENTS (its columns are the Event's fields, in order)."""
     return Event._make(row)
-
-
-# -- when
-
-
-@dataclass(frozen=True)
-class When:
-    """When a change takes effect: a UTC time and the learner's local day."""
-
-    at: str
-    day: str
-    recorded_at: str
-
-
-def when(on: date | None = None, *, now: datetime | None = None) -> When:
-    """Now, or noon of a past local day (a backdated change).
-
-    The day is the learner's local date at the moment of marking, kept with the
-    event: a streak does not change when the laptop later travels to another zone.
-    """
-    # now (for tests and callers with a clock of their own) carries the learner's zone.
-    local_now = now if now is not None else datetime.now().astimezone()
-    recorded = _utc_text(local_now)
-    if on is None or on == local_now.date():
-        return When(at=recorded, day=local_now.date().isoformat(), recorded_at=recorded)
-    if on > local_now.date():
-        raise UserError(f"{on.isoformat()} is in the future; a change can be dated up to today")
-    noon = datetime.combine(on, BACKDATED_AT, tzinfo=local_now.tzinfo)
-    return When(at=_utc_text(noon), day=on.isoformat(), recorded_at=recorded)
-
-
-@lru_cache(maxsize=4096)  # a restored file repeats its times
-def local_day(at: str) -> str:
-    """The learner's local date of a stored UTC time."""
-    return datetime.fromisoformat(at).astimezone().date().isoformat()
-
-
-def _utc_text(moment: datetime) -> str:
-    from datetime import UTC
-
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 # -- recording
@@ -264,7 +220,7 @@ class ItemState(NamedTuple):
     notes: dict[str, tuple[str, str]]  # note event id -> (text, created_at), in order
 
 
-def fold(events: Iterable[Event | Change], undone: set[str]) -> ItemState:
+def fold(events: Iterable[Event | Change], undone: AbstractSet[str]) -> ItemState:
     """The state of an item after its events, in clock order; undone commands left out."""
     status, started, done, updated = Status.UNREAD, None, None, None
     notes: dict[str, tuple[str, str]] = {}
@@ -302,7 +258,8 @@ def undone_commands(conn: sqlite3.Connection, catalogue: str) -> set[str]:
         r[0]
         for r in conn.execute(
             # target IS NOT NULL: only the few events that point at another are indexed.
-            "SELECT DISTINCT target FROM event "
+            # Named: without statistics SQLite would rather walk the catalogue's events.
+            "SELECT DISTINCT target FROM event INDEXED BY ix_event_target "
             "WHERE target IS NOT NULL AND action = 'undone' AND catalogue = ?",
             (catalogue,),
         )
@@ -340,14 +297,14 @@ def same_article(event: Event | Change, url: str | None, title: str) -> bool:
     its title, a corrected title keeps its link). Only when both differ did the id
     change meaning.
     """
-    # Here, not at the top: only rebuilding needs the URL rules, never `done`.
-    from dltrack.importer.urls import canonical
-    from dltrack.text import same_title
-
     if event.url is None and event.title is None:
         return True  # nothing was remembered: take it as the same
     if event.url == url or event.title == title:
         return True  # most events: the item as it is today, to the letter
+    # Only now: the importer package costs 25 ms to load, and `done` never needs it.
+    from dltrack.importer.urls import canonical
+    from dltrack.text import same_title
+
     if event.url and url and canonical(event.url) == canonical(url):
         return True
     return event.title is not None and same_title(event.title) == same_title(title)
@@ -394,15 +351,27 @@ def rebuild(
         if item_id is None or known is None:
             continue  # an id the synced catalogue never had: kept in the log only
         url, title = known
-        live = [e for e in events if e.command not in undone]
-        mine = [e for e in live if same_article(e, url, title)]
-        kept = {e.id for e in mine}
-        foreign = [e for e in live if e.action != Action.UNDONE and e.id not in kept]
-        state = fold(mine, undone)
-        other_title = (foreign[-1].title or "?") if foreign else None
+        # One pass: what is still in force, split into this article's and another's.
+        # An item's events mostly carry one (url, title): each pair is judged once.
+        judged: dict[tuple[str | None, str | None], bool] = {}
+        mine = []
+        foreign: Change | None = None  # the latest event about another article
+        for e in events:
+            if e.command in undone:
+                continue
+            pair = (e.url, e.title)
+            same = judged.get(pair)
+            if same is None:
+                same = judged[pair] = same_article(e, url, title)
+            if same:
+                mine.append(e)
+            elif e.action != Action.UNDONE:
+                foreign = e
+        state = fold(mine, _NONE)
+        other_title = (foreign.title or "?") if foreign else None
         others += other_title is not None
         if state.updated_at is not None or foreign:
-            updated = state.updated_at or foreign[-1].at
+            updated = state.updated_at or foreign.at  # type: ignore[union-attr]
             progress_rows.append(
                 (item_id, state.status, state.started_at, state.done_at, updated, other_title)
             )
@@ -433,6 +402,9 @@ def _write_state(
     )
     progress_rows.clear()
     note_rows.clear()
+
+
+_NONE: Final[frozenset[str]] = frozenset()  # nothing left for fold to skip
 
 
 def _chunks(values: list[int], size: int = 900) -> Iterator[list[int]]:

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Final
 
 from dltrack.errors import UserError
+from dltrack.learner.days import when
 from dltrack.learner.history import (
     ENTERS,
     NOT_UNDOABLE,
@@ -16,7 +17,6 @@ from dltrack.learner.history import (
     catalogue_of,
     device_id,
     undone_commands,
-    when,
 )
 from dltrack.learner.ids import shown_id
 from dltrack.learner.items import first_places, require_items

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from dltrack.errors import UserError
+from dltrack.learner.days import when
 from dltrack.learner.history import (
     NOT_UNDONE,
     PERSONAL,
@@ -28,7 +29,6 @@ from dltrack.learner.history import (
     NewEvent,
     Recorder,
     rebuild,
-    when,
 )
 from dltrack.learner.ids import MAX_ITEM_ID, shown_id
 from dltrack.learner.reports import Added
@@ -56,8 +56,6 @@ def mirror_personal(conn: sqlite3.Connection) -> dict[int, int]:
 
     Runs inside the caller's transaction, after the catalogue's tracks are in place.
     """
-    from dltrack.importer.urls import canonical  # one article, however its URL is written
-
     personal_stages = "SELECT DISTINCT p.stage_id FROM placement p WHERE p.item_id < 0"
     tracks_of_theirs = f"SELECT DISTINCT track_slug FROM stage WHERE id IN ({personal_stages})"
     conn.execute(f"DELETE FROM track WHERE slug IN ({tracks_of_theirs})")
@@ -81,7 +79,7 @@ def mirror_personal(conn: sqlite3.Connection) -> dict[int, int]:
         ORDER BY e.lamport, e.id
         """
     ):
-        same = by_url.get(canonical(url)) if url else None
+        same = by_url.get(_canonical(url)) if url else None
         if same is not None:
             mirror[key] = same  # added on two machines: one item
             continue
@@ -90,7 +88,7 @@ def mirror_personal(conn: sqlite3.Connection) -> dict[int, int]:
             continue
         mirror[key] = -number
         if url:
-            by_url[canonical(url)] = -number
+            by_url[_canonical(url)] = -number
         track, stage = _place(target)
         for where, given in _titles(payload, track, stage):
             titles.setdefault(where, given)
@@ -132,6 +130,15 @@ def _titles(payload: str | None, track: str, stage: str) -> list[tuple[str, str]
         if isinstance(data.get("stage"), str) and data["stage"].strip():
             found.append((f"{track}/{stage}", data["stage"].strip()[:MAX_TITLE]))
     return found
+
+
+def _canonical(url: str) -> str:
+    """One article, however its URL is written (the importer's rule, loaded when needed)."""
+    # Not at the top: the importer package costs a sync or an undo 25 ms to load,
+    # and most of them have no items of one's own to compare.
+    from dltrack.importer.urls import canonical
+
+    return canonical(url)
 
 
 def _firsts(mirror: dict[int, int]) -> set[int]:

@@ -30,7 +30,8 @@ from dltrack.files import (
     read_json,
     size_text,
 )
-from dltrack.learner.history import Action, NewEvent, Recorder, catalogue_of, rebuild, when
+from dltrack.learner.days import when
+from dltrack.learner.history import Action, NewEvent, Recorder, catalogue_of, rebuild
 from dltrack.learner.ids import MAX_ITEM_ID
 from dltrack.learner.notes import TOO_LONG, note_too_long
 from dltrack.learner.reports import RestoreResult

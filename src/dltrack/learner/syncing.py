@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Final
@@ -37,6 +38,13 @@ _NOTE_CHANGES: Final = frozenset({Action.NOTE_EDITED, Action.NOTE_DELETED})
 _BATCH: Final = 5_000
 # Further ahead than any time zone: a clock this far ahead is wrong, and is said so.
 _FUTURE: Final = timedelta(days=1)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # gone, or unreadable: opening it says why
 
 
 def own_file_name(device: str) -> str:
@@ -76,6 +84,34 @@ def _merge_file(conn: sqlite3.Connection, reading: Reading) -> tuple[int, int]:
     return reading.read, new
 
 
+# An event line is about 400 bytes; a file set that holds more events than the
+# database has is a bulk load.
+_BYTES_PER_EVENT: Final = 400
+
+
+@contextmanager
+def _bulk(conn: sqlite3.Connection, incoming_bytes: int) -> Iterator[None]:
+    """For a merge bigger than the log it joins, build the event indexes afterwards.
+
+    Sorting 100,000 rows into an index once is quicker than inserting them into it
+    one by one (a tenth of a big sync, bench/record.py). Inside the caller's
+    transaction: a failure puts the indexes back with everything else.
+    """
+    have = conn.execute("SELECT COUNT(*) FROM event").fetchone()[0]
+    if incoming_bytes // _BYTES_PER_EVENT <= have:
+        yield
+        return
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'event' "
+        "AND sql IS NOT NULL"
+    ).fetchall()
+    for name, _ in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in indexes:
+        conn.execute(sql)
+
+
 def _future_notice(conn: sqlite3.Connection) -> list[str]:
     """A sentence per device whose events are dated well after this machine's clock."""
     limit = (datetime.now(UTC) + _FUTURE).isoformat(timespec="seconds")
@@ -110,24 +146,26 @@ def sync_folder(store: Store, folder: Path) -> FolderSynced:
     # A merge touches every index page: a bigger page cache than SQLite's 2 MB default
     # saves a fifth of a 100,000-event sync (bench/record.py). For this command only.
     store.conn.execute("PRAGMA cache_size = -65536")
+    paths = sorted(folder.glob(f"*{SUFFIX}"))
     with store.write() as conn:
-        for path in sorted(folder.glob(f"*{SUFFIX}")):
-            try:
-                reading = eventfile.open_events(path)
-                read, new = _merge_file(conn, reading)
-            except BadEventFile as bad:
-                notices.append(bad.message + "; left out")
-                refused += 1
-                continue
-            header_device = reading.header.get("device")
-            shown = header_device if isinstance(header_device, str) else "?"
-            holders.setdefault(shown, []).append(path.name)
-            files.append(SyncedFile(name=path.name, device=shown, events=read, new=new))
-            if not reading.complete:
-                notices.append(
-                    f"{path} ends early (a copy still in progress, or an interrupted one); "
-                    f"its {read} complete events were read"
-                )
+        with _bulk(conn, sum(_size(p) for p in paths)):
+            for path in paths:
+                try:
+                    reading = eventfile.open_events(path)
+                    read, new = _merge_file(conn, reading)
+                except BadEventFile as bad:
+                    notices.append(bad.message + "; left out")
+                    refused += 1
+                    continue
+                header_device = reading.header.get("device")
+                shown = header_device if isinstance(header_device, str) else "?"
+                holders.setdefault(shown, []).append(path.name)
+                files.append(SyncedFile(name=path.name, device=shown, events=read, new=new))
+                if not reading.complete:
+                    notices.append(
+                        f"{path} ends early (a copy still in progress, or an interrupted one); "
+                        f"its {read} complete events were read"
+                    )
         for holder, names in holders.items():
             if len(names) > 1:
                 notices.append(
