@@ -16,7 +16,6 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final, NamedTuple
 
@@ -161,14 +160,15 @@ def next_lamport(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT COALESCE(MAX(lamport), 0) FROM event").fetchone()[0]) + 1
 
 
-@dataclass
 class Recorder:
     """Records the events of one command, inside the caller's write transaction."""
 
-    store: Store
-    command_name: str
-    moment: When
-    command: str = field(default_factory=lambda: _random_hex(8))
+    # A plain class, not a dataclass: `done` builds this module on every run.
+    def __init__(self, store: Store, command_name: str, moment: When) -> None:
+        self.store = store
+        self.command_name = command_name
+        self.moment = moment
+        self.command = _random_hex(8)  # what undo takes back
 
     def record(self, events: Sequence[NewEvent], *, catalogue: str | None = None) -> list[Event]:
         """Append events, in order; they get consecutive clock values."""

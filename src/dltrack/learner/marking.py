@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from dltrack.errors import UserError
 from dltrack.learner.days import when
@@ -21,12 +21,13 @@ from dltrack.learner.history import (
 from dltrack.learner.ids import shown_id
 from dltrack.learner.items import first_places, require_items
 from dltrack.learner.notes import TOO_LONG, note_too_long
-from dltrack.learner.personal import key_of, refresh
-from dltrack.learner.reports import NoteChanged, Undone
 from dltrack.learner.results import ItemInStage, Marked, StageSummary
 from dltrack.learner.status import Status
 from dltrack.learner.tracks import stage_summaries, track_by_slug
 from dltrack.store.db import Store
+
+if TYPE_CHECKING:  # loaded by the commands that return them: `done` starts without
+    from dltrack.learner.reports import NoteChanged, Undone
 
 # How each status is entered, in the materialised state; the same as history.fold
 # does with the event (the tests replay the log and compare).
@@ -86,7 +87,12 @@ def mark(
             part = [(i, e) for i, e in wanted if (i < 0) == own]
             if not part:
                 continue
-            events = [e._replace(item_id=key_of(conn, i)) if own else e for i, e in part]
+            if own:
+                from dltrack.learner.personal import key_of  # one's own items only
+
+                events = [e._replace(item_id=key_of(conn, i)) for i, e in part]
+            else:
+                events = [e for _, e in part]
             recorded = recorder.record(events, catalogue=PERSONAL if own else None)
             notes += [
                 (i, r.text, r.at, r.id)
@@ -138,6 +144,9 @@ def undo_last(store: Store) -> Undone:
     and the items' state is derived again from what is left. Commands on another
     catalogue's items are out of reach while this one is synced.
     """
+    from dltrack.learner.personal import refresh
+    from dltrack.learner.reports import Undone
+
     with store.write() as conn:
         catalogue = catalogue_of(store)
         device = device_id(store)
@@ -193,6 +202,9 @@ def change_note(
     Each is an event; an edit keeps the note's place and date, a delete leaves the
     note in the log (and `undo` brings it back).
     """
+    from dltrack.learner.personal import key_of
+    from dltrack.learner.reports import NoteChanged
+
     if text is not None and not text.strip():
         raise UserError("the note is empty")
     if text is not None and note_too_long(text):
