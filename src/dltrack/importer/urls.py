@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 
-__all__ = ["canonical", "clean", "host_of", "unwrap"]
+__all__ = ["canonical", "clean", "host_and_path", "host_of", "unwrap"]
 
 # Redirector host -> query parameters that carry the destination, tried in order.
 # A host key starting with "." matches that domain and all its sub-domains.
@@ -113,6 +113,15 @@ _TABS_AND_BREAKS = re.compile(r"[\t\r\n]")
 _UNSAFE = re.compile(r"[\s\x00-\x1f\x7f]")
 # A path quote() would return as it is (ASCII letters, digits and _PATH_SAFE).
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9_.~/:@!$&'()*+,;=%-]*")
+# Most links in a reading list are plain: http(s), a lower-case host name, maybe a path
+# of characters that need no escape, and nothing else (no port, user, query, fragment,
+# escape, space). Such a link is no redirector (they all need a query) and has nothing
+# to clean or normalise: clean() returns it as it is and canonical() is its https form
+# with "/" for an empty path, which is what the general code works out for it.
+_PLAIN_URL = re.compile(
+    r"https?://([a-z0-9-]+(?:\.[a-z0-9-]+)*)"  # the host
+    r"(/[A-Za-z0-9_.~/:@!$&'()*+,;=-]*)?"  # the path
+)
 
 
 # Asked of the same URL by clean, the extractor and guess_kind in turn: a small cache
@@ -120,10 +129,23 @@ _PLAIN_PATH = re.compile(r"[A-Za-z0-9_.~/:@!$&'()*+,;=%-]*")
 @lru_cache(maxsize=1024)
 def host_of(url: str) -> str:
     """The lower-case host name of url, or '' when it has none or cannot be parsed."""
+    if plain := _PLAIN_URL.fullmatch(url):
+        return plain.group(1)
     try:
         return (urlsplit(url.strip()).hostname or "").lower()
     except ValueError:
         return ""
+
+
+def host_and_path(url: str) -> tuple[str, str] | None:
+    """The lower-case host name ('' for none) and the path of url; None if it cannot be parsed."""
+    if plain := _PLAIN_URL.fullmatch(url):
+        return plain.group(1), plain.group(2) or ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return (parts.hostname or "").lower(), parts.path
 
 
 def _is_wechat(host: str) -> bool:
@@ -241,6 +263,8 @@ def _encode_spaces(text: str) -> str:
 
 def clean(url: str) -> str:
     """The URL to store: unwrapped, tracking parameters and junk fragments removed."""
+    if _PLAIN_URL.fullmatch(url):
+        return url
     target = unwrap(url)
     parts = _split(target)
     if parts is None:
@@ -310,6 +334,8 @@ def _wechat_key(path: str, query: str) -> str | None:
 @lru_cache(maxsize=4096)
 def canonical(url: str) -> str:
     """A comparison key for url: equal keys mean the same page."""
+    if plain := _PLAIN_URL.fullmatch(url):
+        return "https://" + plain.group(1) + (plain.group(2) or "/")
     target = unwrap(url)
     parts = _split(target)
     if parts is None:
