@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dltrack.catalogue.model import is_http_url
 from dltrack.importer.kinds import guess_kind
 from dltrack.importer.urls import canonical, clean, host_and_path, host_of, unwrap
 
@@ -281,8 +282,8 @@ def test_clean_and_canonical_are_idempotent(url: str) -> None:
 
 
 # Plain links (http(s), a lower-case host, a path of unescaped characters, nothing more)
-# are read without being parsed; the same link with an empty query or fragment is read
-# by the general code, and must read the same.
+# are read without being parsed (dltrack.hosts.plain_url); the same link with an empty
+# query or fragment is read by the general code, and must read the same.
 _PLAIN_URL = st.builds(
     lambda scheme, host, path: f"{scheme}://{host}{path}",
     st.sampled_from(["http", "https"]),
@@ -307,3 +308,4 @@ def test_plain_links_read_as_the_general_code_reads_them(url: str, empty: str) -
     assert host_of(url) == host_of(url + empty)
     assert host_and_path(url) == host_and_path(url + empty)
     assert guess_kind("x", url) == guess_kind("x", url + empty)
+    assert is_http_url(url) == is_http_url(url + empty)

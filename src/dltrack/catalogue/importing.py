@@ -297,6 +297,10 @@ def import_documents(
             stage = importer.stage_for(section.title)
             for found in section.items:
                 importer.place(document.name, stage, found)
+            # Placed, they are not needed again: a reading list of 700,000 links would
+            # otherwise be held twice, as found and as placed, until the end.
+            section.items = []
+        extraction.skipped = []
     importer.finish_slugs()
 
     # The whole-file checks (one id, one item; unique slugs; last_id) run once, on the

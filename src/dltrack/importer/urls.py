@@ -18,6 +18,8 @@ import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 
+from dltrack.hosts import plain_url
+
 __all__ = ["canonical", "clean", "host_and_path", "host_of", "unwrap"]
 
 # Redirector host -> query parameters that carry the destination, tried in order.
@@ -113,15 +115,11 @@ _TABS_AND_BREAKS = re.compile(r"[\t\r\n]")
 _UNSAFE = re.compile(r"[\s\x00-\x1f\x7f]")
 # A path quote() would return as it is (ASCII letters, digits and _PATH_SAFE).
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9_.~/:@!$&'()*+,;=%-]*")
-# Most links in a reading list are plain: http(s), a lower-case host name, maybe a path
-# of characters that need no escape, and nothing else (no port, user, query, fragment,
-# escape, space). Such a link is no redirector (they all need a query) and has nothing
-# to clean or normalise: clean() returns it as it is and canonical() is its https form
-# with "/" for an empty path, which is what the general code works out for it.
-_PLAIN_URL = re.compile(
-    r"https?://([a-z0-9-]+(?:\.[a-z0-9-]+)*)"  # the host
-    r"(/[A-Za-z0-9_.~/:@!$&'()*+,;=-]*)?"  # the path
-)
+
+# A plain link (dltrack.hosts.plain_url), the most common kind, is read without being
+# parsed: it is no redirector (they all need a query) and has nothing to clean or
+# normalise, so clean() returns it as it is and canonical() is its https form ("/" for
+# an empty path), which is what the general code works out for it.
 
 
 # Asked of the same URL by clean, the extractor and guess_kind in turn: a small cache
@@ -129,8 +127,8 @@ _PLAIN_URL = re.compile(
 @lru_cache(maxsize=1024)
 def host_of(url: str) -> str:
     """The lower-case host name of url, or '' when it has none or cannot be parsed."""
-    if plain := _PLAIN_URL.fullmatch(url):
-        return plain.group(1)
+    if plain := plain_url(url):
+        return plain[0]
     try:
         return (urlsplit(url.strip()).hostname or "").lower()
     except ValueError:
@@ -139,8 +137,8 @@ def host_of(url: str) -> str:
 
 def host_and_path(url: str) -> tuple[str, str] | None:
     """The lower-case host name ('' for none) and the path of url; None if it cannot be parsed."""
-    if plain := _PLAIN_URL.fullmatch(url):
-        return plain.group(1), plain.group(2) or ""
+    if plain := plain_url(url):
+        return plain
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -263,7 +261,7 @@ def _encode_spaces(text: str) -> str:
 
 def clean(url: str) -> str:
     """The URL to store: unwrapped, tracking parameters and junk fragments removed."""
-    if _PLAIN_URL.fullmatch(url):
+    if plain_url(url):
         return url
     target = unwrap(url)
     parts = _split(target)
@@ -334,8 +332,8 @@ def _wechat_key(path: str, query: str) -> str | None:
 @lru_cache(maxsize=4096)
 def canonical(url: str) -> str:
     """A comparison key for url: equal keys mean the same page."""
-    if plain := _PLAIN_URL.fullmatch(url):
-        return "https://" + plain.group(1) + (plain.group(2) or "/")
+    if plain := plain_url(url):
+        return "https://" + plain[0] + (plain[1] or "/")
     target = unwrap(url)
     parts = _split(target)
     if parts is None:
