@@ -129,12 +129,13 @@ class _Tokenizer:
                 break  # an unclosed <script> or <style>: its content is never text
             if end == -1:
                 # Unclosed: as html.parser does at the end of input, it is text up to
-                # and including the next '>' (or up to the next '<').
+                # and including the next '>' (or up to the next '<', where this loop
+                # goes on: no text is searched twice for it).
                 end = self.ahead.find(">", j + 1)[1]
                 if end == -1:
-                    end = self.ahead.find("<", j + 1)[0]
+                    end = text.find("<", j + 1)
                     end = j + 1 if end == -1 else end
-                self.data(unescape(text[j:end]))
+                self.pending.append(unescape(text[j:end]))
             i = end
         self.flush()
 
@@ -192,12 +193,14 @@ class _Tokenizer:
         text, n = self.text, len(self.text)
         name = _TAG_NAME.match(text, i + 1)
         assert name is not None  # construct() saw a letter
+        k = _gap(text, name.end())
+        if self.unclosed and k < n and self.unclosed[k]:
+            return -1  # a run of unclosed tags ('<a <a <a'): each is known at once
         tag = name.group().lower()
         # Attributes as (name start, name end, value start, value end); the text is
         # sliced only once the tag turns out closed.
         found: list[tuple[int, int, int, int]] = []
         visited: list[int] = []
-        k = _gap(text, name.end())
         while True:
             if k >= n or (self.unclosed and self.unclosed[k]):
                 self.mark_unclosed(visited)
