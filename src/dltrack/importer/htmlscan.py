@@ -25,6 +25,9 @@ _ATTR_NAME = re.compile(r"[^\s/>][^\s/=>]*")
 _EQUALS = re.compile(r"\s*=+\s*")
 _BARE_VALUE = re.compile(r"[^>\s]*")
 _GAP = re.compile(r"(?:\s|/(?!>))*")  # between attributes: spaces, and '/' not before '>'
+# An attribute without a value and the gap after it, in one match: _ATTR_NAME not
+# followed by what _EQUALS matches (the name taken whole, never shortened to dodge it).
+_BARE_ATTR = re.compile(r"([^\s/>][^\s/=>]*+)(?!\s*=)((?:\s|/(?!>))*)")
 _END_TAG = re.compile(r"</\s*([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>")
 _COMMENT_END = re.compile(r"--\s*>")
 _SECTION_NAME = re.compile(r"[a-zA-Z][-_.a-zA-Z0-9]*\s*")
@@ -218,6 +221,10 @@ class _Tokenizer:
                     return -1
                 self.data(text[i:k])  # html.parser's "junk in a tag": text, unescaped
                 return k
+            if (bare := _BARE_ATTR.match(text, k)) is not None:
+                found.append((k, bare.end(1), -1, -1))
+                k = bare.end()
+                continue
             attr = _ATTR_NAME.match(text, k)
             assert attr is not None  # text[k] is none of space, '/', '>'
             k = attr.end()
