@@ -23,8 +23,8 @@ _LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".home.arpa")
 # of characters that need no escape, and nothing else (no port, user, query, fragment,
 # escape, space). urlsplit() would read such a link as exactly that host and path.
 _PLAIN_URL = re.compile(
-    r"https?://([a-z0-9-]+(?:\.[a-z0-9-]+)*)"  # the host
-    r"(/[A-Za-z0-9_.~/:@!$&'()*+,;=-]*)?"  # the path
+    r"https?://([a-z0-9-]++(?:\.[a-z0-9-]++)*+)"  # the host
+    r"(/[A-Za-z0-9_.~/:@!$&'()*+,;=-]*+)?"  # the path
 )
 
 

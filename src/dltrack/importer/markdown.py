@@ -79,8 +79,9 @@ _INLINE_STOP = re.compile(r"[\\`<!\[*_]")
 # The next of those not escaped, the text and escapes before it passed in one match.
 _BOLD_STOP = re.compile(r"(?:[^\\`\]*_]++|\\[\s\S])*+([`\]*_])")
 # A run of plain text and backslash escapes (of ASCII punctuation): up to the next
-# _INLINE_STOP character that is not escaped.
-_TEXT_RUN = re.compile(r"(?:[^\\`<!\[*_]++|\\[!-/:-@\[-`{-~])+")
+# _INLINE_STOP character that is not escaped. Possessive, like the two above: a greedy
+# repeat keeps a backtracking entry per escape, megabytes on a line of escaped HTML.
+_TEXT_RUN = re.compile(r"(?:[^\\`<!\[*_]++|\\[!-/:-@\[-`{-~])++")
 # The shape of most list items, "[title](address) and plain text", read in one match.
 _PLAIN_LINK = re.compile(r"\[([^\\\[\]`<!*_]*)\]\(([^\s()\\<][^\s()\\]*)\)([^\\`<!\[*_]*)")
 
