@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dltrack.importer.urls import canonical, clean, host_of, unwrap
+from dltrack.catalogue.model import is_http_url
+from dltrack.importer.kinds import guess_kind
+from dltrack.importer.urls import canonical, clean, host_and_path, host_of, unwrap
 
 ZHIHU = "https://link.zhihu.com/?target="
 WECHAT = "http://mp.weixin.qq.com/s?__biz=QUJD==&mid=42&idx=2&sn=abc"
@@ -277,3 +279,33 @@ _WEB_URL = st.builds(
 def test_clean_and_canonical_are_idempotent(url: str) -> None:
     assert clean(clean(url)) == clean(url)
     assert canonical(canonical(url)) == canonical(url)
+
+
+# Plain links (http(s), a lower-case host, a path of unescaped characters, nothing more)
+# are read without being parsed (dltrack.hosts.plain_url); the same link with an empty
+# query or fragment is read by the general code, and must read the same.
+_PLAIN_URL = st.builds(
+    lambda scheme, host, path: f"{scheme}://{host}{path}",
+    st.sampled_from(["http", "https"]),
+    st.one_of(
+        st.sampled_from(
+            ["link.zhihu.com", "mp.weixin.qq.com", "www.google.com", "href.li", "github.com"]
+        ),
+        st.lists(st.text(alphabet="az09-", min_size=1, max_size=6), min_size=1, max_size=4).map(
+            ".".join
+        ),
+    ),
+    st.one_of(
+        st.just(""), st.text(alphabet="/azAZ09_.~:@!$&'()*+,;=-", max_size=30).map("/{}".format)
+    ),
+)
+
+
+@given(_PLAIN_URL, st.sampled_from(["?", "#", "?#"]))
+def test_plain_links_read_as_the_general_code_reads_them(url: str, empty: str) -> None:
+    assert clean(url) == url == clean(url + empty)
+    assert canonical(url) == canonical(url + empty)
+    assert host_of(url) == host_of(url + empty)
+    assert host_and_path(url) == host_and_path(url + empty)
+    assert guess_kind("x", url) == guess_kind("x", url + empty)
+    assert is_http_url(url) == is_http_url(url + empty)

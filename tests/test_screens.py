@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from textwrap import dedent
 
+from dltrack.render.style import Line, text
+
 
 def screen(text: str) -> str:
     return dedent(text).lstrip("\n")
@@ -85,3 +87,14 @@ def test_list_shows_control_characters_escaped(run) -> None:
           1  · unread   卷积神经网络入门
         """
     )
+
+
+def test_a_line_of_pieces_is_the_text_its_appends_make() -> None:
+    pieces = [("  + 21 ", "green"), ("Title\x1b[31m", ""), ("", "dim"), ("  ", ""), ("u", "dim")]
+    built = text(*pieces[0])
+    for piece in pieces[1:]:
+        built.append(text(*piece))
+    line = Line(*pieces)
+    assert line.plain == built.plain == "  + 21 Title\\x1b[31m  u"
+    shown = line.__rich__()
+    assert (shown.plain, shown.style, shown.spans) == (built.plain, built.style, built.spans)

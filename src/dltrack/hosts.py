@@ -2,7 +2,8 @@
 
 Standard library only. Shared by the link checker, the catalogue's validation and
 lint, so that all three refuse the same host names and call the same addresses
-private.
+private; and by the importer and the catalogue's validation, which read plain links
+without parsing them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,21 @@ _LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$")
 # Names that stand for this machine or the local network whatever DNS says.
 _LOCAL_NAMES = ("localhost", "localhost.localdomain")
 _LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".home.arpa")
+
+
+# Most links in a reading list are plain: http(s), a lower-case host name, maybe a path
+# of characters that need no escape, and nothing else (no port, user, query, fragment,
+# escape, space). urlsplit() would read such a link as exactly that host and path.
+_PLAIN_URL = re.compile(
+    r"https?://([a-z0-9-]++(?:\.[a-z0-9-]++)*+)"  # the host
+    r"(/[A-Za-z0-9_.~/:@!$&'()*+,;=-]*+)?"  # the path
+)
+
+
+def plain_url(url: str) -> tuple[str, str] | None:
+    """(host, path) of a plain http(s) link (see above), path '' when it has none; else None."""
+    plain = _PLAIN_URL.fullmatch(url)
+    return (plain.group(1), plain.group(2) or "") if plain else None
 
 
 class Scope(StrEnum):

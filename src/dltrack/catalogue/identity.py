@@ -11,15 +11,15 @@ from dltrack.importer.urls import canonical
 from dltrack.text import same_title
 
 
-def item_key(track: str, title: str, url: str | None) -> str:
+def item_key(track: str, title: str, url: str | None, *, canonical_url: str | None = None) -> str:
     """What makes two listed items one item.
 
-    An item with a link is its canonical URL, wherever it is listed. An item without
-    one (a book, a topic) is its title within its own track: "《深度学习》" in two
-    curricula may be two editions.
+    An item with a link is its canonical URL, wherever it is listed (canonical_url, when
+    the caller has it already, is canonical(url)). An item without one (a book, a topic)
+    is its title within its own track: "《深度学习》" in two curricula may be two editions.
     """
     if url:
-        return "url " + canonical(url)
+        return "url " + (canonical(url) if canonical_url is None else canonical_url)
     return f"title {track} {same_title(title)}"
 
 
@@ -45,9 +45,9 @@ class Ids:
                         places.append(where)
                     self.top = max(self.top, item.id)
 
-    def find(self, track: str, title: str, url: str | None) -> CatalogueItem | None:
-        """The catalogue's item that this one is, if any."""
-        return self.known.get(item_key(track, title, url))
+    def find(self, key: str) -> CatalogueItem | None:
+        """The catalogue's item with this item_key, if any."""
+        return self.known.get(key)
 
     def id_for(self, track: str, title: str, url: str | None) -> int:
         """This item's id: the catalogue's, the one it got earlier in this run, or a new one."""

@@ -23,7 +23,6 @@ from dltrack.catalogue.model import (
     CatalogueStage,
     CatalogueTrack,
     Kind,
-    Source,
     is_http_url,
     parse_catalogue,
 )
@@ -170,13 +169,13 @@ class _Importer:
         if url is not None and not is_http_url(url):
             self.skip(document, stage.title, found, INVALID)
             return
-        key = item_key(self.track, found.title, url)
+        key = item_key(self.track, found.title, url, canonical_url=found.canonical_url)
         issued = self.issued.get(key)
         also_in: tuple[str, ...]
         if issued is not None:
             item, status, also_in = issued[0], Placed.REPEAT, (issued[1],)
         else:
-            known = self.ids.find(self.track, found.title, url)
+            known = self.ids.find(key)
             if known is not None:
                 item, status = known, Placed.REUSED
                 also_in = tuple(self.ids.places.get(known.id, ()))
@@ -298,34 +297,44 @@ def import_documents(
             stage = importer.stage_for(section.title)
             for found in section.items:
                 importer.place(document.name, stage, found)
+            # Placed, they are not needed again: a reading list of 700,000 links would
+            # otherwise be held twice, as found and as placed, until the end.
+            section.items = []
+        extraction.skipped = []
     importer.finish_slugs()
 
+    # The whole-file checks (one id, one item; unique slugs; last_id) run once, on the
+    # result. The items in it are models already (read from the file, or built and
+    # checked one by one in place()) and pass through as they are; only the track and
+    # stages this import made or changed are read again.
     stages = [
-        d.original.model_copy(update={"items": d.items})
+        {**dict(d.original), "items": d.items}
         if d.original
-        else CatalogueStage(slug=d.slug, title=d.title, items=d.items)
+        else {"slug": d.slug, "title": d.title, "items": d.items}
         for d in importer.stages
         if d.items or d.original
     ]
     if existing is not None:
-        new_track = existing.model_copy(
-            update={"stages": stages, "title": title.strip() if title else existing.title}
-        )
-        tracks = [new_track if t.slug == track else t for t in catalogue.tracks]
+        changed = {**dict(existing), "stages": stages}
+        if title:
+            changed["title"] = title.strip()
+        tracks: list[object] = [changed if t.slug == track else t for t in catalogue.tracks]
     else:
         names = ", ".join(d.name for d in documents)
         track_title = (title or "").strip() or document_title or track
-        new_track = CatalogueTrack(
-            slug=track, title=track_title, source=Source(document=names), stages=stages
-        )
-        tracks = [*catalogue.tracks, new_track]
+        changed = {
+            "slug": track,
+            "title": track_title,
+            "source": {"document": names},
+            "stages": stages,
+        }
+        tracks = [*catalogue.tracks, changed]
     last_id = max(catalogue.last_id, importer.ids.top)
-    updated = catalogue.model_copy(update={"tracks": tracks, "last_id": last_id})
-    # model_copy does not validate: run the whole-file checks (one id, one item) once.
     checked = parse_catalogue(
-        updated.model_dump(mode="json", by_alias=True, exclude_defaults=True),
+        {**dict(catalogue), "tracks": tracks, "last_id": last_id},
         source="the catalogue after the import",
     )
+    new_track = next(t for t in checked.tracks if t.slug == track)
     report = ImportReport(
         track=track,
         track_title=new_track.title,

@@ -25,7 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from dltrack.errors import CatalogueError
-from dltrack.hosts import valid_hostname
+from dltrack.hosts import plain_url, valid_hostname
 from dltrack.learner.ids import MAX_ITEM_ID
 from dltrack.text import SLUG
 
@@ -75,6 +75,8 @@ def _slug(value: str) -> str:
 @lru_cache(maxsize=8192)
 def is_http_url(value: str) -> bool:
     """True when value is an absolute http(s) URL whose host a resolver can look up."""
+    if plain := plain_url(value):
+        return valid_hostname(plain[0])  # no port, no space: the host is all to check
     try:
         parts = urlsplit(value)
         host = parts.hostname

@@ -61,7 +61,7 @@ from dltrack.importer.skips import (
     default_rule_may_match,
 )
 from dltrack.importer.titles import FRONT_MATTER, clean_title, front_matter
-from dltrack.importer.urls import canonical, clean, host_of
+from dltrack.importer.urls import clean, host_of
 
 __all__ = [
     "BOLD_LEVEL",
@@ -179,7 +179,9 @@ class _Extractor:
             self.skip(entry.url, entry.title, FOOTER)
             return
         if self.options.dedupe:
-            key = canonical(entry.url) if entry.url else "\0" + entry.title.casefold()
+            key = entry.canonical_url
+            if key is None:  # no link: the title names it
+                key = "\0" + entry.title.casefold()
             if key in self.seen:
                 self.skip(entry.url, entry.title, DUPLICATE)
                 return

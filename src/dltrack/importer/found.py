@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dltrack.importer.skips import DEFAULT_FOOTERS, DEFAULT_SKIP_URLS
+from dltrack.importer.urls import canonical
 
 # Level given to sections opened by a bold line (or a configured heading line): below
 # every real heading, so a bold line never closes a heading's footer skip early.
@@ -18,20 +19,29 @@ class ExtractError(ValueError):
     """The input cannot be read as a text document at all (e.g. it is binary data)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FoundItem:
     """One reading item found in a document.
 
     ``url`` is cleaned (redirectors unwrapped, tracking removed) or None for items named
     without a link (books, topics). ``kind_hint`` is one of dltrack's kinds or None.
     ``context`` is the plain text of the block the entry came from, for curators who need
-    to check it; it is prose, so callers must not store it.
+    to check it; it is prose, so callers must not store it. ``canonical_url`` is
+    ``canonical(url)`` (None without a url), worked out once for every caller that
+    compares items.
     """
 
     title: str
     url: str | None
     kind_hint: str | None = None
     context: str = ""
+    canonical_url: str | None = field(init=False, default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # The extractor's dedupe and the catalogue's identity both compare by it; a
+        # reading list of 700,000 links has too many distinct URLs for a cache to hold.
+        if self.url:
+            object.__setattr__(self, "canonical_url", canonical(self.url))
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,9 @@ _ATTR_NAME = re.compile(r"[^\s/>][^\s/=>]*")
 _EQUALS = re.compile(r"\s*=+\s*")
 _BARE_VALUE = re.compile(r"[^>\s]*")
 _GAP = re.compile(r"(?:\s|/(?!>))*")  # between attributes: spaces, and '/' not before '>'
+# An attribute without a value and the gap after it, in one match: _ATTR_NAME not
+# followed by what _EQUALS matches (the name taken whole, never shortened to dodge it).
+_BARE_ATTR = re.compile(r"([^\s/>][^\s/=>]*+)(?!\s*=)((?:\s|/(?!>))*)")
 _END_TAG = re.compile(r"</\s*([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>")
 _COMMENT_END = re.compile(r"--\s*>")
 _SECTION_NAME = re.compile(r"[a-zA-Z][-_.a-zA-Z0-9]*\s*")
@@ -129,12 +132,13 @@ class _Tokenizer:
                 break  # an unclosed <script> or <style>: its content is never text
             if end == -1:
                 # Unclosed: as html.parser does at the end of input, it is text up to
-                # and including the next '>' (or up to the next '<').
+                # and including the next '>' (or up to the next '<', where this loop
+                # goes on: no text is searched twice for it).
                 end = self.ahead.find(">", j + 1)[1]
                 if end == -1:
-                    end = self.ahead.find("<", j + 1)[0]
+                    end = text.find("<", j + 1)
                     end = j + 1 if end == -1 else end
-                self.data(unescape(text[j:end]))
+                self.pending.append(unescape(text[j:end]))
             i = end
         self.flush()
 
@@ -192,12 +196,14 @@ class _Tokenizer:
         text, n = self.text, len(self.text)
         name = _TAG_NAME.match(text, i + 1)
         assert name is not None  # construct() saw a letter
+        k = _gap(text, name.end())
+        if self.unclosed and k < n and self.unclosed[k]:
+            return -1  # a run of unclosed tags ('<a <a <a'): each is known at once
         tag = name.group().lower()
         # Attributes as (name start, name end, value start, value end); the text is
         # sliced only once the tag turns out closed.
         found: list[tuple[int, int, int, int]] = []
         visited: list[int] = []
-        k = _gap(text, name.end())
         while True:
             if k >= n or (self.unclosed and self.unclosed[k]):
                 self.mark_unclosed(visited)
@@ -215,6 +221,10 @@ class _Tokenizer:
                     return -1
                 self.data(text[i:k])  # html.parser's "junk in a tag": text, unescaped
                 return k
+            if (bare := _BARE_ATTR.match(text, k)) is not None:
+                found.append((k, bare.end(1), -1, -1))
+                k = bare.end()
+                continue
             attr = _ATTR_NAME.match(text, k)
             assert attr is not None  # text[k] is none of space, '/', '>'
             k = attr.end()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from functools import lru_cache
+
+from dltrack.importer.urls import host_and_path
 
 __all__ = ["KIND_HINTS", "guess_kind"]
 
@@ -73,27 +75,36 @@ def _domains(host: str) -> set[str]:
     return {".".join(labels[i:]) for i in range(len(labels))}
 
 
+# A reading list names the same few hundred hosts thousands of times.
+@lru_cache(maxsize=4096)
+def _host_kind(host: str) -> str | None:
+    """Which list of hosts host is on: 'paper', 'code', 'video', 'course' or None."""
+    on = _domains(host)
+    for kind, hosts in (("paper", _PAPER), ("code", _CODE), ("video", _VIDEO), ("course", _COURSE)):
+        if not on.isdisjoint(hosts):
+            return kind
+    return None
+
+
 def guess_kind(title: str, url: str | None) -> str | None:
     """The likely kind of an item ('paper', 'repo', 'book', ...), or None when unsure."""
     if _BOOK_TITLE.match(title):
         return "book"
     if not url:
         return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
+    parts = host_and_path(url)
+    if parts is None:
         return None
-    host = (parts.hostname or "").lower()
-    path = parts.path
-    on = _domains(host)
-    if not on.isdisjoint(_PAPER) or path.lower().endswith(".pdf"):
+    host, path = parts
+    on = _host_kind(host)
+    if on == "paper" or path.lower().endswith(".pdf"):
         return "paper"
-    if not on.isdisjoint(_CODE):
+    if on == "code":
         # github.com/owner/repo is a repository; github.com/owner alone is a profile.
         segments = [s for s in path.split("/") if s]
         return "repo" if len(segments) >= 2 else "article"
-    if not on.isdisjoint(_VIDEO):
+    if on == "video":
         return "video"
-    if not on.isdisjoint(_COURSE) or _COURSE_PATH.search(path):
+    if on == "course" or _COURSE_PATH.search(path):
         return "course"
     return "article"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from dltrack.importer.scan import Spans, skip_escapes
+from dltrack.importer.scan import ESCAPED, Spans
 
 __all__ = [
     "Block",
@@ -76,8 +76,12 @@ _MAX_DEPTH = 8  # nested link texts beyond this are read as plain text
 # position, one with a class is found by a fast scan.) A run of backslash escapes is
 # then passed in one step too.
 _INLINE_STOP = re.compile(r"[\\`<!\[*_]")
-_BOLD_STOP = re.compile(r"[\\`\]*_]")
-_ESCAPES = re.compile(r"(?:\\[!-/:-@\[-`{-~])+")
+# The next of those not escaped, the text and escapes before it passed in one match.
+_BOLD_STOP = re.compile(r"(?:[^\\`\]*_]++|\\[\s\S])*+([`\]*_])")
+# A run of plain text and backslash escapes (of ASCII punctuation): up to the next
+# _INLINE_STOP character that is not escaped. Possessive, like the two above: a greedy
+# repeat keeps a backtracking entry per escape, megabytes on a line of escaped HTML.
+_TEXT_RUN = re.compile(r"(?:[^\\`<!\[*_]++|\\[!-/:-@\[-`{-~])++")
 # The shape of most list items, "[title](address) and plain text", read in one match.
 _PLAIN_LINK = re.compile(r"\[([^\\\[\]`<!*_]*)\]\(([^\s()\\<][^\s()\\]*)\)([^\\`<!\[*_]*)")
 
@@ -169,12 +173,9 @@ def _bold_marks(text: str, spans: Spans) -> set[int]:
     marks: list[int] = []
     last = len(text) - 1  # a marker needs two characters
     i = 0
-    while (match := _BOLD_STOP.search(text, i)) is not None and match.start() < last:
-        i = match.start()
+    while (match := _BOLD_STOP.match(text, i)) is not None and match.start(1) < last:
+        i = match.start(1)  # escaped characters, passed over, are never markers
         char = text[i]
-        if char == "\\":
-            i = skip_escapes(text, i)  # escaped characters are never markers
-            continue
         if char == "`":
             # Code spans hide markers: skip to the closing run of backticks.
             run, end = spans.code(i)
@@ -234,19 +235,15 @@ def parse_inlines(text: str, refs: dict[str, str] | None = None, _depth: int = 0
     i = 0
     n = len(text)
     while i < n:
-        # Plain text up to the next character that may start syntax goes in one piece.
-        match = _INLINE_STOP.search(text, i)
-        if match is None:
-            buffer.append(text[i:])
-            break
-        if match.start() > i:
-            buffer.append(text[i : match.start()])
-            i = match.start()
+        # Plain text and escaped characters up to the next character that may start
+        # syntax go in one piece.
+        if (words := _TEXT_RUN.match(text, i)) is not None:
+            piece = words.group()
+            buffer.append(ESCAPED.sub(r"\1", piece) if "\\" in piece else piece)
+            i = words.end()
+            if i == n:
+                break
         char = text[i]
-        if char == "\\" and (escapes := _ESCAPES.match(text, i)) is not None:
-            buffer.append(text[i + 1 : escapes.end() : 2])  # the escaped characters
-            i = escapes.end()
-            continue
         if i in marks:
             flush()
             bold = not bold

@@ -14,13 +14,14 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import deque
 
-__all__ = ["ESCAPED", "MAX_PARENS", "Spans", "skip_escapes"]
+__all__ = ["ESCAPED", "MAX_PARENS", "Spans"]
 
 ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 MAX_PARENS = 32  # nested parentheses in a link destination (CommonMark's own limit)
 
-_BRACKET = re.compile(r"[\\\[\]]")
-_PAIRS = re.compile(r"(?:\\[\s\S])+")  # backslash and the character after it, repeated
+# The next '[' or ']' that is not escaped, the text and escapes before it passed in one
+# match: a line of escaped HTML ("\\<a \\<a ...") is then one step, not one per escape.
+_NEXT_BRACKET = re.compile(r"(?:[^\\\[\]]++|\\[\s\S])*+([\[\]])")
 _TICKS = re.compile(r"`+")
 _OPENS_DESTINATION = re.compile(r"\]\([ \t\n]*")
 _DESTINATION_STOP = re.compile(r"[\\() \t\n]")
@@ -46,12 +47,9 @@ class Spans:
         holders: set[int] = set()
         stack: list[int] = []
         i = 0
-        while (match := _BRACKET.search(text, i)) is not None:
-            i = match.start()
+        while (match := _NEXT_BRACKET.match(text, i)) is not None:
+            i = match.start(1)
             char = text[i]
-            if char == "\\":
-                i = skip_escapes(text, i)
-                continue
             if char == "[":
                 stack.append(i)
             elif stack:
@@ -137,13 +135,6 @@ class Spans:
             self._bare = _bare_ends(self.text, starts)
         end = self._bare.get(begin)
         return end if end is not None else _bare_ends(self.text, [begin])[begin]
-
-
-def skip_escapes(text: str, i: int) -> int:
-    """Past the backslash at text[i], its character, and any such pairs right after."""
-    # A line of "\\<\\<\\<..." (escaped HTML) then costs one step, not one per pair.
-    match = _PAIRS.match(text, i)
-    return match.end() if match is not None else i + 2
 
 
 def _after_spaces(text: str, i: int) -> int:

@@ -18,7 +18,9 @@ import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 
-__all__ = ["canonical", "clean", "host_of", "unwrap"]
+from dltrack.hosts import plain_url
+
+__all__ = ["canonical", "clean", "host_and_path", "host_of", "unwrap"]
 
 # Redirector host -> query parameters that carry the destination, tried in order.
 # A host key starting with "." matches that domain and all its sub-domains.
@@ -114,16 +116,34 @@ _UNSAFE = re.compile(r"[\s\x00-\x1f\x7f]")
 # A path quote() would return as it is (ASCII letters, digits and _PATH_SAFE).
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9_.~/:@!$&'()*+,;=%-]*")
 
+# A plain link (dltrack.hosts.plain_url), the most common kind, is read without being
+# parsed: it is no redirector (they all need a query) and has nothing to clean or
+# normalise, so clean() returns it as it is and canonical() is its https form ("/" for
+# an empty path), which is what the general code works out for it.
+
 
 # Asked of the same URL by clean, the extractor and guess_kind in turn: a small cache
 # spares the parse.
 @lru_cache(maxsize=1024)
 def host_of(url: str) -> str:
     """The lower-case host name of url, or '' when it has none or cannot be parsed."""
+    if plain := plain_url(url):
+        return plain[0]
     try:
         return (urlsplit(url.strip()).hostname or "").lower()
     except ValueError:
         return ""
+
+
+def host_and_path(url: str) -> tuple[str, str] | None:
+    """The lower-case host name ('' for none) and the path of url; None if it cannot be parsed."""
+    if plain := plain_url(url):
+        return plain
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return (parts.hostname or "").lower(), parts.path
 
 
 def _is_wechat(host: str) -> bool:
@@ -241,6 +261,8 @@ def _encode_spaces(text: str) -> str:
 
 def clean(url: str) -> str:
     """The URL to store: unwrapped, tracking parameters and junk fragments removed."""
+    if plain_url(url):
+        return url
     target = unwrap(url)
     parts = _split(target)
     if parts is None:
@@ -310,6 +332,8 @@ def _wechat_key(path: str, query: str) -> str | None:
 @lru_cache(maxsize=4096)
 def canonical(url: str) -> str:
     """A comparison key for url: equal keys mean the same page."""
+    if plain := plain_url(url):
+        return "https://" + plain[0] + (plain[1] or "/")
     target = unwrap(url)
     parts = _split(target)
     if parts is None:

@@ -16,8 +16,14 @@ from rich.text import Text
 
 from dltrack.render import curator, learner  # noqa: F401  (they register their screens)
 from dltrack.render.base import Message, dumps, error, screen, stderr, stdout, to_data
+from dltrack.render.style import Line
 
 __all__ = ["Message", "dumps", "emit", "error", "screen", "stderr", "stdout", "to_data"]
+
+
+# Lines printed at once: few enough calls to cost nothing, few enough lines that a
+# report of a million never sits in memory all at once.
+_LINES_PER_PRINT = 2048
 
 
 def emit(result: object, *, as_json: bool = False) -> None:
@@ -26,17 +32,19 @@ def emit(result: object, *, as_json: bool = False) -> None:
         sys.stdout.write(dumps(to_data(result)))
         return
     console = stdout()
-    lines: list[Text] = []
+    lines: list[Text | Line] = []
     for renderable in screen(result):
-        if isinstance(renderable, Text):
+        if isinstance(renderable, Text | Line):
             lines.append(renderable)
+            if len(lines) >= _LINES_PER_PRINT:
+                _print_lines(console, lines)
             continue
         _print_lines(console, lines)
         console.print(renderable)  # tables fit themselves to the width
     _print_lines(console, lines)
 
 
-def _print_lines(console: Console, lines: list[Text]) -> None:
+def _print_lines(console: Console, lines: list[Text | Line]) -> None:
     """Print lines of text in one call, left to the terminal to wrap.
 
     A URL folded by rich could no longer be copied. One call, not one per line: each
@@ -49,5 +57,6 @@ def _print_lines(console: Console, lines: list[Text]) -> None:
         # text, after styling every span of it for nothing.
         console.file.write("".join(line.plain + "\n" for line in lines))
     else:
-        console.print(Text("\n").join(lines), soft_wrap=True)
+        texts = (line.__rich__() if isinstance(line, Line) else line for line in lines)
+        console.print(Text("\n").join(texts), soft_wrap=True)
     lines.clear()

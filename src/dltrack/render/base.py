@@ -8,6 +8,7 @@ human sees (``screen``). A result type without a registration is a bug, and says
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from functools import cache, singledispatch
 from typing import Any, NamedTuple
 
@@ -30,7 +31,7 @@ def to_data(result: object) -> Any:
 
 
 @singledispatch
-def screen(result: object) -> list[RenderableType]:
+def screen(result: object) -> Iterable[RenderableType]:
     """What a human sees for a command's result: rich renderables, in order."""
     raise TypeError(f"no screen for {type(result).__name__}")
 

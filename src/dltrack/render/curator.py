@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from rich.console import RenderableType
@@ -9,7 +10,7 @@ from rich.console import RenderableType
 from dltrack.catalogue.reports import ImportReport, Level, LintReport, Placed
 from dltrack.learner.ids import json_id, shown_id
 from dltrack.render.base import screen, to_data
-from dltrack.render.style import count, link, text
+from dltrack.render.style import Line, count, link_piece, text
 
 
 @to_data.register
@@ -69,50 +70,54 @@ _PLACED_LOOK = {
 
 
 @screen.register
-def _(r: ImportReport) -> list[RenderableType]:
+def _(r: ImportReport) -> Iterator[RenderableType]:
+    # Line by line: the report of a large reading list is hundreds of thousands of lines,
+    # printed as they come rather than held all at once.
     head = text("Dry run, nothing written: " if r.dry_run else "Wrote ", "bold")
     head.append(text(r.catalogue))
+    yield head
     track = text(f"track {r.track}", "bold")
     track.append(" (new): " if r.new_track else " (adding to it): ")
     track.append(text(r.track_title))
-    out: list[RenderableType] = [head, track]
+    yield track
     for s in r.stages:
-        line = text("~ stage " if s.existing else "+ stage ", "dim" if s.existing else "green")
-        line.append(text(s.slug, "bold"))
-        line.append("  ")
-        line.append(text(s.title))
-        if s.existing:
-            line.append("  (existing stage: items added at its end)", style="dim")
-        out.append(line)
+        yield Line(
+            ("~ stage " if s.existing else "+ stage ", "dim" if s.existing else "green"),
+            (s.slug, "bold"),
+            ("  ", ""),
+            (s.title, ""),
+            ("  (existing stage: items added at its end)" if s.existing else "", "dim"),
+        )
         for i in s.items:
             mark, style = _PLACED_LOOK[i.status]
-            item = text(f"    {mark} {shown_id(i.id):>5}  ", style)
-            item.append(text(i.title))
-            item.append("  ")
-            item.append(link(i.url))
+            also = ""
             if i.also_in:
                 where = "already in " if i.status is Placed.REUSED else "also in stage "
-                item.append(text(f"  ({where}{', '.join(i.also_in)})", "dim"))
-            out.append(item)
+                also = f"  ({where}{', '.join(i.also_in)})"
+            yield Line(
+                (f"    {mark} {shown_id(i.id):>5}  ", style),
+                (i.title, ""),
+                ("  ", ""),
+                link_piece(i.url),
+                (also, "dim"),
+            )
     if r.skipped:
-        out.append(text(f"skipped {len(r.skipped)}:", "bold"))
-        images = [k for k in r.skipped if k.reason == "image"]
+        yield text(f"skipped {len(r.skipped)}:", "bold")
+        images = sum(1 for k in r.skipped if k.reason == "image")
         if images:
             # Figures and illustrations are never reading items; a count is enough.
-            out.append(text(f"    image ×{len(images)} (figures, not listed)", "dim"))
+            yield text(f"    image ×{images} (figures, not listed)", "dim")
         for k in r.skipped:
             if k.reason == "image":
                 continue
-            line = text(f"    {k.reason}: ", "yellow")
-            if k.id is not None:
-                line.append(f"id {shown_id(k.id)} ", style="bold")
-            line.append(text(k.title or "(no text)"))
-            if k.url:
-                line.append("  ")
-                line.append(text(k.url, "dim"))
-            if k.section:
-                line.append(text(f"  [{k.section}]", "dim"))
-            out.append(line)
+            yield Line(
+                (f"    {k.reason}: ", "yellow"),
+                (f"id {shown_id(k.id)} " if k.id is not None else "", "bold"),
+                (k.title or "(no text)", ""),
+                ("  " if k.url else "", ""),
+                (k.url or "", "dim"),
+                (f"  [{k.section}]" if k.section else "", "dim"),
+            )
     new = [
         shown_id(i)
         for i in sorted(
@@ -130,8 +135,7 @@ def _(r: ImportReport) -> list[RenderableType]:
         summary += f", {count(r.headings_without_items, 'heading')} without items (no stage)"
     if r.last_id or r.last_id_before:  # one's own items have numbers, not a last_id
         summary += f"; last_id {r.last_id_before} → {r.last_id}"
-    out.append(text(summary, "bold"))
-    return out
+    yield text(summary, "bold")
 
 
 _LEVEL_COLOUR = {Level.ERROR: "red", Level.WARNING: "yellow"}

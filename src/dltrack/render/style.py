@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from rich.text import Text
+from rich.text import Span, Text
 
 from dltrack.learner.results import Counts
 from dltrack.learner.status import Status
@@ -41,6 +41,41 @@ def text(value: str, style: str = "") -> Text:
     return Text(safe(value), style=style)
 
 
+# A piece of a line: untrusted text and its style ("" for none).
+Piece = tuple[str, str]
+
+
+class Line:
+    """Pieces of untrusted text on one line, the first piece's style over all of it.
+
+    What text(*first) and an append of each further piece would make, kept as pieces
+    until it is shown: without a terminal only the plain text is written, and an import
+    report has a line per item.
+    """
+
+    __slots__ = ("pieces",)
+
+    def __init__(self, first: Piece, *rest: Piece) -> None:
+        self.pieces = (first, *rest)
+
+    @property
+    def plain(self) -> str:
+        """The line as plain text, as Text.plain would give it."""
+        return safe("".join(value for value, _style in self.pieces))
+
+    def __rich__(self) -> Text:
+        """The line as rich Text, each piece's style a span of it."""
+        head = safe(self.pieces[0][0])
+        plain, spans, at = [head], [], len(head)
+        for value, style in self.pieces[1:]:
+            value = safe(value)
+            if style and value:
+                spans.append(Span(at, at + len(value), style))
+            plain.append(value)
+            at += len(value)
+        return Text("".join(plain), style=self.pieces[0][1], spans=spans)
+
+
 def bar(counts: Counts, width: int = 20) -> Text:
     """A text bar: done in green, skipped in yellow, the rest dim."""
     if counts.total == 0:
@@ -56,9 +91,14 @@ def bar(counts: Counts, width: int = 20) -> Text:
 
 def link(url: str | None) -> Text:
     """A URL, clickable where the terminal supports it, or "(no link)"."""
+    return text(*link_piece(url))
+
+
+def link_piece(url: str | None) -> Piece:
+    """What link() shows, as a piece of a line."""
     if not url:
-        return text("(no link)", "dim")
-    return text(url, f"link {safe(url)}" if "'" not in url and " " not in url else "")
+        return "(no link)", "dim"
+    return url, f"link {safe(url)}" if "'" not in url and " " not in url else ""
 
 
 def status(value: Status) -> Text:
