@@ -572,3 +572,16 @@ def test_topics_option_keeps_link_less_list_items(run, cat: Path, tmp_path: Path
         ("概率论", None, "topic"),
         ("反向传播详解", "https://example.org/bp", "article"),
     ]
+
+
+def test_import_can_start_a_new_catalogue_file(run, tmp_path: Path) -> None:
+    document = tmp_path / "list.md"
+    document.write_text("# 清单\n\n- [一篇](https://example.net/one)\n", encoding="utf-8")
+    new = tmp_path / "My List.json"
+    result = run("import", str(document), "-t", "mine-first", "--catalogue", str(new))
+    assert result.code == 0, result.err
+    data = json.loads(new.read_text(encoding="utf-8"))
+    assert data["catalogue"] == "my-list"
+    assert [t["slug"] for t in data["tracks"]] == ["mine-first"]
+    # And it is a catalogue dltrack can walk.
+    assert run("--seed", str(new), "next", "--json").code == 0

@@ -86,9 +86,14 @@ def read_document(path: Path) -> SourceDocument:
 
 
 def open_catalogue(path: Path) -> Catalogue:
-    """The catalogue a curator edits."""
+    """The catalogue a curator edits; a file not there yet starts a new one, named after it."""
     if not path.exists():
-        raise CatalogueError(f"no catalogue at {path}")
+        if not path.parent.is_dir():
+            raise CatalogueError(f"no catalogue at {path}, and no directory {path.parent}")
+        name = slugify(path.stem) or "my-catalogue"
+        if name.isdigit() or name == "personal":
+            name = f"list-{name}"
+        return Catalogue(schema_=1, name=name, tracks=[])
     return load_catalogue(path)
 
 

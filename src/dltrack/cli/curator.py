@@ -42,6 +42,9 @@ CatalogueOpt = Annotated[
 ]
 
 
+DEFAULT_CATALOGUE_OPTION = Path("data/seed.json")
+
+
 @contextmanager
 def _no_cycle_collection() -> Iterator[None]:
     """Hold off the cycle collector for one import and its report.
@@ -79,7 +82,7 @@ def import_(
             callback=not_blank,
         ),
     ] = None,
-    catalogue: CatalogueOpt = Path("data/seed.json"),
+    catalogue: CatalogueOpt = DEFAULT_CATALOGUE_OPTION,
     topics: Annotated[
         bool,
         typer.Option(
@@ -119,7 +122,8 @@ def import_(
             )
             render.emit(report, as_json=as_json)
         return
-    if not catalogue.exists():
+    if catalogue == DEFAULT_CATALOGUE_OPTION and not catalogue.exists():
+        # Only the default: a path given is where a new catalogue may start.
         raise CatalogueError(
             f"no catalogue at {catalogue}: run this in a dltrack checkout or pass --catalogue PATH"
         )
