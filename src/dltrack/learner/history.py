@@ -56,9 +56,11 @@ EVENT_ITEM: Final = (
     "(CASE WHEN e.catalogue = 'personal' THEN "
     "-(SELECT pi.number FROM personal_item pi WHERE pi.key = e.item_id) ELSE e.item_id END)"
 )
-# SQL: event e was not taken back by an undo (of the command that made it).
+# SQL: event e was not taken back by an undo (of the command that made it). The
+# undone commands are few: SQLite makes this list once per query (from the partial
+# target index), where a NOT EXISTS would look it up again for every event.
 NOT_UNDONE: Final = (
-    "NOT EXISTS (SELECT 1 FROM event u WHERE u.target = e.command AND u.action = 'undone')"
+    "e.command NOT IN (SELECT target FROM event WHERE target IS NOT NULL AND action = 'undone')"
 )
 # An unnamed catalogue file is known by where it is (see catalogue_identity).
 UNNAMED_PREFIX: Final = "file:"

@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Final
 
-from dltrack.learner.history import EVENT_ITEM, PERSONAL
+from dltrack.learner.history import EVENT_ITEM, NOT_UNDONE, PERSONAL
 from dltrack.learner.reports import Forecast, ProgressReport, TrackProgress
 from dltrack.learner.tracks import list_tracks, resolve_track, stage_summaries, track_counts
 from dltrack.store.db import Store
@@ -55,13 +55,6 @@ def calendar_start(today: date) -> date:
     return today - timedelta(days=today.weekday(), weeks=CALENDAR_WEEKS - 1)
 
 
-# Finishes not taken back. The undone commands are few: SQLite makes this list once
-# per query, where a NOT EXISTS would look it up again for every finish.
-_KEPT: Final = (
-    "e.command NOT IN (SELECT target FROM event WHERE target IS NOT NULL AND action = 'undone')"
-)
-
-
 # The finishes' own index (done events only, covering day, item and command). Named:
 # without statistics SQLite would walk the item index and read three times the rows.
 _FINISHES: Final = "event e INDEXED BY ix_event_day"
@@ -69,7 +62,7 @@ _FINISHES: Final = "event e INDEXED BY ix_event_day"
 
 def _finished(store: Store, track_slug: str | None) -> tuple[str, list[object]]:
     """The WHERE clause (and its arguments) of the finishes that count."""
-    where = f"{_OURS} AND e.action = 'done' AND {_KEPT}"
+    where = f"{_OURS} AND e.action = 'done' AND {NOT_UNDONE}"
     args: list[object] = [store.meta("catalogue") or ""]
     if track_slug is not None:
         where += f" AND {_IN_TRACK}"
@@ -114,7 +107,7 @@ def _recent_by_track(store: Store, since: date) -> Counter[str]:
         f"""
         SELECT s.track_slug, COUNT(DISTINCT e.item_id) FROM {_FINISHES}
         JOIN placement p ON p.item_id = {EVENT_ITEM} JOIN stage s ON s.id = p.stage_id
-        WHERE {_OURS} AND e.action = 'done' AND e.day >= ? AND {_KEPT}
+        WHERE {_OURS} AND e.action = 'done' AND e.day >= ? AND {NOT_UNDONE}
         GROUP BY s.track_slug
         """,
         (store.meta("catalogue") or "", since.isoformat()),

@@ -312,16 +312,19 @@ def _(result: NextItems) -> list[RenderableType]:
     return out
 
 
+def status_line(e: ItemInStage, status: Status, said: str) -> Text:
+    """`✓ 17  title  — done`: an item and the status it now has, as marking commands say it."""
+    line = text(f"{STATUS_GLYPH[status]} ", STATUS_COLOUR[status])
+    line.append(f"{shown_id(e.id)}  ", style="bold")
+    line.append(text(e.title))
+    line.append(f"  — {said}", style="dim")
+    return line
+
+
 @screen.register
 def _(result: Marked) -> list[RenderableType]:
-    out: list[RenderableType] = []
-    for e in result.changed:
-        line = text(f"{STATUS_GLYPH[result.status]} ", STATUS_COLOUR[result.status])
-        line.append(f"{shown_id(e.id)}  ", style="bold")
-        line.append(text(e.title))
-        now = "unread again" if result.status is Status.UNREAD else result.status
-        line.append(f"  — {now}", style="dim")
-        out.append(line)
+    now = "unread again" if result.status is Status.UNREAD else str(result.status)
+    out: list[RenderableType] = [status_line(e, result.status, now) for e in result.changed]
     for e in result.unchanged:
         out.append(text(f"  {shown_id(e.id)}  was already {result.status}", "dim"))
     for s in result.stages:

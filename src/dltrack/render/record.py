@@ -30,10 +30,11 @@ from dltrack.render.learner import (
     item_data,
     stage_data,
     stage_table,
+    status_line,
     track_data,
     track_title,
 )
-from dltrack.render.style import STATUS_COLOUR, STATUS_GLYPH, text
+from dltrack.render.style import count, text
 
 
 def _forecast_data(t: TrackProgress) -> dict[str, Any] | None:
@@ -105,7 +106,8 @@ def _(report: ProgressReport) -> list[RenderableType]:
         text(
             f"Done in the last 7 days: {report.done_last_7_days} · "
             f"last 30 days: {report.done_last_30_days} · "
-            f"streak: {_days(report.streak_days)} · longest: {_days(report.longest_streak_days)}",
+            f"streak: {count(report.streak_days, 'day')} · "
+            f"longest: {count(report.longest_streak_days, 'day')}",
             "bold",
         )
     )
@@ -120,10 +122,6 @@ def _(report: ProgressReport) -> list[RenderableType]:
             )
         )
     return out
-
-
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
 
 
 def _forecast_line(t: TrackProgress) -> Text | None:
@@ -162,8 +160,8 @@ def _calendar(report: ProgressReport) -> list[RenderableType]:
     if not report.days:
         return []
     rows = [text(label.ljust(4), "dim") for label in ("Mon", "", "Wed", "", "Fri", "", "Sun")]
-    for n, (_day, count) in enumerate(report.days):
-        glyph, style = _cell(count)
+    for n, (_day, finished) in enumerate(report.days):
+        glyph, style = _cell(finished)
         rows[n % 7].append(glyph, style=style)
     first, last = report.days[0][0], report.days[-1][0]
     legend = text(f"    {first} … {last}   less ", "dim")
@@ -176,18 +174,12 @@ def _calendar(report: ProgressReport) -> list[RenderableType]:
 
 @screen.register
 def _(result: Undone) -> list[RenderableType]:
-    n = len(result.items)
-    what = f"{n} item" if n == 1 else f"{n} items"
-    notes = f", {result.notes} note{'s' if result.notes != 1 else ''}" if result.notes else ""
+    what = count(len(result.items), "item")
+    notes = f", {count(result.notes, 'note')}" if result.notes else ""
     out: list[RenderableType] = [
         text(f"Undid `{result.command_name}` of {_local(result.at)} ({what}{notes}):")
     ]
-    for e in result.items:
-        line = text(f"{STATUS_GLYPH[e.status]} ", STATUS_COLOUR[e.status])
-        line.append(f"{shown_id(e.id)}  ", style="bold")
-        line.append(text(e.title))
-        line.append(f"  — {e.status}", style="dim")
-        out.append(line)
+    out += [status_line(e, e.status, str(e.status)) for e in result.items]
     return out
 
 
@@ -305,7 +297,7 @@ def _(result: FolderSynced) -> list[RenderableType]:
     others = [f for f in result.files if f.name != result.own_file]
     line = text(f"Synced with {result.folder}: ")
     line.append(f"{result.new_events} new events", style="bold")
-    line.append(f" from {len(others)} other file{'s' if len(others) != 1 else ''}; ")
+    line.append(f" from {count(len(others), 'other file')}; ")
     line.append(f"wrote {result.own_events} of this machine's to {result.own_file}.")
     return [line]
 
