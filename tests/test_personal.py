@@ -115,6 +115,12 @@ def test_undoing_an_add_retires_its_number(run) -> None:
     load(run, "add", "https://example.net/2", "--title", "二")
     assert load(run, "undo")["undone"] == "add"
     assert mine(run) == [("m1", "一", "unread")]
+    # The log still names the item taken back by its (retired) number.
+    entries = load(run, "log")["entries"]
+    assert [(e["action"], e["item_id"]) for e in entries][:2] == [
+        ("undone", "m2"),
+        ("item_added", "m2"),
+    ]
     assert load(run, "add", "https://example.net/3", "--title", "三")["id"] == "m3"
 
 

@@ -69,6 +69,7 @@ def mirror_personal(conn: sqlite3.Connection) -> dict[int, int]:
     by_url: dict[str, int] = {}
     items: list[tuple[int, str, str, str, str]] = []  # (mirror id, title, url, track, stage)
     number = 0
+    retired: list[tuple[int, int]] = []  # (number, key) of adds taken back
     # Every add is numbered, an undone one too: its number is retired with it, so
     # taking one back never renumbers the items added after it.
     titles: dict[str, str] = {}  # "track" or "track/stage" -> its title, the first one given
@@ -85,6 +86,7 @@ def mirror_personal(conn: sqlite3.Connection) -> dict[int, int]:
             continue
         number += 1
         if not live:
+            retired.append((number, key))  # the log still names it by this number
             continue
         mirror[key] = -number
         if url:
@@ -95,7 +97,8 @@ def mirror_personal(conn: sqlite3.Connection) -> dict[int, int]:
         items.append((-number, title or url or "?", url or "", track, stage))
     conn.executemany(
         "INSERT INTO personal_item (number, key) VALUES (?, ?)",
-        [(-mirror_id, key) for key, mirror_id in mirror.items() if key in _firsts(mirror)],
+        [(-mirror_id, key) for key, mirror_id in mirror.items() if key in _firsts(mirror)]
+        + retired,
     )
     conn.executemany(
         "INSERT INTO item (id, title, url, kind, tags, active) VALUES (?, ?, ?, NULL, '[]', 1)",

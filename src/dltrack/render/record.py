@@ -180,6 +180,8 @@ def _(result: Undone) -> list[RenderableType]:
         text(f"Undid `{result.command_name}` of {_local(result.at)} ({what}{notes}):")
     ]
     out += [status_line(e, e.status, str(e.status)) for e in result.items]
+    if not result.items:
+        out.append(text("  what it added is gone (dltrack log shows it)", "dim"))
     return out
 
 
