@@ -114,7 +114,7 @@ def import_(
     """
     if personal:
         from dltrack.cli.common import opened
-        from dltrack.learner.personal import import_personal
+        from dltrack.learner.own_import import import_personal
 
         with _no_cycle_collection(), opened(ctx) as store:
             report = import_personal(
