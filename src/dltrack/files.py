@@ -8,7 +8,6 @@ to say.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import stat
@@ -141,6 +140,8 @@ def json_value(raw: bytes | str) -> Any:
     else:
         text = raw
         escaped = may_hold_surrogates(raw.encode("utf-8", "surrogatepass"))
+    import json  # only files that are read need it: off `done`'s start-up path
+
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:

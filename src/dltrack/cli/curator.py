@@ -15,6 +15,7 @@ from dltrack.catalogue.importing import import_files
 from dltrack.catalogue.lint import lint_file
 from dltrack.cli.common import JsonFlag, not_blank
 from dltrack.errors import CatalogueError, ExitCode
+from dltrack.render import curator as _curator_screens  # noqa: F401  (registers them)
 from dltrack.text import SLUG
 
 

@@ -1,10 +1,10 @@
 """Every table, bar and JSON document dltrack shows: one renderer for human and JSON output.
 
 A command hands its result to ``emit``; the result's type decides its JSON shape
-and its screen (registered by ``render.learner``, ``render.curator`` and
-``render.links``; ``render.record`` registers when the record's commands import it,
-so that `next` does not pay for it). check-links reports, which have formats of
-their own, are written by ``render.links.deliver``.
+and its screen (registered by ``render.learner`` and ``render.links``;
+``render.record`` and ``render.curator`` register when the commands that show them
+import them, so that `next` and `done` do not pay for them). check-links reports,
+which have formats of their own, are written by ``render.links.deliver``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 from rich.console import Console
 from rich.text import Text
 
-from dltrack.render import curator, learner  # noqa: F401  (they register their screens)
+from dltrack.render import learner  # noqa: F401  (it registers its screens)
 from dltrack.render.base import Message, dumps, error, screen, stderr, stdout, to_data
 from dltrack.render.style import Line
 
