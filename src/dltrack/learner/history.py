@@ -7,10 +7,10 @@ record, and `rebuild` derives them again from the events whenever that is simple
 than updating (an undo, a sync, a catalogue whose items changed). Both go through
 `fold`, so the two can never disagree about what a sequence of events means.
 
-Standard library only: `done` records through here on every run.
+Standard library only: `done` records through here on every run. No ``from
+__future__ import annotations`` either: NamedTuple would compile every annotation
+string into a ForwardRef at start-up (see learner.results).
 """
-
-from __future__ import annotations
 
 import os
 import sqlite3
