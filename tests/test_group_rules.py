@@ -1,0 +1,109 @@
+"""The database enforces who may do what, whatever the client: tried with raw connections.
+
+A member connects as psql would (their own role, their own password) and tries
+what dltrack never does: writing in another's name, changing or deleting an
+event, admitting someone, lifting their own removal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from pgfixtures import GroupServer, Member, set_up
+from test_startup import loaded_after
+
+EVENT = (
+    "INSERT INTO dltrack.event (member, id, lamport, device, command, command_name, item_id, "
+    "action, at, day, recorded_at) VALUES (%s, %s, 1, 'dev', 'cmd', 'done', 1, 'done', "
+    "'2026-12-01T10:00:00+00:00', '2026-12-01', '2026-12-01T10:00:00+00:00')"
+)
+
+
+@pytest.fixture
+def group(group_server: GroupServer, machines: Callable[[str], Member]) -> GroupServer:
+    """A group with alice and bob joined, and one event of bob's on the server."""
+    _, _, bob = set_up(group_server, machines, "alice", "bob")
+    bob("done", "1")
+    assert bob("group", "sync").code == 0
+    return group_server
+
+
+def refused(conn: psycopg.Connection, sql: str, args: tuple[object, ...] = ()) -> str:  # type: ignore[type-arg]
+    """Run sql expecting the server to refuse it; the error's SQLSTATE. Rolls back."""
+    with pytest.raises(psycopg.Error) as caught:
+        conn.execute(sql, args)
+    conn.rollback()
+    return str(caught.value.sqlstate)
+
+
+def test_a_member_cannot_write_in_another_members_name(group: GroupServer) -> None:
+    alice, bob = group.members["alice"], group.members["bob"]
+    with group.connect_as("alice") as conn:
+        assert refused(conn, EVENT, (bob, "forged1")) == "42501"  # row-level security
+        conn.execute(EVENT, (alice, "mine1"))  # in her own name it goes in
+        conn.commit()
+    with group.admin() as admin:
+        found = admin.execute("SELECT member FROM dltrack.event WHERE id LIKE %s", ("%1",))
+        rows = found.fetchall()
+    assert rows == [(alice,)]
+
+
+def test_no_one_changes_or_deletes_an_event(group: GroupServer) -> None:
+    bob = group.members["bob"]
+    with group.connect_as("alice") as conn:
+        assert refused(conn, "UPDATE dltrack.event SET action = 'skipped'") == "42501"
+        assert refused(conn, "DELETE FROM dltrack.event") == "42501"
+        assert refused(conn, "UPDATE dltrack.event SET xact = 0") == "42501"
+    with group.connect_as("bob") as conn:  # not even one's own
+        assert refused(conn, "DELETE FROM dltrack.event WHERE member = %s", (bob,)) == "42501"
+    with group.connect_as("owner") as conn:  # and the owner, who owns the table, neither
+        assert refused(conn, "UPDATE dltrack.event SET action = 'skipped'") == "42501"
+        assert refused(conn, "TRUNCATE dltrack.event") == "42501"
+    with group.admin() as admin:
+        rows = admin.execute("SELECT member, action FROM dltrack.event").fetchall()
+    assert rows == [(bob, "done")]
+
+
+def test_only_the_owner_admits_and_removes(group: GroupServer) -> None:
+    carol, alice = group.members["carol"], group.members["alice"]
+    with group.connect_as("alice") as conn:
+        assert refused(conn, "INSERT INTO dltrack.member (role) VALUES (%s)", (carol,)) == "42501"
+        assert refused(conn, "UPDATE dltrack.member SET removed_at = now()") == "42501"
+        assert refused(conn, "DELETE FROM dltrack.member") == "42501"
+        # Her own shown name she may change; another's she cannot even reach.
+        conn.execute("UPDATE dltrack.member SET name = 'Ally' WHERE role = %s", (alice,))
+        other = conn.execute("UPDATE dltrack.member SET name = 'X' WHERE role <> %s", (alice,))
+        assert other.rowcount == 0
+        conn.commit()
+    with group.connect_as("owner") as conn:
+        conn.execute("UPDATE dltrack.member SET removed_at = now() WHERE role = %s", (alice,))
+        conn.commit()
+    with group.connect_as("alice") as conn:
+        # Removed: she reads nothing, writes nothing, and cannot undo her removal.
+        assert conn.execute("SELECT COUNT(*) FROM dltrack.event").fetchone() == (0,)
+        assert refused(conn, EVENT, (alice, "late1")) == "42501"
+        assert refused(conn, "UPDATE dltrack.member SET removed_at = NULL") == "42501"
+
+
+def test_a_role_that_was_never_admitted_sees_nothing(group: GroupServer) -> None:
+    with group.connect_as("carol") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM dltrack.event").fetchone() == (0,)
+        assert conn.execute("SELECT COUNT(*) FROM dltrack.member").fetchone() == (0,)
+        assert refused(conn, EVENT, (group.members["carol"], "c1")) == "42501"
+
+
+def test_board_works_offline_without_the_driver(
+    group: GroupServer, machines: Callable[[str], Member], tmp_path: Path
+) -> None:
+    alice = machines("alice")
+    assert alice("group", "sync").code == 0
+    env = {**os.environ, "DLTRACK_DB": str(alice.db)}
+    assert loaded_after(env, "group", "board") == ["rich.table"]
+    rows = json.loads(alice("group", "board", "--json").out)["members"]
+    assert {r["name"]: r["done"] for r in rows} == {"Bob": 1, "Alice": 0, "Teacher": 0}
