@@ -23,19 +23,26 @@ from sqlalchemy.engine import Connection
 from dltrack.errors import UserError
 from dltrack.group import local
 from dltrack.group.results import GroupSynced
-from dltrack.group.server import connected, run, run_many, stream, where_of
+from dltrack.group.server import connected, copy_rows, run, stream, where_of
 from dltrack.group.serverschema import require_schema
-from dltrack.learner.history import EVENT_COLUMNS, Action, catalogue_of
+from dltrack.learner.history import Action, catalogue_of
 from dltrack.store.db import Store
 
 _BATCH: Final = 5_000
 # A member with more touched items than this is derived whole (one pass over their events).
 _WHOLE: Final = 64
-_PUSHED_COLUMNS: Final = [c for c in EVENT_COLUMNS if c != "catalogue"]
-_INSERT: Final = (
-    f"INSERT INTO dltrack.event (member, {', '.join(_PUSHED_COLUMNS)}) "
-    f"VALUES (current_user, {', '.join(':' + c for c in _PUSHED_COLUMNS)}) "
-    "ON CONFLICT (member, id) DO NOTHING"
+_COLUMNS: Final = ", ".join(local.PUSHED_COLUMNS)
+# A session's own table, gone at commit: the events are copied in, then moved to the
+# group's table in one statement (row-level security checks each one there).
+_INCOMING: Final = (
+    "CREATE TEMP TABLE incoming (id text, lamport bigint, device text, command text, "
+    "command_name text, item_id bigint, action text, at text, day text, recorded_at text, "
+    "url text, title text, text text, target text) ON COMMIT DROP"
+)
+_COPY: Final = f"COPY incoming ({_COLUMNS}) FROM STDIN"
+_MOVE: Final = (
+    f"INSERT INTO dltrack.event (member, {_COLUMNS}) SELECT current_user, {_COLUMNS} "
+    "FROM incoming ON CONFLICT (member, id) DO NOTHING"
 )
 _PULL: Final = (
     f"SELECT {', '.join(local.PULLED_COLUMNS)} FROM dltrack.event "
@@ -61,15 +68,14 @@ def _push(store: Store, pg: Connection, s: local.GroupSettings) -> tuple[int, in
     rows, last = local.to_push(store.conn, s.catalogue, cursor, s.share_notes, _BATCH)
     if not rows:
         return 0, 0, cursor  # nothing to send: not even a transaction
-    count = "SELECT COUNT(*) FROM dltrack.event WHERE member = current_user"
     with pg.begin():
-        had = int(run(pg, count).scalar() or 0)
+        run(pg, _INCOMING)
         while rows:
-            run_many(pg, _INSERT, rows)
+            copy_rows(pg, _COPY, rows)
             sent += len(rows)
             cursor = last
             rows, last = local.to_push(store.conn, s.catalogue, cursor, s.share_notes, _BATCH)
-        new = int(run(pg, count).scalar() or 0) - had
+        new = int(run(pg, _MOVE).rowcount)
     return sent, new, cursor
 
 

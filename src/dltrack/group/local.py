@@ -23,6 +23,8 @@ from dltrack.store.db import Store, set_meta
 
 _KEYS: Final = ("dsn", "role", "name", "catalogue", "share_notes", "pushed", "pulled", "owner")
 _NOTE_ACTIONS: Final = (Action.NOTE_ADDED, Action.NOTE_EDITED, Action.NOTE_DELETED)
+# The columns of an event sent to the group (the group is of one catalogue).
+PUSHED_COLUMNS: Final = tuple(c for c in EVENT_COLUMNS if c != "catalogue")
 # The columns of a pulled event, in group_event's order.
 PULLED_COLUMNS: Final = (
     "member", "id", "lamport", "command", "item_id", "action", "at", "day", "text", "target",
@@ -95,13 +97,14 @@ def forget(conn: sqlite3.Connection) -> None:
 
 def to_push(
     conn: sqlite3.Connection, catalogue: str, after: int, share_notes: bool, limit: int
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[tuple[Any, ...]], int]:
     """Up to limit own events of the group's catalogue after rowid `after`; the last rowid.
+
+    Each event is a tuple of PUSHED_COLUMNS.
 
     One's own items (another catalogue) are never shared; notes only when asked.
     """
-    columns = [c for c in EVENT_COLUMNS if c != "catalogue"]
-    sql = f"SELECT rowid, {', '.join(columns)} FROM event WHERE rowid > ? AND catalogue = ?"
+    sql = f"SELECT rowid, {', '.join(PUSHED_COLUMNS)} FROM event WHERE rowid > ? AND catalogue = ?"
     if not share_notes:
         sql += f" AND action NOT IN ({','.join('?' * len(_NOTE_ACTIONS))})"
     sql += " ORDER BY rowid LIMIT ?"
@@ -110,7 +113,7 @@ def to_push(
         args += [str(a) for a in _NOTE_ACTIONS]
     rows = conn.execute(sql, [*args, limit]).fetchall()
     last = rows[-1][0] if rows else after
-    return [dict(zip(columns, r[1:], strict=True)) for r in rows], last
+    return [r[1:] for r in rows], last
 
 
 def last_own_rowid(conn: sqlite3.Connection) -> int:

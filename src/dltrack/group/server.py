@@ -149,10 +149,17 @@ def run(conn: Connection, sql: str, params: dict[str, Any] | None = None) -> Any
     return conn.execute(sa.text(sql), params or {})
 
 
-def run_many(conn: Connection, sql: str, rows: list[dict[str, Any]]) -> None:
-    """One statement for many rows of parameters."""
-    if rows:
-        conn.execute(sa.text(sql), rows)
+def copy_rows(conn: Connection, copy_sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """Rows sent with COPY, in the connection's transaction: a tenth of the time of INSERTs.
+
+    COPY is psycopg's own (SQLAlchemy has no word for it): the same connection,
+    reached through SQLAlchemy's handle on it.
+    """
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def stream(

@@ -11,6 +11,10 @@ the client:
   (no privilege to, and a trigger for the owner too: the log is append-only);
 - the pull cursor (`xact`, the inserting transaction's id) is set by the server.
 
+Membership is asked once per statement, not once per row: `(SELECT
+dltrack.is_member(current_user))` has no reference to the row, so PostgreSQL
+evaluates it once (an InitPlan); a pull reads 500,000 rows.
+
 As with the local database, a step once released is never edited; a change is a
 new step at the end.
 """
@@ -64,7 +68,7 @@ GRANT SELECT ON dltrack.schema_version, dltrack.group_info TO PUBLIC;
 GRANT SELECT ON dltrack.member TO PUBLIC;
 GRANT UPDATE (name, joined_at, left_at) ON dltrack.member TO PUBLIC;
 CREATE POLICY member_read ON dltrack.member FOR SELECT
-    USING (dltrack.is_member(current_user));
+    USING ((SELECT dltrack.is_member(current_user)));
 CREATE POLICY member_own ON dltrack.member FOR UPDATE
     USING (role = current_user AND removed_at IS NULL) WITH CHECK (role = current_user);
 GRANT SELECT ON dltrack.event TO PUBLIC;
@@ -72,9 +76,9 @@ GRANT INSERT (member, id, lamport, device, command, command_name, item_id, actio
     recorded_at, url, title, text, target) ON dltrack.event TO PUBLIC;
 GRANT USAGE ON SEQUENCE dltrack.event_seq_seq TO PUBLIC;
 CREATE POLICY event_read ON dltrack.event FOR SELECT
-    USING (dltrack.is_member(current_user));
+    USING ((SELECT dltrack.is_member(current_user)));
 CREATE POLICY event_own ON dltrack.event FOR INSERT
-    WITH CHECK (member = current_user AND dltrack.is_member(current_user))
+    WITH CHECK (member = current_user AND (SELECT dltrack.is_member(current_user)))
 """
 
 # (version, name, DDL). Append only.

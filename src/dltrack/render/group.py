@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from dltrack.group.results import (
@@ -125,27 +125,32 @@ def _last(at: str | None) -> str:
     return datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+_NAME_WIDTH = 20
+
+
 @screen.register
 def _(result: Board) -> list[RenderableType]:
-    table = Table(show_edge=False, pad_edge=False)
-    table.add_column("member")
-    # Stages are numbered in the header (titles are long); the titles follow the table.
-    for n in range(1, len(result.stage_titles) + 1):
-        table.add_column(Text(str(n)), justify="right")
-    table.add_column("total", justify="right")
-    table.add_column("streak", justify="right")
-    table.add_column("last active")
-    for row in result.rows:
-        name = text(row.name, "bold" if row.me else "")
-        cells = [f"{s.done}/{s.items}" for s in row.stages]
-        table.add_row(
-            name,
-            *cells,
-            f"{row.done}/{row.items} {row.percent:.0f}%",
-            count(row.streak_days, "day"),
-            _last(row.last_activity),
-        )
-    out: list[RenderableType] = [track_title(result.track), table]
+    # Plain aligned lines, not a rich Table: a board of 1,000 members is drawn in a
+    # tenth of the time (bench/group.py), and it stays one line per member in a pipe.
+    # Stages are numbered in the header (their titles are long) and listed after.
+    cells = [
+        [f"{s.done}/{s.items}" for s in row.stages]
+        + [f"{row.done}/{row.items} {row.percent:.0f}%", count(row.streak_days, "day")]
+        for row in result.rows
+    ]
+    heads = [str(n) for n in range(1, len(result.stage_titles) + 1)] + ["total", "streak"]
+    widths = [max([len(h), *(len(c[i]) for c in cells)]) for i, h in enumerate(heads)]
+    name_width = min(_NAME_WIDTH, max([6, *(cell_len(r.name) for r in result.rows)]))
+    header = Text("member".ljust(name_width), style="dim")
+    header.append("".join(f"  {h.rjust(w)}" for h, w in zip(heads, widths, strict=True)))
+    header.append("  last active")
+    out: list[RenderableType] = [track_title(result.track), header]
+    for row, values in zip(result.rows, cells, strict=True):
+        line = text(row.name, "bold" if row.me else "")
+        line.truncate(name_width, overflow="ellipsis", pad=True)
+        line.append("".join(f"  {v.rjust(w)}" for v, w in zip(values, widths, strict=True)))
+        line.append(f"  {_last(row.last_activity)}")
+        out.append(line)
     for n, (slug, title) in enumerate(result.stage_titles, start=1):
         line = text(f"{n}  ", "dim")
         line.append(text(title))
