@@ -99,13 +99,21 @@ def join(
 def sync(
     ctx: typer.Context,
     share_notes: ShareNotes = False,
+    auto: Annotated[
+        bool | None,
+        typer.Option(
+            "--auto/--no-auto",
+            help="From now on, also sync in the background after each marking command.",
+            show_default=False,
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Send your progress to the group and receive the others'."""
     from dltrack.group.exchange import sync as exchange
 
     with opened(ctx) as store:
-        render.emit(exchange(store, share_notes=share_notes), as_json=as_json)
+        render.emit(exchange(store, share_notes=share_notes, auto=auto), as_json=as_json)
 
 
 @app.command("board")

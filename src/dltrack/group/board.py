@@ -18,11 +18,18 @@ from dltrack.store.db import Store
 
 _STAGES = "SELECT id, slug, title, item_count FROM stage WHERE track_slug = ? ORDER BY position"
 # Distinct items per stage: an item placed twice in a stage counts once, as in `stages`.
-_OTHERS_DONE = (
-    "SELECT gp.member, p.stage_id, COUNT(DISTINCT gp.item_id) FROM group_progress gp "
-    "JOIN placement p ON p.item_id = gp.item_id JOIN stage s ON s.id = p.stage_id "
-    "WHERE s.track_slug = ? AND gp.status = 'done' GROUP BY gp.member, p.stage_id"
+# Driven from the track's placements, through the finishes' own index: a board of
+# 1,000 members reads only the finishes of this track's items (bench/group.py).
+_FINISHES = (
+    "FROM stage s JOIN placement p ON p.stage_id = s.id "
+    "JOIN group_progress gp INDEXED BY ix_group_progress_done "
+    "ON gp.item_id = p.item_id AND gp.status = 'done' WHERE s.track_slug = ?"
 )
+_OTHERS_DONE = (
+    f"SELECT gp.member, p.stage_id, COUNT(DISTINCT gp.item_id) {_FINISHES} "
+    "GROUP BY gp.member, p.stage_id"
+)
+_OTHERS_TOTAL = f"SELECT gp.member, COUNT(DISTINCT gp.item_id) {_FINISHES} GROUP BY gp.member"
 _MY_DONE = (
     "SELECT p.stage_id, COUNT(DISTINCT pr.item_id) FROM progress pr "
     "JOIN placement p ON p.item_id = pr.item_id JOIN stage s ON s.id = p.stage_id "
@@ -72,13 +79,7 @@ def board(store: Store, track_name: str | None, today: date) -> Board:
     track_items = (
         "SELECT p.item_id FROM placement p JOIN stage s ON s.id = p.stage_id WHERE s.track_slug = ?"
     )
-    others_total = dict(
-        store.conn.execute(
-            f"SELECT member, COUNT(*) FROM group_progress WHERE status = 'done' "
-            f"AND item_id IN ({track_items}) GROUP BY member",
-            (track.slug,),
-        ).fetchall()
-    )
+    others_total = dict(store.conn.execute(_OTHERS_TOTAL, (track.slug,)).fetchall())
     my_total = done_in_track(
         f"SELECT COUNT(*) FROM progress WHERE status = 'done' AND item_id IN ({track_items})",
         (track.slug,),

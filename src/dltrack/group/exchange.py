@@ -22,11 +22,12 @@ from sqlalchemy.engine import Connection
 
 from dltrack.errors import UserError
 from dltrack.group import local
+from dltrack.group.auto import AUTO_KEY
 from dltrack.group.results import GroupSynced
 from dltrack.group.server import connected, copy_rows, run, stream, where_of
 from dltrack.group.serverschema import require_schema
 from dltrack.learner.history import Action, catalogue_of
-from dltrack.store.db import Store
+from dltrack.store.db import Store, set_meta
 
 _BATCH: Final = 5_000
 # A member with more touched items than this is derived whole (one pass over their events).
@@ -100,19 +101,20 @@ def _pull(
         with store.write() as conn:
             local.store_members(conn, [m for m in members if m[0] != s.role])
             touched: dict[str, set[int] | None] = {}
-            for rows in stream(pg, _PULL, {"cursor": s.pulled}, _BATCH):
-                received += len(rows)
-                new += local.store_events(conn, rows)
-                for r in rows:
-                    member, item, action = r[0], r[4], r[5]
-                    items = touched.get(member, set())
-                    if items is None:
-                        continue
-                    if action == Action.UNDONE or len(items) >= _WHOLE:
-                        touched[member] = None  # an undo reaches back to any item
-                    else:
-                        items.add(item)
-                        touched[member] = items
+            with local.indexes_after(conn, bulk=s.pulled == 0):
+                for rows in stream(pg, _PULL, {"cursor": s.pulled}, _BATCH):
+                    received += len(rows)
+                    new += local.store_events(conn, rows)
+                    for r in rows:
+                        member, item, action = r[0], r[4], r[5]
+                        items = touched.get(member, set())
+                        if items is None:
+                            continue
+                        if action == Action.UNDONE or len(items) >= _WHOLE:
+                            touched[member] = None  # an undo reaches back to any item
+                        else:
+                            items.add(item)
+                            touched[member] = items
             local.derive(conn, touched)
             local.set_cursor(conn, "pulled", xmin)
             local.set_cursor(conn, "pushed", pushed_to)
@@ -120,9 +122,15 @@ def _pull(
     return received, new, active
 
 
-def sync(store: Store, *, share_notes: bool = False) -> GroupSynced:
-    """Push this learner's events of the group's catalogue and pull the other members'."""
+def sync(store: Store, *, share_notes: bool = False, auto: bool | None = None) -> GroupSynced:
+    """Push this learner's events of the group's catalogue and pull the other members'.
+
+    auto (when given) turns the background sync after marking commands on or off.
+    """
     s = local.joined_settings(store)
+    if auto is not None:
+        with store.write() as conn:
+            set_meta(conn, AUTO_KEY, "1" if auto else "0")
     catalogue = catalogue_of(store)
     if catalogue != s.catalogue:
         raise UserError(
@@ -141,4 +149,12 @@ def sync(store: Store, *, share_notes: bool = False) -> GroupSynced:
             _check_member(pg)
         sent, sent_new, pushed_to = _push(store, pg, s)
         received, received_new, active = _pull(store, pg, s, pushed_to)
-    return GroupSynced(where_of(s.dsn), sent, sent_new, received, received_new, active)
+    return GroupSynced(
+        where_of(s.dsn),
+        sent,
+        sent_new,
+        received,
+        received_new,
+        active,
+        auto=store.meta(AUTO_KEY) == "1",
+    )

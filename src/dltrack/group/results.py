@@ -51,6 +51,7 @@ class GroupSynced(NamedTuple):
     pulled: int  # others' events received this time
     pulled_new: int
     members: int  # active members
+    auto: bool = False  # marking commands sync in the background
 
 
 class MemberStage(NamedTuple):

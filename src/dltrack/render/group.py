@@ -92,6 +92,8 @@ def _(result: GroupSynced) -> list[RenderableType]:
     line.append(f" ({result.pushed_new} new there), received ")
     line.append(count(result.pulled, "event"), style="bold")
     line.append(f" ({result.pulled_new} new here); {count(result.members, 'member')}.")
+    if result.auto:
+        return [line, text("Marking commands sync in the background (--no-auto: not).", "dim")]
     return [line]
 
 

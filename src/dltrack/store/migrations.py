@@ -180,6 +180,8 @@ def _v6_study_group(conn: sqlite3.Connection) -> None:
             PRIMARY KEY (role));
         CREATE TABLE group_progress (member VARCHAR NOT NULL, item_id INTEGER NOT NULL,
             status VARCHAR NOT NULL, PRIMARY KEY (member, item_id));
+        CREATE INDEX ix_group_progress_done ON group_progress (item_id, member)
+            WHERE status = 'done';
         """,
     )
 

@@ -219,6 +219,12 @@ class GroupProgressRow(SQLModel, table=True):
     """Each member's state of each item, derived from their pulled events."""
 
     __tablename__ = "group_progress"
+    # The board walks a track's items and asks who finished each.
+    __table_args__ = (
+        Index(
+            "ix_group_progress_done", "item_id", "member", sqlite_where=sql_text("status = 'done'")
+        ),
+    )
     member: str = Field(primary_key=True)
     item_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
     status: str
