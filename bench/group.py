@@ -17,7 +17,10 @@ Timed, in fresh processes of the `dltrack` script beside this Python (medians of
 * `dltrack group sync` with nothing new;
 * peers, for ratios: `python -c "import typer, rich.console"` (the CLI's floor)
   and the same plus `import sqlalchemy, psycopg` and one connection with one
-  query (the floor of any command that talks to the group's server).
+  query (the floor of any command that talks to the group's server);
+* and, in this process with everything imported, an empty sync and the board's
+  data: what dltrack and the server do, without the interpreter's start-up and
+  the libraries' imports.
 
 The server is a throw-away cluster started like the tests' (tests/pgserver.py:
 initdb in a temporary directory, a loopback port, an unprivileged user; fsync
@@ -101,6 +104,28 @@ def _own_events(db: Path, n: int, items: list[int]) -> None:
             )
     finally:
         store.close()
+
+
+def _in_process(db: Path, password: str, runs: int) -> dict[str, list[float]]:
+    """Empty syncs and boards timed inside this process: dltrack's own work and the server's."""
+    from datetime import date
+
+    from dltrack.group.board import board
+    from dltrack.group.exchange import sync
+    from dltrack.session import session
+
+    os.environ["PGPASSWORD"] = password
+    found: dict[str, list[float]] = {"group sync, nothing new": [], "group board (data only)": []}
+    with session(db, REAL_SEED) as store:
+        sync(store)  # warm
+        for _ in range(runs):
+            start = time.perf_counter()
+            sync(store)
+            found["group sync, nothing new"].append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            board(store, None, date.today())
+            found["group board (data only)"].append((time.perf_counter() - start) * 1000)
+    return found
 
 
 def _median(times: list[float]) -> float:
@@ -219,6 +244,10 @@ def _measure(cluster: Cluster, runs: int, tmp: Path) -> int:
     for label, _, _ in cases:
         m = _median(times[label])
         print(f"| {label} | {m:.0f} ms | {m / floor:.2f} | {m / pg_floor:.2f} |")
+    warm = _in_process(tmp / "me.db", password, runs)
+    print("\nIn one process with the libraries loaded (the work itself, past the imports):")
+    for label, values in warm.items():
+        print(f"- {label}: {_median(values):.0f} ms")
     print(f"\n(taken {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")  # fmt: skip
     return 0

@@ -191,3 +191,21 @@ def test_a_pull_cut_short_keeps_nothing_half_and_is_taken_again(
     rows = {r["name"]: r["done"] for r in alice.json("group", "board")["members"]}
     assert rows["Bob"] == 2
     assert alice.json("group", "sync")["pulled"] == 0
+
+
+def test_tls_settings_in_the_dsn_reach_libpq_and_no_password_is_kept(
+    group_server: GroupServer, machines: Callable[[str], Member]
+) -> None:
+    owner = machines("owner")
+    # The test server speaks no TLS: a DSN that requires it must fail, in one line.
+    result = owner("group", "init", group_server.dsn("owner") + " sslmode=require")
+    assert result.code == 1
+    assert "SSL" in result.err and len(result.err.strip().splitlines()) == 1
+    dsn = group_server.dsn("owner") + " sslmode=prefer"
+    assert owner("group", "init", dsn).code == 0
+    with sqlite3.connect(owner.db) as conn:
+        kept = dict(conn.execute("SELECT key, value FROM meta WHERE key LIKE 'group%'"))
+    assert "sslmode=prefer" in kept["group_dsn"]
+    secret = group_server.passwords[group_server.owner]
+    assert all(secret not in value for value in kept.values())
+    assert owner.db.read_bytes().find(secret.encode()) == -1

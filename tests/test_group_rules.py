@@ -136,3 +136,21 @@ def test_auto_syncs_after_marking_in_the_background(
     with group.admin() as admin:
         row = admin.execute("SELECT COUNT(*) FROM dltrack.event WHERE member = %s", (role,))
         assert row.fetchone() == (2,)
+
+
+def test_an_event_of_a_shape_dltrack_never_writes_is_refused(group: GroupServer) -> None:
+    """What one member sends, the others read: the server holds it to the event file's rules."""
+    alice = group.members["alice"]
+    bad = [
+        EVENT.replace("'done', '2026", "'exploded', '2026"),  # an unknown action
+        EVENT.replace("'cmd', 'done', 1,", "'cmd', 'done', 0,"),  # item 0
+        EVENT.replace("'2026-12-01', '2026", "'yesterday', '2026"),  # not a day
+        EVENT.replace("'dev'", "'dev; DROP'"),  # a device that is no token
+    ]
+    with group.connect_as("alice") as conn:
+        for n, sql in enumerate(bad):
+            assert refused(conn, sql, (alice, f"bad{n}")) == "23514", sql  # check_violation
+        long_note = EVENT.replace("recorded_at)", "recorded_at, text)").replace(
+            "'2026-12-01T10:00:00+00:00')", "'2026-12-01T10:00:00+00:00', %s)"
+        )
+        assert refused(conn, long_note, (alice, "bad9", "长" * 30_000)) == "23514"

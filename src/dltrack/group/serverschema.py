@@ -9,7 +9,9 @@ the client:
 - a member may insert events only under their own role (`member = current_user`,
   row-level security) and read the group's; no one updates or deletes an event
   (no privilege to, and a trigger for the owner too: the log is append-only);
-- the pull cursor (`xact`, the inserting transaction's id) is set by the server.
+- the pull cursor (`xact`, the inserting transaction's id) is set by the server;
+- every event has the shape dltrack writes (the checks of an event file's line),
+  so what one member sends is safe for the others to read.
 
 Membership is asked once per statement, not once per row: `(SELECT
 dltrack.is_member(current_user))` has no reference to the row, so PostgreSQL
@@ -38,7 +40,7 @@ CREATE TABLE dltrack.group_info (single boolean PRIMARY KEY DEFAULT true CHECK (
     catalogue text NOT NULL, owner name NOT NULL DEFAULT current_user,
     created_at timestamptz NOT NULL DEFAULT now());
 CREATE TABLE dltrack.member (role name PRIMARY KEY,
-    name text UNIQUE CHECK (length(name) BETWEEN 1 AND 64),
+    name text UNIQUE CHECK (length(name) BETWEEN 1 AND 64 AND name !~ '[[:cntrl:]]'),
     admitted_at timestamptz NOT NULL DEFAULT now(), removed_at timestamptz,
     joined_at timestamptz, left_at timestamptz);
 CREATE TABLE dltrack.event (seq bigserial PRIMARY KEY,
@@ -47,7 +49,17 @@ CREATE TABLE dltrack.event (seq bigserial PRIMARY KEY,
     device text NOT NULL, command text NOT NULL, command_name text NOT NULL,
     item_id bigint NOT NULL, action text NOT NULL, at text NOT NULL, day text NOT NULL,
     recorded_at text NOT NULL, url text, title text, text text, target text,
-    received_at timestamptz NOT NULL DEFAULT now(), UNIQUE (member, id));
+    received_at timestamptz NOT NULL DEFAULT now(), UNIQUE (member, id),
+    CHECK (id ~ '^[0-9a-z_-]{1,64}$' AND device ~ '^[0-9a-z_-]{1,64}$'
+        AND command ~ '^[0-9a-z_-]{1,64}$' AND command_name ~ '^[0-9a-z_-]{1,64}$'),
+    CHECK (action IN ('started', 'done', 'skipped', 'reset', 'note_added', 'note_edited',
+        'note_deleted', 'undone', 'item_added')),
+    CHECK (lamport BETWEEN 1 AND 9007199254740991 AND item_id BETWEEN 1 AND 9007199254740991),
+    CHECK (at ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$'
+        AND recorded_at ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$'
+        AND day ~ '^\d{4}-\d\d-\d\d$'),
+    CHECK (length(url) <= 2048 AND length(title) <= 2048 AND length(target) <= 2048
+        AND octet_length(text) <= 65536));
 CREATE INDEX event_xact ON dltrack.event (xact);
 CREATE FUNCTION dltrack.is_member(who name) RETURNS boolean LANGUAGE sql STABLE
     SECURITY DEFINER SET search_path = pg_catalog
