@@ -209,3 +209,24 @@ def test_tls_settings_in_the_dsn_reach_libpq_and_no_password_is_kept(
     secret = group_server.passwords[group_server.owner]
     assert all(secret not in value for value in kept.values())
     assert owner.db.read_bytes().find(secret.encode()) == -1
+
+
+def test_an_event_committed_after_a_later_one_is_still_pulled(
+    group_server: GroupServer, machines: Callable[[str], Member]
+) -> None:
+    """The pull cursor is a snapshot's horizon, not a counter: a slow push is never skipped."""
+    from test_group_rules import EVENT
+
+    owner, alice, _ = set_up(group_server, machines, "alice", "bob")
+    slow = group_server.connect_as("bob")  # a push still open: it began first
+    slow.execute(EVENT, (group_server.members["bob"], "slow1"))
+    owner("done", "1")
+    assert owner("group", "sync").code == 0  # a later push, committed first
+    first = alice.json("group", "sync")
+    assert first["pulled_new"] == 1  # the owner's; bob's is not committed yet
+    slow.commit()
+    slow.close()
+    second = alice.json("group", "sync")
+    assert second["pulled_new"] == 1  # bob's, although it sits below what was read
+    rows = {r["name"]: r["done"] for r in alice.json("group", "board")["members"]}
+    assert rows == {"Teacher": 1, "Bob": 1, "Alice": 0}

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -154,3 +156,34 @@ def test_an_event_of_a_shape_dltrack_never_writes_is_refused(group: GroupServer)
             "'2026-12-01T10:00:00+00:00')", "'2026-12-01T10:00:00+00:00', %s)"
         )
         assert refused(conn, long_note, (alice, "bad9", "长" * 30_000)) == "23514"
+
+
+def test_with_psql_a_member_can_neither_forge_nor_change_an_event(group: GroupServer) -> None:
+    """The same rules, tried the way a member would by hand: psql with their own role."""
+    from pgserver import binaries
+
+    found = binaries()
+    psql = shutil.which("psql") or (str(found / "psql") if found else None)
+    if psql is None or not Path(psql).exists():
+        pytest.skip("psql is not installed")  # the raw-connection tests above still ran
+    alice, bob = group.members["alice"], group.members["bob"]
+
+    def as_alice(sql: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [psql, "-X", "-v", "ON_ERROR_STOP=1", "-d", group.dsn("alice"), "-c", sql],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    forged = as_alice(EVENT.replace("%s, %s", f"'{bob}', 'psql1'"))
+    assert forged.returncode != 0 and "row-level security" in forged.stderr
+    changed = as_alice(f"UPDATE dltrack.event SET action = 'reset' WHERE member = '{bob}'")
+    assert changed.returncode != 0 and "permission denied" in changed.stderr
+    deleted = as_alice("DELETE FROM dltrack.event")
+    assert deleted.returncode != 0 and "permission denied" in deleted.stderr
+    own = as_alice(EVENT.replace("%s, %s", f"'{alice}', 'psql2'"))
+    assert own.returncode == 0, own.stderr
+    with group.admin() as admin:
+        rows = admin.execute("SELECT member, action FROM dltrack.event ORDER BY seq").fetchall()
+    assert rows == [(bob, "done"), (alice, "done")]
