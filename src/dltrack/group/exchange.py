@@ -85,6 +85,9 @@ def _pull(
 ) -> tuple[int, int, int]:
     """Receive the others' events after the pull cursor; (received, new here, active members)."""
     received = new = 0
+    # As for a folder sync (learner.syncing): a merge touches every page of the table's
+    # keys, and SQLite's 2 MB page cache would re-read them. For this command only.
+    store.conn.execute("PRAGMA cache_size = -65536")
     pg = pg.execution_options(isolation_level="REPEATABLE READ")
     with pg.begin():
         # The first statement takes the snapshot that everything below reads.

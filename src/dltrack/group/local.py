@@ -79,9 +79,9 @@ def joined_settings(store: Store) -> GroupSettings:
 
 def remember(conn: sqlite3.Connection, s: GroupSettings) -> None:
     """Store the settings (inside the caller's transaction)."""
-    values = s._replace(share_notes="1" if s.share_notes else "0", owner="1" if s.owner else "0")  # type: ignore[arg-type]
-    for key, value in zip(GroupSettings._fields, values, strict=True):
-        set_meta(conn, f"group_{key}", str(value))
+    for key, value in s._asdict().items():
+        shown = ("1" if value else "0") if isinstance(value, bool) else str(value)
+        set_meta(conn, f"group_{key}", shown)
 
 
 def set_cursor(conn: sqlite3.Connection, name: str, value: int) -> None:

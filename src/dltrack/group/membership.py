@@ -52,20 +52,13 @@ def init(store: Store, dsn: str, name: str | None) -> GroupCreated:
         )
     with store.write() as conn:
         previous = local.settings(store)
-        keep = previous is not None and previous.dsn == remembered
-        local.remember(
-            conn,
-            GroupSettings(
-                dsn=remembered,
-                role=role,
-                name=shown,
-                catalogue=catalogue,
-                share_notes=previous.share_notes if keep and previous else False,
-                pushed=previous.pushed if keep and previous else 0,
-                pulled=previous.pulled if keep and previous else 0,
-                owner=True,
-            ),
-        )
+        fresh = GroupSettings(remembered, role, shown, catalogue, False, 0, 0, owner=True)
+        if previous is not None and previous.dsn == remembered:
+            # init again (an upgrade): the cursors and the notes' choice stay.
+            fresh = previous._replace(name=shown, catalogue=catalogue, owner=True)
+        elif previous is not None:
+            local.forget(conn)  # another group's events and cursors
+        local.remember(conn, fresh)
     return GroupCreated(where_of(remembered), catalogue, role, before, version)
 
 
