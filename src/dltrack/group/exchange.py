@@ -104,7 +104,8 @@ def _pull(
         with store.write() as conn:
             local.store_members(conn, [m for m in members if m[0] != s.role])
             touched: dict[str, set[int] | None] = {}
-            with local.indexes_after(conn, bulk=s.pulled == 0):
+            bulk = s.pulled == 0
+            with local.indexes_after(conn, "group_event", bulk):
                 for rows in stream(pg, _PULL, {"cursor": s.pulled}, _BATCH):
                     received += len(rows)
                     new += local.store_events(conn, rows)
@@ -118,7 +119,8 @@ def _pull(
                         else:
                             items.add(item)
                             touched[member] = items
-            local.derive(conn, touched)
+            with local.indexes_after(conn, "group_progress", bulk):
+                local.derive(conn, touched)
             local.set_cursor(conn, "pulled", xmin)
             local.set_cursor(conn, "pushed", pushed_to)
     active = sum(1 for m in members if m[2])

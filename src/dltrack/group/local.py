@@ -155,8 +155,8 @@ def store_events(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> 
 
 
 @contextmanager
-def indexes_after(conn: sqlite3.Connection, bulk: bool) -> Iterator[None]:
-    """For a bulk load (a first pull: the whole group), build group_event's indexes after it.
+def indexes_after(conn: sqlite3.Connection, table: str, bulk: bool) -> Iterator[None]:
+    """For a bulk load (a first pull: the whole group), build a table's indexes after it.
 
     Sorting half a million rows into each index once is quicker than inserting them one
     by one, as for the learner's own log (learner.syncing). In the caller's transaction.
@@ -165,8 +165,9 @@ def indexes_after(conn: sqlite3.Connection, bulk: bool) -> Iterator[None]:
         yield
         return
     found = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'group_event' "
-        "AND sql IS NOT NULL"
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL",
+        (table,),
     ).fetchall()
     for name, _ in found:
         conn.execute(f'DROP INDEX "{name}"')
