@@ -18,6 +18,8 @@ Timed, in fresh processes of the `dltrack` script beside this Python (medians of
 * peers, for ratios: `python -c "import typer, rich.console"` (the CLI's floor)
   and the same plus `import sqlalchemy, psycopg` and one connection with one
   query (the floor of any command that talks to the group's server);
+* `dltrack done 1` with --auto off and on (the background sync it starts is left
+  two seconds to finish before the next run);
 * and, in this process with everything imported, an empty sync and the board's
   data: what dltrack and the server do, without the interpreter's start-up and
   the libraries' imports.
@@ -104,6 +106,32 @@ def _own_events(db: Path, n: int, items: list[int]) -> None:
             )
     finally:
         store.close()
+
+
+def _marking(env: dict[str, str], db: Path, runs: int) -> dict[str, list[float]]:
+    """`done 1` timed with the background sync off and on, interleaved."""
+
+    def auto(on: bool) -> None:
+        with sqlite3.connect(db) as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('group_auto', ?)",
+                ("1" if on else "0",),
+            )
+
+    found: dict[str, list[float]] = {"without --auto": [], "with --auto": []}
+    for number in range(runs + 1):
+        for label, on in (("without --auto", False), ("with --auto", True)):
+            auto(on)
+            elapsed, done = run_once([DLTRACK, "done", "1"], env)
+            if done.returncode != 0:
+                raise SystemExit(f"done 1: {failure(done)}")
+            auto(False)
+            run_once([DLTRACK, "reset", "1"], env)
+            if number:
+                found[label].append(elapsed)
+            # Let the background sync finish: the next run should not share the CPU with it.
+            time.sleep(2.0 if on else 0.2)
+    return found
 
 
 def _in_process(db: Path, password: str, runs: int) -> dict[str, list[float]]:
@@ -244,6 +272,10 @@ def _measure(cluster: Cluster, runs: int, tmp: Path) -> int:
     for label, _, _ in cases:
         m = _median(times[label])
         print(f"| {label} | {m:.0f} ms | {m / floor:.2f} | {m / pg_floor:.2f} |")
+    marking = _marking(me_env, tmp / "me.db", runs)
+    print("\n`dltrack done ID` with and without --auto (each run then reset, untimed):")
+    for label, values in marking.items():
+        print(f"- {label}: {_median(values):.0f} ms")
     warm = _in_process(tmp / "me.db", password, runs)
     print("\nIn one process with the libraries loaded (the work itself, past the imports):")
     for label, values in warm.items():
