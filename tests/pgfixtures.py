@@ -1,6 +1,6 @@
 """Fixtures for the study-group tests: a real PostgreSQL, a group database, member roles.
 
-`pg_cluster` (one per test session) starts a throw-away cluster (tests/pgserver.py)
+`pg_cluster` (one per test run) starts a throw-away cluster (tests/pgserver.py)
 or uses DLTRACK_TEST_PG. Without PostgreSQL the group tests are skipped, with the
 reason, unless DLTRACK_TEST_PG_REQUIRED=1 (CI), when they fail instead.
 
@@ -25,9 +25,19 @@ from pgserver import Cluster, from_environment, started
 REQUIRED = os.environ.get("DLTRACK_TEST_PG_REQUIRED") == "1"
 
 
+def require_driver() -> None:
+    """At the top of a group test module: skip it without psycopg (fail it in CI)."""
+    try:
+        import psycopg  # noqa: F401  (the group extra)
+    except ImportError:
+        if REQUIRED:
+            raise
+        pytest.skip("psycopg is not installed (pip install '.[test]')", allow_module_level=True)
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Cluster]:
-    """A running PostgreSQL for the whole session."""
+    """A running PostgreSQL for the whole test run."""
     try:
         import psycopg  # noqa: F401  (the group extra)
     except ImportError:

@@ -10,8 +10,10 @@ from collections.abc import Callable
 
 import pytest
 
-from dltrack.group import exchange, local, server
-from pgfixtures import GroupServer, Member, set_up
+from pgfixtures import GroupServer, Member, require_driver, set_up
+
+require_driver()
+from dltrack.group import exchange, local, server  # noqa: E402  (needs the driver)
 
 
 def closed_port() -> int:

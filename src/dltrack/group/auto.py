@@ -36,5 +36,5 @@ def start_sync(db: Path, seed: Path | None) -> None:
                 (os.POSIX_SPAWN_OPEN, 1, null, os.O_WRONLY, 0),
                 (os.POSIX_SPAWN_OPEN, 2, null, os.O_WRONLY, 0),
             ],
-            setsid=True,  # its own session: a Ctrl-C in this terminal does not reach it
+            setsid=True,  # detached from the terminal: a Ctrl-C there does not reach it
         )

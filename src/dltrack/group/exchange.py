@@ -33,7 +33,7 @@ _BATCH: Final = 5_000
 # A member with more touched items than this is derived whole (one pass over their events).
 _WHOLE: Final = 64
 _COLUMNS: Final = ", ".join(local.PUSHED_COLUMNS)
-# A session's own table, gone at commit: the events are copied in, then moved to the
+# A temporary table, gone at commit: the events are copied in, then moved to the
 # group's table in one statement (row-level security checks each one there).
 _INCOMING: Final = (
     "CREATE TEMP TABLE incoming (id text, lamport bigint, device text, command text, "
