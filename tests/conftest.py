@@ -14,6 +14,7 @@ import pytest
 
 from dltrack.cli import main
 from linkserver import LinkServer, clear_proxy_env
+from pgfixtures import group_server, machines, pg_cluster  # noqa: F401  (fixtures of the group tests)
 
 DATA = Path(__file__).parent / "data"
 

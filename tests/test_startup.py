@@ -14,7 +14,15 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("pydantic", "sqlmodel", "sqlalchemy", "httpx", "rich.table", "platformdirs")
+HEAVY = (
+    "pydantic",
+    "sqlmodel",
+    "sqlalchemy",
+    "httpx",
+    "rich.table",
+    "platformdirs",
+    "psycopg",  # the study group's driver: only `group` commands that reach the server
+)
 
 PROBE = """
 import json, sys

@@ -48,11 +48,12 @@ COMMANDS: Final[dict[str, str]] = {
     "check-links": "links:check_links",
     "import": "curator:import_",
     "lint": "curator:lint",
+    "group": "group:app",  # a sub-app: group init, admit, remove, join, sync, board, leave
 }
 
 
 def load(name: str) -> Callable[..., None]:
-    """The function behind a command name, importing its module on first use."""
+    """The function behind a command name (or its sub-app), importing its module on first use."""
     module, function = COMMANDS[name].split(":")
     command: Callable[..., None] = getattr(
         importlib.import_module(f"dltrack.cli.{module}"), function
@@ -99,7 +100,11 @@ def build_app(names: Iterable[str] | None = None) -> typer.Typer:
     )
     app.callback(invoke_without_command=True)(_root)
     for name in COMMANDS if names is None else names:
-        app.command(name)(load(name))
+        target = load(name)
+        if isinstance(target, typer.Typer):  # a sub-app: `group`
+            app.add_typer(target, name=name)
+        else:
+            app.command(name)(target)
     return app
 
 

@@ -126,3 +126,8 @@ def mark_and_show(
     day = None if on is None else past_day(on, local_today())
     with opened(ctx) as store:
         render.emit(mark(store, item_ids, status, note=note, on=day), as_json=as_json)
+        auto = store.meta("group_auto") == "1"  # `group sync --auto`
+    if auto:
+        from dltrack.group.auto import start_sync
+
+        start_sync(store.path, globals_of(ctx).seed)

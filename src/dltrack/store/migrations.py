@@ -160,6 +160,32 @@ def _v5_history(conn: sqlite3.Connection) -> None:
     _resync(conn)  # the next sync names the catalogue and rebuilds the state from the log
 
 
+def _v6_study_group(conn: sqlite3.Connection) -> None:
+    # A study group's events as pulled from its server, apart from the learner's own
+    # log (they are other people's record), and what they add up to per member.
+    _run(
+        conn,
+        """
+        CREATE TABLE group_event (member VARCHAR NOT NULL, id VARCHAR NOT NULL,
+            lamport INTEGER NOT NULL, command VARCHAR NOT NULL, item_id INTEGER NOT NULL,
+            action VARCHAR NOT NULL, at VARCHAR NOT NULL, day VARCHAR NOT NULL, text TEXT,
+            target VARCHAR, PRIMARY KEY (member, id));
+        CREATE INDEX ix_group_event_item ON group_event (member, item_id, lamport);
+        CREATE INDEX ix_group_event_done ON group_event (member, day, command)
+            WHERE action = 'done';
+        CREATE INDEX ix_group_event_undone ON group_event (member, target)
+            WHERE action = 'undone';
+        CREATE TABLE group_member (role VARCHAR NOT NULL, name VARCHAR, active BOOLEAN NOT NULL,
+            last_at VARCHAR, streak_end VARCHAR, streak_days INTEGER NOT NULL,
+            PRIMARY KEY (role));
+        CREATE TABLE group_progress (member VARCHAR NOT NULL, item_id INTEGER NOT NULL,
+            status VARCHAR NOT NULL, PRIMARY KEY (member, item_id));
+        CREATE INDEX ix_group_progress_done ON group_progress (item_id, member)
+            WHERE status = 'done';
+        """,
+    )
+
+
 def _run(conn: sqlite3.Connection, script: str) -> None:
     """Each statement of a script, inside the caller's transaction.
 
@@ -183,6 +209,7 @@ STEPS: Final[tuple[tuple[int, str, Step], ...]] = (
     (3, "link check history", _v3_link_checks),
     (4, "one definition of the catalogue mirror", _v4_one_catalogue_mirror),
     (5, "an append-only history of the learner's record", _v5_history),
+    (6, "a study group's events and members", _v6_study_group),
 )
 SCHEMA_VERSION: Final = STEPS[-1][0]
 

@@ -173,6 +173,63 @@ class EventRow(SQLModel, table=True):
     target: str | None = None  # the note or command acted on
 
 
+class GroupEventRow(SQLModel, table=True):
+    """Another member's event, pulled from the study group's server (never the learner's own)."""
+
+    __tablename__ = "group_event"
+    # A pull re-derives the items its events touch, and the days of the members they are of.
+    __table_args__ = (
+        Index("ix_group_event_item", "member", "item_id", "lamport"),
+        Index(
+            "ix_group_event_done",
+            "member",
+            "day",
+            "command",
+            sqlite_where=sql_text("action = 'done'"),
+        ),
+        Index(
+            "ix_group_event_undone", "member", "target", sqlite_where=sql_text("action = 'undone'")
+        ),
+    )
+    member: str = Field(primary_key=True)  # the member's PostgreSQL role
+    id: str = Field(primary_key=True)
+    lamport: int
+    command: str
+    item_id: int
+    action: str  # a dltrack.learner.history.Action value
+    at: str
+    day: str
+    text: str | None = Field(default=None, sa_column=Column(Text))  # shared notes only
+    target: str | None = None
+
+
+class GroupMemberRow(SQLModel, table=True):
+    """A member of the study group as last pulled, with their streak and last activity."""
+
+    __tablename__ = "group_member"
+    role: str = Field(primary_key=True)
+    name: str | None = None  # what the member chose to be shown as
+    active: bool  # admitted, joined, not removed and not left
+    last_at: str | None = None
+    streak_end: str | None = None  # the last day of the latest run of days with a finish
+    streak_days: int
+
+
+class GroupProgressRow(SQLModel, table=True):
+    """Each member's state of each item, derived from their pulled events."""
+
+    __tablename__ = "group_progress"
+    # The board walks a track's items and asks who finished each.
+    __table_args__ = (
+        Index(
+            "ix_group_progress_done", "item_id", "member", sqlite_where=sql_text("status = 'done'")
+        ),
+    )
+    member: str = Field(primary_key=True)
+    item_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    status: str
+
+
 class LinkCheckRow(SQLModel, table=True):
     """One check of an item's link: the raw verdict, kept as history."""
 

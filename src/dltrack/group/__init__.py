@@ -1,0 +1,1 @@
+"""Study groups: members share their progress through a PostgreSQL database."""

@@ -1,0 +1,165 @@
+"""`group sync`: send one's own events to the group, receive the others'.
+
+Both ways are idempotent by event id, so an interrupted sync is simply run again:
+
+- push: one transaction on the server (all of this sync's events land, or none);
+  an event already there is left as it is. The push cursor moves only once the
+  server has committed, so a sync cut short in between sends those events again,
+  and the server keeps one copy.
+- pull: events are read from a REPEATABLE READ snapshot, from the cursor on; the
+  new cursor is the snapshot's xmin: every transaction below it had finished when
+  the snapshot was taken, so whatever it wrote was read now or before. Events of
+  transactions still open then are at or above the cursor and come next time (an
+  event read twice is stored once). A pull is stored in one local transaction with
+  its cursor.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from sqlalchemy.engine import Connection
+
+from dltrack.errors import UserError
+from dltrack.group import local
+from dltrack.group.auto import AUTO_KEY
+from dltrack.group.results import GroupSynced
+from dltrack.group.server import connected, copy_rows, run, stream, where_of
+from dltrack.group.serverschema import require_schema
+from dltrack.learner.history import Action, catalogue_of
+from dltrack.store.db import Store, set_meta
+
+_BATCH: Final = 5_000
+# A member with more touched items than this is derived whole (one pass over their events).
+_WHOLE: Final = 64
+_COLUMNS: Final = ", ".join(local.PUSHED_COLUMNS)
+# A temporary table, gone at commit: the events are copied in, then moved to the
+# group's table in one statement (row-level security checks each one there).
+_INCOMING: Final = (
+    "CREATE TEMP TABLE incoming (id text, lamport bigint, device text, command text, "
+    "command_name text, item_id bigint, action text, at text, day text, recorded_at text, "
+    "url text, title text, text text, target text) ON COMMIT DROP"
+)
+_COPY: Final = f"COPY incoming ({_COLUMNS}) FROM STDIN"
+_MOVE: Final = (
+    f"INSERT INTO dltrack.event (member, {_COLUMNS}) SELECT current_user, {_COLUMNS} "
+    "FROM incoming ON CONFLICT (member, id) DO NOTHING"
+)
+_PULL: Final = (
+    f"SELECT {', '.join(local.PULLED_COLUMNS)} FROM dltrack.event "
+    "WHERE xact >= :cursor AND member <> current_user ORDER BY seq"
+)
+
+
+def _check_member(pg: Connection) -> None:
+    row = run(
+        pg,
+        "SELECT removed_at IS NULL AND left_at IS NULL FROM dltrack.member "
+        "WHERE role = current_user",
+    ).first()
+    if row is None or not row[0]:
+        raise UserError(
+            "your role is no longer a member of this group (its owner admits members again)"
+        )
+
+
+def _push(store: Store, pg: Connection, s: local.GroupSettings) -> tuple[int, int, int]:
+    """Send every own event after the push cursor; (sent, new on the server, new cursor)."""
+    cursor, sent = s.pushed, 0
+    rows, last = local.to_push(store.conn, s.catalogue, cursor, s.share_notes, _BATCH)
+    if not rows:
+        return 0, 0, cursor  # nothing to send: not even a transaction
+    with pg.begin():
+        run(pg, _INCOMING)
+        while rows:
+            copy_rows(pg, _COPY, rows)
+            sent += len(rows)
+            cursor = last
+            rows, last = local.to_push(store.conn, s.catalogue, cursor, s.share_notes, _BATCH)
+        new = int(run(pg, _MOVE).rowcount)
+    return sent, new, cursor
+
+
+def _pull(
+    store: Store, pg: Connection, s: local.GroupSettings, pushed_to: int
+) -> tuple[int, int, int]:
+    """Receive the others' events after the pull cursor; (received, new here, active members)."""
+    received = new = 0
+    # As for a folder sync (learner.syncing): a merge touches every page of the table's
+    # keys, and SQLite's 2 MB page cache would re-read them. For this command only.
+    store.conn.execute("PRAGMA cache_size = -65536")
+    pg = pg.execution_options(isolation_level="REPEATABLE READ")
+    with pg.begin():
+        # The first statement takes the snapshot that everything below reads.
+        snapshot = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+        xmin = int(run(pg, snapshot).scalar_one())
+        members: list[tuple[str, str | None, bool]] = [
+            (str(r[0]), r[1], bool(r[2]))
+            for r in run(
+                pg,
+                "SELECT role, name, removed_at IS NULL AND left_at IS NULL "
+                "AND joined_at IS NOT NULL FROM dltrack.member",
+            )
+        ]
+        with store.write() as conn:
+            local.store_members(conn, [m for m in members if m[0] != s.role])
+            touched: dict[str, set[int] | None] = {}
+            bulk = s.pulled == 0
+            with local.indexes_after(conn, "group_event", bulk):
+                for rows in stream(pg, _PULL, {"cursor": s.pulled}, _BATCH):
+                    received += len(rows)
+                    new += local.store_events(conn, rows)
+                    for r in rows:
+                        member, item, action = r[0], r[4], r[5]
+                        items = touched.get(member, set())
+                        if items is None:
+                            continue
+                        if action == Action.UNDONE or len(items) >= _WHOLE:
+                            touched[member] = None  # an undo reaches back to any item
+                        else:
+                            items.add(item)
+                            touched[member] = items
+            with local.indexes_after(conn, "group_progress", bulk):
+                local.derive(conn, touched)
+            local.set_cursor(conn, "pulled", xmin)
+            local.set_cursor(conn, "pushed", pushed_to)
+    active = sum(1 for m in members if m[2])
+    return received, new, active
+
+
+def sync(store: Store, *, share_notes: bool = False, auto: bool | None = None) -> GroupSynced:
+    """Push this learner's events of the group's catalogue and pull the other members'.
+
+    auto (when given) turns the background sync after marking commands on or off.
+    """
+    s = local.joined_settings(store)
+    if auto is not None:
+        with store.write() as conn:
+            set_meta(conn, AUTO_KEY, "1" if auto else "0")
+    catalogue = catalogue_of(store)
+    if catalogue != s.catalogue:
+        raise UserError(
+            f"the group follows catalogue {s.catalogue!r}; this database now follows "
+            f"{catalogue!r} (use that catalogue's --seed to sync)"
+        )
+    if share_notes and not s.share_notes:
+        # Sharing notes from now on: send everything again, notes included (the
+        # server keeps one copy of what it had).
+        with store.write() as conn:
+            local.remember(conn, s._replace(share_notes=True, pushed=0))
+        s = s._replace(share_notes=True, pushed=0)
+    with connected(s.dsn) as pg:
+        with pg.begin():
+            require_schema(pg)
+            _check_member(pg)
+        sent, sent_new, pushed_to = _push(store, pg, s)
+        received, received_new, active = _pull(store, pg, s, pushed_to)
+    return GroupSynced(
+        where_of(s.dsn),
+        sent,
+        sent_new,
+        received,
+        received_new,
+        active,
+        auto=store.meta(AUTO_KEY) == "1",
+    )

@@ -1,0 +1,173 @@
+"""The group's PostgreSQL server: connecting through SQLAlchemy and psycopg 3, and what fails.
+
+The only module of dltrack that imports psycopg or SQLAlchemy's PostgreSQL dialect,
+and only the group's commands import it: `next` and `done` never pay for them.
+
+The DSN is handed to libpq as it is (through psycopg), so everything libpq reads is
+honoured: PGPASSWORD, ~/.pgpass (or PGPASSFILE), a service file, client
+certificates, and `sslmode` / `sslrootcert` in the DSN. dltrack itself never
+stores a password; a DSN that carries one is refused before it is remembered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Final
+
+import psycopg
+import sqlalchemy as sa
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from sqlalchemy.engine import Connection
+from sqlalchemy.pool import NullPool
+
+from dltrack.errors import DltrackError, ExitCode, NetworkUnreachable, UserError
+
+# Seconds to wait for the server before calling it unreachable (unless the DSN says).
+CONNECT_TIMEOUT: Final = 5
+
+
+class GroupServerError(DltrackError):
+    """The group's database cannot be used: no group schema, a newer one, a refused change."""
+
+    exit_code = ExitCode.DATA
+
+
+def checked_dsn(dsn: str) -> str:
+    """The DSN as dltrack may remember it: well-formed and without a password."""
+    try:
+        parts = conninfo_to_dict(dsn)
+    except psycopg.ProgrammingError as error:
+        raise UserError(f"not a PostgreSQL DSN: {_first_line(error)}") from None
+    if "password" in parts:
+        raise UserError(
+            "the DSN holds a password; dltrack remembers the DSN, so give the password "
+            "through PGPASSWORD, ~/.pgpass or a service file instead"
+        )
+    return make_conninfo("", **{k: str(v) for k, v in parts.items()})
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return lines[-1] if lines else type(error).__name__
+
+
+# libpq's words for a server that cannot be reached (as opposed to one that said no).
+_UNREACHABLE: Final = (
+    "connection refused",
+    "could not translate host name",
+    "timeout expired",
+    "no route to host",
+    "network is unreachable",
+    "could not connect to server",
+    "name or service not known",
+    "temporary failure in name resolution",
+    "server closed the connection unexpectedly",
+    "no such file or directory",  # a Unix socket that is not there: no server
+)
+
+
+def connection_problem(error: BaseException, where: str) -> DltrackError:
+    """One line for a failed connection: unreachable (exit 4), or refused and why (exit 1)."""
+    text = str(error).lower()
+    if "password authentication failed" in text or "no password supplied" in text:
+        return UserError(
+            f"the group's server at {where} refused the password (it comes from "
+            "PGPASSWORD, ~/.pgpass or a service file)"
+        )
+    if "does not exist" in text and "database" in text:
+        return UserError(f"the group's server at {where} has no such database")
+    if any(words in text for words in _UNREACHABLE):
+        return NetworkUnreachable(
+            f"the group's server at {where} cannot be reached; your record is kept here "
+            "and goes with the next sync"
+        )
+    return UserError(f"cannot connect to the group's server at {where}: {_first_line(error)}")
+
+
+def where_of(dsn: str) -> str:
+    """host:port/dbname of a DSN, for messages (never the user or anything secret)."""
+    parts = conninfo_to_dict(dsn)
+    host = parts.get("host") or parts.get("hostaddr") or "localhost"
+    port = parts.get("port") or "5432"
+    db = parts.get("dbname") or parts.get("service") or "?"
+    return f"{host}:{port}/{db}"
+
+
+@contextmanager
+def connected(dsn: str) -> Iterator[Connection]:
+    """A connection to the group's database; the caller opens its transactions on it.
+
+    A failure in the middle (the server gone, a refused statement) rolls back the
+    open transaction and becomes one line: nothing of it landed.
+    """
+    where = where_of(dsn)
+    options: dict[str, Any] = {}
+    if "connect_timeout" not in conninfo_to_dict(dsn):
+        options["connect_timeout"] = CONNECT_TIMEOUT
+
+    def connect() -> psycopg.Connection[Any]:
+        return psycopg.connect(dsn, **options)
+
+    engine = sa.create_engine("postgresql+psycopg://", creator=connect, poolclass=NullPool)
+    try:
+        try:
+            conn = engine.connect()
+        except sa.exc.DBAPIError as error:
+            raise connection_problem(error.orig or error, where) from None
+        try:
+            yield conn
+        except sa.exc.OperationalError as error:
+            if getattr(error.orig, "sqlstate", None):  # the server answered: it refused
+                raise refused(error) from None
+            raise connection_problem(error.orig or error, where) from None
+        except sa.exc.DBAPIError as error:
+            raise refused(error) from None
+        finally:
+            conn.close()
+    finally:
+        engine.dispose()
+
+
+def refused(error: sa.exc.DBAPIError) -> DltrackError:
+    """One line for a statement the server refused (a privilege, a policy, a unique name)."""
+    orig = error.orig
+    state = getattr(orig, "sqlstate", None)
+    message = _first_line(orig or error)
+    if state in ("42501",):  # insufficient_privilege, row-level security included
+        return UserError(f"the group's server refused: {message}")
+    if state and state.startswith("40"):  # a serialization failure or a deadlock
+        return GroupServerError("another member's sync ran at the same moment; sync again")
+    if state == "23505":  # unique_violation
+        return UserError(f"the group's server refused a duplicate: {message}")
+    return GroupServerError(f"the group's server failed: {message}")
+
+
+def run(conn: Connection, sql: str, params: dict[str, Any] | None = None) -> Any:
+    """One statement with bound parameters (names and notes never become SQL text)."""
+    return conn.execute(sa.text(sql), params or {})
+
+
+def copy_rows(conn: Connection, copy_sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """Rows sent with COPY, in the connection's transaction: a tenth of the time of INSERTs.
+
+    COPY is psycopg's own (SQLAlchemy has no word for it): the same connection,
+    reached through SQLAlchemy's handle on it.
+    """
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def stream(
+    conn: Connection, sql: str, params: dict[str, Any], size: int
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of a query, size at a time, read from a server-side cursor."""
+    result = conn.execution_options(stream_results=True, yield_per=size).execute(
+        sa.text(sql), params
+    )
+    for part in result.partitions():
+        yield [tuple(r) for r in part]
