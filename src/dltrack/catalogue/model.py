@@ -131,6 +131,9 @@ class CatalogueItem(_Model):
     url: HttpUrl | None = None
     kind: Kind | None = None
     tags: list[Text] = []
+    # An archived copy of the page (a Wayback Machine snapshot, say): what a learner
+    # is offered when the link is dead, even before any check has run here.
+    archive: HttpUrl | None = None
 
 
 class CatalogueStage(_Model):

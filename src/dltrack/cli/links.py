@@ -16,7 +16,7 @@ from dltrack.cli.common import (
     opened,
     positive_seconds,
 )
-from dltrack.errors import ExitCode
+from dltrack.errors import ExitCode, NetworkUnreachable, UsageError, UserError
 from dltrack.learner.ids import parse_ids
 from dltrack.linkcheck.options import CheckOptions
 from dltrack.links.history import check_catalogue_links, parse_age, select_links
@@ -110,15 +110,21 @@ def check_links(
             raise typer.BadParameter(str(error), param_hint="'--user-agent'") from None
     catalogue = str(globals_of(ctx).seed_path())
     with opened(ctx) as store:
-        links = select_links(
-            store, track_name=track, stage=stage, ids=parse_ids(ids) if ids else None
-        )
+        try:
+            wanted = parse_ids(ids) if ids else None
+            links = select_links(store, track_name=track, stage=stage, ids=wanted)
+        except UserError as error:
+            # An unknown id or track here is a mistake in the command line: exit 1 is
+            # kept for dead links, which CI scripts test for.
+            raise UsageError(error.message) from None
         with progress_bar(len(links)) as advance:
             report = check_catalogue_links(
                 store, links, options=options, catalogue=catalogue, max_age=age,
                 confirm=confirm, on_progress=advance,
             )  # fmt: skip
     deliver(report, fmt, output)
+    if report.offline is not None:
+        raise NetworkUnreachable(report.offline)
     if report.interrupted:
         raise typer.Exit(ExitCode.INTERRUPTED)
     if report.failed(strict=strict):

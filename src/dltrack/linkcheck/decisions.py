@@ -114,9 +114,8 @@ def classify(
             if hop.status in PERMANENT_REDIRECTS:
                 moved_to = hop.location
         if moved_to is not None:
-            return Decision(
-                Verdict.MOVED, f"moved permanently to {moved_to}", status, last.url, moved_to
-            )
+            # The target is in moved_to; every report shows it once, after the reason.
+            return Decision(Verdict.MOVED, "moved permanently", status, last.url, moved_to)
         return Decision(Verdict.OK, status_text(status), status, last.url)
     if status in DEAD_STATUSES:
         verdict = Verdict.DEAD

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
+from dltrack.errors import NetworkUnreachable
 from dltrack.learner.items import require_items
 from dltrack.learner.tracks import resolve_stage, resolve_track
 from dltrack.linkcheck.engine import CheckOptions, check_links
@@ -138,8 +139,8 @@ def check_catalogue_links(
 ) -> LinkReport:
     """Check links, record every raw result, and report them (dead only once confirmed).
 
-    Raises NetworkUnreachable when the machine seems offline; results recorded
-    until then are real answers and are kept.
+    When the machine seems offline the run stops and the report says so (its
+    ``offline``); results recorded until then are real answers and are kept.
     """
     started = time.monotonic()
     titles = {item_id: title for item_id, title, _ in links}
@@ -175,11 +176,12 @@ def check_catalogue_links(
         with store.write() as conn:
             conn.executemany(
                 "INSERT INTO link_check (item_id, url, verdict, http_status, final_url, moved_to, "
-                "reason, elapsed_ms, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "reason, elapsed_ms, checked_at, failure) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         r.key, r.url, r.verdict.value, r.http_status, r.final_url, r.moved_to,
                         r.reason, r.elapsed_ms, r.checked_at.isoformat(timespec="seconds"),
+                        r.failure.value if r.failure else None,
                     )
                     for r in pending
                 ],
@@ -209,12 +211,16 @@ def check_catalogue_links(
             flush()
 
     interrupted = False
+    offline: str | None = None
     try:
         check_links(
             jobs, options=options, rules=rules, on_result=record, on_tick=tick, tick=FLUSH_SECONDS
         )
     except KeyboardInterrupt:
         interrupted = True
+    except NetworkUnreachable as error:
+        # Reported, not raised: the report (and --output) still says what happened.
+        offline = error.message
     finally:
         if pending:
             flush()
@@ -228,6 +234,7 @@ def check_catalogue_links(
         elapsed_s=round(time.monotonic() - started, 2),
         interrupted=interrupted,
         catalogue=catalogue,
+        offline=offline,
     )
 
 

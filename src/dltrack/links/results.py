@@ -21,6 +21,8 @@ class CheckedLink(NamedTuple):
     elapsed_ms: int
     checked_at: str
     cached: bool
+    archive_url: str | None = None  # an archived copy of the page, when one is known
+    archived_at: str | None = None  # when that copy was taken (UTC, ISO 8601)
 
 
 class LinkReport(NamedTuple):
@@ -32,6 +34,8 @@ class LinkReport(NamedTuple):
     elapsed_s: float
     interrupted: bool
     catalogue: str  # the catalogue file, for annotations that point into it
+    # Why the run stopped because this machine seemed offline; None when it did not.
+    offline: str | None = None
 
     def counts(self) -> dict[Verdict, int]:
         """How many results have each verdict (every verdict, in their order)."""

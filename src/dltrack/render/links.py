@@ -23,7 +23,7 @@ from dltrack.files import FileProblem, write_text_atomically
 from dltrack.linkcheck.verdicts import PROBLEMS, Verdict
 from dltrack.links.results import LinkReport
 from dltrack.render.base import stderr, stdout
-from dltrack.render.style import VERDICT_COLOUR, text, verdict
+from dltrack.render.style import VERDICT_COLOUR, link_piece, text, verdict
 from dltrack.text import json_safe, safe
 
 
@@ -48,6 +48,7 @@ def summary(report: LinkReport) -> dict[str, object]:
         "cached": report.cached,
         "elapsed_s": report.elapsed_s,
         "interrupted": report.interrupted,
+        "offline": report.offline,
     }
 
 
@@ -56,10 +57,27 @@ def summary_line(report: LinkReport) -> str:
     counts = report.counts()
     found = ", ".join(f"{counts[v]} {v}" for v in (Verdict.OK, *PROBLEMS))
     head = "Interrupted after" if report.interrupted else "Checked"
-    return (
+    if report.offline is not None:
+        head = "Stopped after"
+    line = (
         f"{head} {report.checked} links ({report.cached} from cache) "
         f"in {report.elapsed_s:.1f} s: {found}"
     )
+    return f"{line}. {report.offline}" if report.offline is not None else line
+
+
+# A URL in a table cell: the scheme and "www." say nothing, and a long query string
+# would push the reason off the screen; its head (host, path) and tail (the id) stay.
+SHORT_URL = 48
+
+
+def short_url(url: str, width: int = SHORT_URL) -> str:
+    """The URL without its scheme and www., its middle elided beyond width characters."""
+    shown = re.sub(r"^https?://(www\.)?", "", url, flags=re.IGNORECASE)
+    if len(shown) <= width:
+        return shown
+    tail = width // 3
+    return shown[: width - tail - 1] + "…" + shown[-tail:]
 
 
 def as_json(report: LinkReport) -> str:
@@ -147,6 +165,9 @@ def as_github(report: LinkReport) -> str:
     except ValueError:
         shown = path
     out = []
+    if report.offline is not None:
+        # One annotation for the run, not one per link: no link was judged.
+        out.append(f"::error title=network unreachable::{_escape_data(safe(report.offline))}")
     for r in report.results:
         level = _ANNOTATION.get(r.verdict)
         if level is None:
@@ -173,13 +194,16 @@ def _table(report: LinkReport) -> list[RenderableType]:
         table.add_column("id", justify="right", style="bold")
         table.add_column("verdict", no_wrap=True)
         table.add_column("title", overflow="fold", ratio=2)
+        table.add_column("link", overflow="fold", ratio=2)
         table.add_column("why", overflow="fold", ratio=2)
         for r in sorted(problems, key=lambda r: PROBLEMS.index(r.verdict)):
             why = text(r.reason)
             if r.moved_to:
                 why.append(" → ")
-                why.append(text(r.moved_to, VERDICT_COLOUR[Verdict.MOVED]))
-            table.add_row(str(r.id), verdict(r.verdict), text(r.title), why)
+                why.append(text(short_url(r.moved_to), VERDICT_COLOUR[Verdict.MOVED]))
+            # Clickable where the terminal can: the short text links to the whole URL.
+            shown = text(short_url(r.url), link_piece(r.url)[1])
+            table.add_row(str(r.id), verdict(r.verdict), text(r.title), shown, why)
         out.append(table)
     out.append(text(summary_line(report), "bold"))
     return out
