@@ -19,6 +19,7 @@ from dltrack.cli.common import (
 from dltrack.errors import ExitCode, NetworkUnreachable, UsageError, UserError
 from dltrack.learner.ids import parse_ids
 from dltrack.linkcheck.options import CheckOptions
+from dltrack.links.archive import ArchiveScope, add_archive_copies
 from dltrack.links.history import check_catalogue_links, parse_age, select_links
 from dltrack.render.links import ReportFormat, deliver, progress_bar
 
@@ -38,6 +39,14 @@ def _age(value: str | None) -> str | None:
 
 def check_links(
     ctx: typer.Context,
+    scope: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[all]",
+            help="With --archive: look up copies of live links too.",
+            show_default=False,
+        ),
+    ] = None,
     track: TrackOpt = None,
     stage: StageOpt = None,
     ids: Annotated[
@@ -85,6 +94,14 @@ def check_links(
             help="Follow redirects from public addresses into private or loopback ones.",
         ),
     ] = False,
+    archive: Annotated[
+        bool,
+        typer.Option(
+            "--archive",
+            help="Look up an archived copy of each dead link (--archive all: of every link "
+            "without one), from the item's own day.",
+        ),
+    ] = False,
     fmt: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="How to write the report.")
     ] = ReportFormat.TABLE,
@@ -93,6 +110,8 @@ def check_links(
     ] = None,
 ) -> None:
     """Check the catalogue's links; each gets ok, moved, dead, blocked or error."""
+    if scope is not None and (scope != ArchiveScope.ALL or not archive):
+        raise UsageError(f"unexpected argument {scope[:40]!r} (only --archive takes 'all')")
     age = parse_age(max_age) if max_age else None
     options = CheckOptions(
         concurrency=concurrency,
@@ -122,6 +141,9 @@ def check_links(
                 store, links, options=options, catalogue=catalogue, max_age=age,
                 confirm=confirm, on_progress=advance,
             )  # fmt: skip
+        if archive and report.offline is None and not report.interrupted:
+            which = ArchiveScope(scope or ArchiveScope.DEAD)
+            report = add_archive_copies(store, report, which, options)
     deliver(report, fmt, output)
     if report.offline is not None:
         raise NetworkUnreachable(report.offline)

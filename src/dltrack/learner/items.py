@@ -121,6 +121,13 @@ def next_items(store: Store, track_name: str | None, n: int = 1) -> NextItems:
                 break
         if len(picked) == n:
             break
+    # A dead link's archived copy is shown instead (looked up only for those).
+    picked = [
+        e._replace(archive_url=copy[0])
+        if e.link is Verdict.DEAD and (copy := archived_copy(store, e.id))
+        else e
+        for e in picked
+    ]
     counts = track_counts(store, track.slug)[track.slug]
     return NextItems(track=track, items=picked, counts=counts)
 
@@ -245,7 +252,14 @@ def show_item(store: Store, item_id: int) -> ItemDetail:
             (item_id, owner, key),
         )
     )
+    copy = archived_copy(store, item_id)
+    latest = named(
+        store.conn, f"SELECT {LATEST_LINK_VERDICT} AS link FROM item i WHERE i.id = ?", (item_id,)
+    ).fetchone()["link"]
     return ItemDetail(
+        archive_url=copy[0] if copy else None,
+        archived_at=copy[1] if copy else None,
+        link=Verdict(latest) if latest else None,
         id=row["id"],
         title=row["title"],
         url=row["url"],
@@ -287,12 +301,44 @@ def _tags(text: str) -> list[str]:
     return list(json.loads(text))
 
 
+def archived_copy(store: Store, item_id: int) -> tuple[str, str | None] | None:
+    """The archived copy known for the item's current link, and when it was taken.
+
+    The newest copy a check found, else the catalogue's own (whose date is not known).
+    """
+    found = store.conn.execute(
+        """
+        SELECT c.archive_url, c.archived_at FROM link_check c JOIN item i ON i.id = c.item_id
+        WHERE c.item_id = ? AND c.url = i.url AND c.archive_url IS NOT NULL
+        ORDER BY c.checked_at DESC, c.id DESC LIMIT 1
+        """,
+        (item_id,),
+    ).fetchone()
+    if found is None:
+        found = store.conn.execute(
+            "SELECT archive, NULL FROM item WHERE id = ? AND archive IS NOT NULL", (item_id,)
+        ).fetchone()
+    return (found[0], found[1]) if found else None
+
+
 def item_url(store: Store, item_id: int) -> str:
     """The link of an item, for opening it."""
     detail = show_item(store, item_id)
     if not detail.url:
         raise UserError(f"item {shown_id(item_id)} has no link ({detail.title})")
     return detail.url
+
+
+def url_to_open(store: Store, item_id: int, *, original: bool = False) -> tuple[str, str | None]:
+    """The URL to open for an item, and when it is an archived copy, the day it was taken.
+
+    The copy is chosen when the link is known dead (unless original): the page itself
+    is gone. A copy whose day is not known (the catalogue's own) gives "".
+    """
+    detail = show_item(store, item_id)
+    if not original and detail.link is Verdict.DEAD and detail.archive_url:
+        return detail.archive_url, (detail.archived_at or "")[:10]
+    return item_url(store, item_id), None
 
 
 def search(store: Store, query: str, *, track_name: str | None = None) -> SearchResult:

@@ -71,6 +71,7 @@ class ItemInStage(NamedTuple):
     stage_slug: str
     stage_title: str
     link: Verdict | None  # the latest link-check verdict for the current URL, if any
+    archive_url: str | None = None  # an archived copy; filled in where a dead link shows it
 
 
 class Place(NamedTuple):
@@ -171,6 +172,9 @@ class ItemDetail(NamedTuple):
     # catalogue gave the id a new meaning): that record is not progress on this one.
     other_title: str | None = None
     finished_on: tuple[str, ...] = ()  # every local day it was finished, first first
+    archive_url: str | None = None  # an archived copy of the page, when one is known
+    archived_at: str | None = None  # when that copy was taken, when known
+    link: Verdict | None = None  # the latest verdict that speaks for the current link
 
 
 class SearchHit(NamedTuple):

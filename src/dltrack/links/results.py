@@ -25,6 +25,15 @@ class CheckedLink(NamedTuple):
     archived_at: str | None = None  # when that copy was taken (UTC, ISO 8601)
 
 
+class ArchiveTally(NamedTuple):
+    """What the archive lookups of a run found."""
+
+    found: int = 0
+    none: int = 0  # the archive has no copy worth offering
+    failed: int = 0
+    problem: str | None = None  # the first failure's reason
+
+
 class LinkReport(NamedTuple):
     """A whole run: every result, counts per verdict, and how it ended."""
 
@@ -36,6 +45,7 @@ class LinkReport(NamedTuple):
     catalogue: str  # the catalogue file, for annotations that point into it
     # Why the run stopped because this machine seemed offline; None when it did not.
     offline: str | None = None
+    archive: ArchiveTally | None = None  # set when archived copies were looked up
 
     def counts(self) -> dict[Verdict, int]:
         """How many results have each verdict (every verdict, in their order)."""

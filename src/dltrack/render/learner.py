@@ -153,6 +153,8 @@ def _(result: ItemDetail) -> Any:
         "checks": [c._asdict() for c in result.checks],
         "other_title": result.other_title,
         "finished_on": list(result.finished_on),
+        "archive_url": result.archive_url,
+        "archived_at": result.archived_at,
     }
 
 
@@ -307,6 +309,10 @@ def _(result: NextItems) -> list[RenderableType]:
         url = text("    ")
         url.append(link(e.url))
         out += [line, where, url]
+        if e.archive_url:
+            copy = text("    archived copy: ", "dim")
+            copy.append(link(e.archive_url))
+            out.append(copy)
     first = shown_id(result.items[0].id)
     out.append(text(f"Mark it read: dltrack done {first}    open it: dltrack open {first}", "dim"))
     return out
@@ -346,6 +352,11 @@ def _(d: ItemDetail) -> list[RenderableType]:
     grid.add_column(overflow="fold")
     grid.add_row("title", text(d.title, "bold"))
     grid.add_row("link", link(d.url))
+    if d.archive_url:
+        copy = link(d.archive_url)
+        if d.archived_at:
+            copy.append(text(f"  (taken {d.archived_at[:10]})", "dim"))
+        grid.add_row("archived copy", copy)
     if d.kind:
         grid.add_row("kind", d.kind)
     if d.tags:

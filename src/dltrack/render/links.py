@@ -21,7 +21,7 @@ from rich.text import Text
 from dltrack.errors import UsageError
 from dltrack.files import FileProblem, write_text_atomically
 from dltrack.linkcheck.verdicts import PROBLEMS, Verdict
-from dltrack.links.results import LinkReport
+from dltrack.links.results import CheckedLink, LinkReport
 from dltrack.render.base import stderr, stdout
 from dltrack.render.style import VERDICT_COLOUR, link_piece, text, verdict
 from dltrack.text import json_safe, safe
@@ -49,6 +49,7 @@ def summary(report: LinkReport) -> dict[str, object]:
         "elapsed_s": report.elapsed_s,
         "interrupted": report.interrupted,
         "offline": report.offline,
+        "archive": report.archive._asdict() if report.archive is not None else None,
     }
 
 
@@ -63,7 +64,19 @@ def summary_line(report: LinkReport) -> str:
         f"{head} {report.checked} links ({report.cached} from cache) "
         f"in {report.elapsed_s:.1f} s: {found}"
     )
+    if report.archive is not None:
+        a = report.archive
+        line += f"; archived copies: {a.found} found, {a.none} none"
+        if a.failed:
+            line += f", {a.failed} not looked up ({a.problem})"
     return f"{line}. {report.offline}" if report.offline is not None else line
+
+
+def _copy(r: CheckedLink) -> str:
+    # Only a dead link's copy is news in a report: a live one's is kept for later.
+    if r.verdict is not Verdict.DEAD or not r.archive_url:
+        return ""
+    return f" · archived copy: {r.archive_url}"
 
 
 # A URL in a table cell: the scheme and "www." say nothing, and a long query string
@@ -94,6 +107,8 @@ def as_json(report: LinkReport) -> str:
             "elapsed_ms": r.elapsed_ms,
             "checked_at": r.checked_at,
             "cached": r.cached,
+            "archive_url": r.archive_url,
+            "archived_at": r.archived_at,
         }
         for r in report.results
     ]
@@ -128,7 +143,7 @@ def as_markdown(report: LinkReport) -> str:
         lines += ["", f"### {problem.capitalize()} ({len(rows)})", ""]
         lines += ["| id | title | link | why |", "| ---: | --- | --- | --- |"]
         for r in rows:
-            why = f"{r.reason} → {r.moved_to}" if r.moved_to else r.reason
+            why = (f"{r.reason} → {r.moved_to}" if r.moved_to else r.reason) + _copy(r)
             lines.append(f"| {r.id} | {_md(r.title)} | {_md(r.url)} | {_md(why)} |")
     return "\n".join(lines) + "\n"
 
@@ -176,7 +191,7 @@ def as_github(report: LinkReport) -> str:
         if r.id in lines_of:
             where += f",line={lines_of[r.id]}"
         title = _escape_property(f"{r.verdict} link: item {r.id}")
-        message = f"{r.url} — {r.reason}" + (f" → {r.moved_to}" if r.moved_to else "")
+        message = f"{r.url} — {r.reason}" + (f" → {r.moved_to}" if r.moved_to else "") + _copy(r)
         body = _escape_data(safe(f"{r.title}: {message}"))
         out.append(f"::{level} {where},title={title}::{body}")
     out.append(summary_line(report))
@@ -201,6 +216,9 @@ def _table(report: LinkReport) -> list[RenderableType]:
             if r.moved_to:
                 why.append(" → ")
                 why.append(text(short_url(r.moved_to), VERDICT_COLOUR[Verdict.MOVED]))
+            if _copy(r):
+                why.append(" · archived copy: ")
+                why.append(text(short_url(r.archive_url or ""), link_piece(r.archive_url)[1]))
             # Clickable where the terminal can: the short text links to the whole URL.
             shown = text(short_url(r.url), link_piece(r.url)[1])
             table.add_row(str(r.id), verdict(r.verdict), text(r.title), shown, why)
