@@ -23,6 +23,7 @@ from dltrack.learner.results import (
 from dltrack.learner.status import Status
 from dltrack.learner.tracks import resolve_stage, resolve_track, track_counts
 from dltrack.linkcheck.verdicts import Failure, Verdict
+from dltrack.links.titles import title_mismatch
 from dltrack.store.db import Store, named
 from dltrack.text import normalise
 
@@ -223,10 +224,15 @@ def show_item(store: Store, item_id: int) -> ItemDetail:
             reason=r["reason"],
             moved_to=r["moved_to"],
             checked_at=r["checked_at"],
+            page_title=r["page_title"]
+            if r["verdict"] in (Verdict.OK, Verdict.MOVED)
+            and title_mismatch(row["title"], r["page_title"])
+            else None,
         )
         for r in named(
             store.conn,
-            "SELECT url, verdict, http_status, reason, moved_to, checked_at FROM link_check "
+            "SELECT url, verdict, http_status, reason, moved_to, checked_at, page_title "
+            "FROM link_check "
             "WHERE item_id = ? ORDER BY checked_at DESC, id DESC LIMIT ?",
             (item_id, SHOWN_CHECKS),
         )

@@ -150,6 +150,7 @@ class PastCheck(NamedTuple):
     reason: str
     moved_to: str | None
     checked_at: str
+    page_title: str | None = None  # set when the page's title no longer matches the item's
 
 
 class ItemDetail(NamedTuple):

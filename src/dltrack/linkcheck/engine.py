@@ -323,6 +323,7 @@ def _result(key: K, url: str, checked: _Checked) -> LinkResult[K]:
         checked_at=checked.checked_at,
         attempts=checked.attempts,
         failure=d.failure,
+        page_title=d.page_title,
     )
 
 

@@ -156,6 +156,44 @@ ZHIHU = ContentRule(
 
 BUILTIN_RULES: tuple[ContentRule, ...] = (WECHAT, ZHIHU)
 
+# Parked and for-sale domains answer 200 with a page of their own on every path. They
+# say so early: in the title or first heading, or in the parking service's script and
+# markers in the head. So only the page's head is looked at, on every host: a few
+# substring searches in a few KB, and an article that merely mentions a domain sale
+# further down is not taken for one.
+PARKED_HEAD = 4096
+PARKED: tuple[str, ...] = (
+    "this domain is for sale",
+    "this domain name is for sale",
+    "buy this domain",
+    "this domain may be for sale",
+    "the domain name is for sale",
+    "domain is parked",
+    "this domain is parked",
+    "域名出售",
+    "该域名正在出售",
+    "此域名出售",
+    "域名正在出售",
+    "sedoparking.com",
+    "parkingcrew.net",
+    "data-adblockkey",
+    "bodis.com/",
+    "hugedomains.com",
+    "dan.com/buy-domain",
+    "afternic.com/forsale",
+    "parklogic.com",
+    "above.com/marketplace",
+)
+
+
+def parked_page(text: str) -> str | None:
+    """The sign that the page is a parked or for-sale domain's, from its head; else None."""
+    head = text[:PARKED_HEAD].lower()
+    for needle in PARKED:
+        if needle in head:
+            return needle
+    return None
+
 
 class RuleSet:
     """The rules in force for a run: the caller's first, then (optionally) the built-ins."""

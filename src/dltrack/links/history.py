@@ -20,6 +20,7 @@ from dltrack.learner.tracks import resolve_stage, resolve_track
 from dltrack.linkcheck.engine import CheckOptions, check_links
 from dltrack.linkcheck.verdicts import LinkResult, Verdict
 from dltrack.links.results import CheckedLink, LinkReport
+from dltrack.links.titles import title_mismatch
 from dltrack.store.db import Store, named
 
 # Results are written in one transaction per second (or per FLUSH_EVERY results) while
@@ -102,7 +103,8 @@ def _fresh(conn: sqlite3.Connection, urls: set[str], max_age: timedelta) -> dict
     for row in named(
         conn,
         """
-        SELECT url, verdict, http_status, final_url, moved_to, reason, elapsed_ms, checked_at
+        SELECT url, verdict, http_status, final_url, moved_to, reason, elapsed_ms, checked_at,
+               page_title
         FROM link_check WHERE checked_at >= ? ORDER BY checked_at, id
         """,
         (since,),
@@ -162,6 +164,8 @@ def check_catalogue_links(
                 elapsed_ms=row["elapsed_ms"],
                 checked_at=row["checked_at"],
                 cached=True,
+                page_title=row["page_title"],
+                title_mismatch=title_mismatch(title, row["page_title"]),
             )
             results.append(reused)
             if on_progress:
@@ -176,12 +180,13 @@ def check_catalogue_links(
         with store.write() as conn:
             conn.executemany(
                 "INSERT INTO link_check (item_id, url, verdict, http_status, final_url, moved_to, "
-                "reason, elapsed_ms, checked_at, failure) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "reason, elapsed_ms, checked_at, failure, page_title) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         r.key, r.url, r.verdict.value, r.http_status, r.final_url, r.moved_to,
                         r.reason, r.elapsed_ms, r.checked_at.isoformat(timespec="seconds"),
-                        r.failure.value if r.failure else None,
+                        r.failure.value if r.failure else None, r.page_title,
                     )
                     for r in pending
                 ],
@@ -260,4 +265,8 @@ def _reported(
         elapsed_ms=result.elapsed_ms,
         checked_at=result.checked_at.isoformat(timespec="seconds"),
         cached=False,
+        page_title=result.page_title,
+        # Only a live page can have the wrong title: a dead one has no article at all.
+        title_mismatch=verdict in (Verdict.OK, Verdict.MOVED)
+        and title_mismatch(title, result.page_title),
     )

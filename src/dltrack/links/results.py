@@ -23,6 +23,8 @@ class CheckedLink(NamedTuple):
     cached: bool
     archive_url: str | None = None  # an archived copy of the page, when one is known
     archived_at: str | None = None  # when that copy was taken (UTC, ISO 8601)
+    page_title: str | None = None  # the title the page gives itself, when it was read
+    title_mismatch: bool = False  # the page's title has nothing in common with the item's
 
 
 class ArchiveTally(NamedTuple):
@@ -55,5 +57,12 @@ class LinkReport(NamedTuple):
         return counts
 
     def failed(self, *, strict: bool) -> bool:
-        """Whether the run should fail: dead links, or with strict any blocked or error too."""
-        return any(r.verdict.fails(strict=strict) for r in self.results)
+        """Whether the run should fail: dead links; with strict also blocked, error and
+        live links whose page title no longer matches."""
+        return any(
+            r.verdict.fails(strict=strict) or (strict and r.title_mismatch) for r in self.results
+        )
+
+    def mismatched(self) -> list[CheckedLink]:
+        """The live links whose page title no longer matches the catalogue's."""
+        return [r for r in self.results if r.title_mismatch]

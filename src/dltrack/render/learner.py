@@ -392,6 +392,8 @@ def _(d: ItemDetail) -> list[RenderableType]:
         line.append(text(f"  {check.reason}"))
         if check.moved_to:
             line.append(text(f" → {check.moved_to}", "cyan"))
+        if check.page_title:
+            line.append(text(f" · title no longer matches: the page says {check.page_title!r}"))
         if check.url != d.url:
             line.append(text(f"  (then {check.url})", "dim"))
         grid.add_row("link check", line)

@@ -48,6 +48,7 @@ def summary(report: LinkReport) -> dict[str, object]:
         "cached": report.cached,
         "elapsed_s": report.elapsed_s,
         "interrupted": report.interrupted,
+        "title_mismatch": len(report.mismatched()),
         "offline": report.offline,
         "archive": report.archive._asdict() if report.archive is not None else None,
     }
@@ -64,6 +65,9 @@ def summary_line(report: LinkReport) -> str:
         f"{head} {report.checked} links ({report.cached} from cache) "
         f"in {report.elapsed_s:.1f} s: {found}"
     )
+    if mismatched := len(report.mismatched()):
+        said = "title no longer matches" if mismatched == 1 else "titles no longer match"
+        line += f"; {mismatched} {said}"
     if report.archive is not None:
         a = report.archive
         line += f"; archived copies: {a.found} found, {a.none} none"
@@ -109,6 +113,8 @@ def as_json(report: LinkReport) -> str:
             "cached": r.cached,
             "archive_url": r.archive_url,
             "archived_at": r.archived_at,
+            "page_title": r.page_title,
+            "title_mismatch": r.title_mismatch,
         }
         for r in report.results
     ]
@@ -145,7 +151,18 @@ def as_markdown(report: LinkReport) -> str:
         for r in rows:
             why = (f"{r.reason} → {r.moved_to}" if r.moved_to else r.reason) + _copy(r)
             lines.append(f"| {r.id} | {_md(r.title)} | {_md(r.url)} | {_md(why)} |")
+    if mismatched := report.mismatched():
+        lines += ["", f"### Title no longer matches ({len(mismatched)})", ""]
+        lines += ["| id | title | link | the page's title |", "| ---: | --- | --- | --- |"]
+        for r in mismatched:
+            page = r.page_title or ""
+            lines.append(f"| {r.id} | {_md(r.title)} | {_md(r.url)} | {_md(page)} |")
     return "\n".join(lines) + "\n"
+
+
+def mismatch_reason(r: CheckedLink) -> str:
+    """What a report says of a live link whose page title no longer matches."""
+    return f"title no longer matches: the page says {r.page_title!r}"
 
 
 def _escape_data(text: str) -> str:
@@ -184,7 +201,7 @@ def as_github(report: LinkReport) -> str:
         # One annotation for the run, not one per link: no link was judged.
         out.append(f"::error title=network unreachable::{_escape_data(safe(report.offline))}")
     for r in report.results:
-        level = _ANNOTATION.get(r.verdict)
+        level = _ANNOTATION.get(r.verdict) or ("warning" if r.title_mismatch else None)
         if level is None:
             continue
         where = f"file={_escape_property(str(shown))}"
@@ -192,6 +209,8 @@ def as_github(report: LinkReport) -> str:
             where += f",line={lines_of[r.id]}"
         title = _escape_property(f"{r.verdict} link: item {r.id}")
         message = f"{r.url} — {r.reason}" + (f" → {r.moved_to}" if r.moved_to else "") + _copy(r)
+        if r.title_mismatch:
+            message += f" — {mismatch_reason(r)}"
         body = _escape_data(safe(f"{r.title}: {message}"))
         out.append(f"::{level} {where},title={title}::{body}")
     out.append(summary_line(report))
@@ -203,7 +222,7 @@ def _table(report: LinkReport) -> list[RenderableType]:
     from rich.table import Table  # only the table format draws one
 
     out: list[RenderableType] = []
-    problems = [r for r in report.results if r.verdict in PROBLEMS]
+    problems = [r for r in report.results if r.verdict in PROBLEMS or r.title_mismatch]
     if problems:
         table = Table(box=None, pad_edge=False)
         table.add_column("id", justify="right", style="bold")
@@ -211,8 +230,12 @@ def _table(report: LinkReport) -> list[RenderableType]:
         table.add_column("title", overflow="fold", ratio=2)
         table.add_column("link", overflow="fold", ratio=2)
         table.add_column("why", overflow="fold", ratio=2)
-        for r in sorted(problems, key=lambda r: PROBLEMS.index(r.verdict)):
+        order = (*PROBLEMS, Verdict.OK)
+        for r in sorted(problems, key=lambda r: order.index(r.verdict)):
             why = text(r.reason)
+            if r.title_mismatch:
+                why.append(" · ")
+                why.append(text(mismatch_reason(r), "yellow"))
             if r.moved_to:
                 why.append(" → ")
                 why.append(text(short_url(r.moved_to), VERDICT_COLOUR[Verdict.MOVED]))

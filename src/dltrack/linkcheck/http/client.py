@@ -44,6 +44,7 @@ _ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 # connection can be reused; a body that is large or slow is cut off by closing it.
 _DRAIN_LIMIT = 64 * 1024
 _DRAIN_TIME = 1.0
+GLANCE = 32 * 1024  # bytes of a page read for its title when no content rule needs it all
 
 
 def parse_url(url: str) -> Url | None:
@@ -231,6 +232,15 @@ class HttpClient:
                     out.text = await self._read_text(response, deadline)
                 except UnsupportedEncoding as exc:
                     out.unreadable = str(exc)
+            elif method == "GET" and 200 <= status < 300 and (complete or _drainable(response)):
+                # A GET's page is glanced at, for its title and the signs of a parked
+                # domain: its head only, within the time a drain may take, and only where
+                # draining would read it anyway (a page that came with its head, or a
+                # small or chunked one): reading it to its end returns the connection to
+                # the pool, as draining does. A large page is not waited for.
+                until = min(deadline, asyncio.get_running_loop().time() + _DRAIN_TIME)
+                with contextlib.suppress(UnsupportedEncoding):
+                    out.text = await self._read_text(response, until, GLANCE)
             elif not complete:
                 # Reading a small body to its end is what returns the connection to the
                 # pool; closing it unread discards it.
@@ -261,13 +271,15 @@ class HttpClient:
             method, url, headers=headers, cookies=jar, stream=_NO_BODY, extensions=extensions
         )
 
-    async def _read_text(self, response: httpx.Response, deadline: float) -> str:
-        """The page as text, at most body_cap bytes of it once decoded, by the deadline.
+    async def _read_text(
+        self, response: httpx.Response, deadline: float, cap: int | None = None
+    ) -> str:
+        """The page as text, at most cap (body_cap) bytes of it once decoded, by the deadline.
 
         httpx's own decoders would unfold a compressed body without limit (a 1 MB
         gzip bomb is 1 GB of zeros), so the raw bytes are decoded here, capped.
         """
-        cap = self.options.body_cap
+        cap = min(self.options.body_cap, cap if cap is not None else self.options.body_cap)
         decoder = ContentDecoder(response.headers.get("content-encoding"), cap)
         body = bytearray()
         if cap:
@@ -291,18 +303,22 @@ async def _raw(response: httpx.Response) -> AsyncIterator[bytes]:
         yield chunk
 
 
+def _drainable(response: httpx.Response) -> bool:
+    """Whether a body is worth reading to its end to keep the connection."""
+    length = response.headers.get("content-length")
+    if length is None:
+        # Chunked (most dynamic pages): worth a try. Without either header the body
+        # ends when the server closes the connection, so there is nothing to save.
+        return "chunked" in response.headers.get("transfer-encoding", "").lower()
+    return length.isdigit() and int(length) <= _DRAIN_LIMIT
+
+
 async def _drain_small(response: httpx.Response, deadline: float, head: bool) -> None:
     try:
         if head:  # no body by definition: nothing to wait for
             await _discard_body(response)
             return
-        length = response.headers.get("content-length")
-        if length is None:
-            # Chunked (most dynamic pages): worth a try. Without either header the body
-            # ends when the server closes the connection, so there is nothing to save.
-            if "chunked" not in response.headers.get("transfer-encoding", "").lower():
-                return
-        elif not length.isdigit() or int(length) > _DRAIN_LIMIT:
+        if not _drainable(response):
             return
         loop = asyncio.get_running_loop()
         async with asyncio.timeout_at(min(deadline, loop.time() + _DRAIN_TIME)):
