@@ -16,11 +16,11 @@ from dltrack.cli.common import (
     opened,
     positive_seconds,
 )
-from dltrack.errors import ExitCode, NetworkUnreachable, UsageError, UserError
+from dltrack.errors import CatalogueError, ExitCode, NetworkUnreachable, UsageError, UserError
 from dltrack.learner.ids import parse_ids
 from dltrack.linkcheck.options import CheckOptions
 from dltrack.links.archive import ArchiveScope, add_archive_copies
-from dltrack.links.history import check_catalogue_links, parse_age, select_links
+from dltrack.links.history import changed_links, check_catalogue_links, parse_age, select_links
 from dltrack.render.links import ReportFormat, deliver, progress_bar
 
 # A request may take at most this long, and a host be paced at most this slowly: a
@@ -35,6 +35,17 @@ def _age(value: str | None) -> str | None:
         except ValueError as error:
             raise typer.BadParameter(str(error)) from None
     return value
+
+
+def _old_urls(path: Path) -> dict[int, str | None]:
+    """Each item's URL in the older catalogue of --changed-against."""
+    from dltrack.catalogue.fileio import load_catalogue
+
+    try:
+        old = load_catalogue(path)
+    except CatalogueError as error:
+        raise UsageError(f"--changed-against: {error.message}") from None
+    return {item_id: item.url for item_id, item in old.items().items()}
 
 
 def check_links(
@@ -102,6 +113,14 @@ def check_links(
             "without one), from the item's own day.",
         ),
     ] = False,
+    changed_against: Annotated[
+        Path | None,
+        typer.Option(
+            "--changed-against",
+            metavar="OLD_FILE",
+            help="Only items that are new, or whose URL changed, since this catalogue file.",
+        ),
+    ] = None,
     fmt: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="How to write the report.")
     ] = ReportFormat.TABLE,
@@ -128,6 +147,7 @@ def check_links(
         except ValueError as error:
             raise typer.BadParameter(str(error), param_hint="'--user-agent'") from None
     catalogue = str(globals_of(ctx).seed_path())
+    old_urls = _old_urls(changed_against) if changed_against is not None else None
     with opened(ctx) as store:
         try:
             wanted = parse_ids(ids) if ids else None
@@ -136,6 +156,8 @@ def check_links(
             # An unknown id or track here is a mistake in the command line: exit 1 is
             # kept for dead links, which CI scripts test for.
             raise UsageError(error.message) from None
+        if old_urls is not None:
+            links = changed_links(links, old_urls)
         with progress_bar(len(links)) as advance:
             report = check_catalogue_links(
                 store, links, options=options, catalogue=catalogue, max_age=age,

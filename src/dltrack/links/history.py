@@ -93,6 +93,13 @@ def select_links(
     return list(first_place.values())
 
 
+def changed_links(
+    links: list[tuple[int, str, str]], old_urls: dict[int, str | None]
+) -> list[tuple[int, str, str]]:
+    """The links that are new, or whose URL changed, next to an older catalogue's URLs."""
+    return [link for link in links if link[0] not in old_urls or old_urls[link[0]] != link[2]]
+
+
 def _fresh(conn: sqlite3.Connection, urls: set[str], max_age: timedelta) -> dict[str, sqlite3.Row]:
     """The latest ok/moved check of each URL within max_age; failures are never cached."""
     try:

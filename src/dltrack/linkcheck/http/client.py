@@ -299,7 +299,14 @@ async def _raw(response: httpx.Response) -> AsyncIterator[bytes]:
     if response.is_stream_consumed:  # made whole already: an httpx.MockTransport's answer
         yield response.content
         return
-    async for chunk in response.aiter_raw():
+    stream = response.stream
+    if isinstance(stream, httpx.AsyncByteStream):
+        # Straight from the transport's stream: httpx's raw iterator adds layers of
+        # async generators per response that cost more than the read (see _discard_body).
+        async for chunk in stream:
+            yield chunk
+        return
+    async for chunk in response.aiter_raw():  # pragma: no cover - a synchronous transport
         yield chunk
 
 
