@@ -134,6 +134,9 @@ class CatalogueItem(_Model):
     # An archived copy of the page (a Wayback Machine snapshot, say): what a learner
     # is offered when the link is dead, even before any check has run here.
     archive: HttpUrl | None = None
+    # Where the article used to be (dltrack fix-links keeps them): the record that a
+    # changed URL is the same article moved, which `lint --against` accepts silently.
+    old_urls: list[HttpUrl] = []
 
 
 class CatalogueStage(_Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
@@ -21,6 +22,7 @@ from dltrack.learner.ids import parse_ids
 from dltrack.linkcheck.options import CheckOptions
 from dltrack.links.archive import ArchiveScope, add_archive_copies
 from dltrack.links.history import changed_links, check_catalogue_links, parse_age, select_links
+from dltrack.render.fixes import FixFormat
 from dltrack.render.links import ReportFormat, deliver, progress_bar
 
 # A request may take at most this long, and a host be paced at most this slowly: a
@@ -173,3 +175,35 @@ def check_links(
         raise typer.Exit(ExitCode.INTERRUPTED)
     if report.failed(strict=strict):
         raise typer.Exit(ExitCode.DEAD_LINKS)
+
+
+def fix_links(
+    ctx: typer.Context,
+    catalogue: Annotated[
+        Path,
+        typer.Option(
+            "--catalogue",
+            "--catalog",
+            help="The catalogue file to fix.",
+            show_default="data/seed.json",
+        ),
+    ] = Path("data/seed.json"),
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Write the changes (else only show them).")
+    ] = False,
+    fmt: Annotated[
+        FixFormat, typer.Option("--format", "-f", help="How to write what changes.")
+    ] = FixFormat.TEXT,
+) -> None:
+    """Fix the catalogue from the link history: moved links get their new URL, dead ones
+    with an archived copy get "archive". Ids and titles are kept; nothing is removed.
+
+    Without --apply it shows what would change. With --apply it writes the file (the
+    stable layout, one line per item) and prints a pull-request body.
+    """
+    from dltrack.links.fixes import fix_links as fix
+    from dltrack.render.fixes import formatted
+
+    with opened(ctx) as store:
+        report = fix(store, catalogue, apply=apply)
+    sys.stdout.write(formatted(report, fmt))
