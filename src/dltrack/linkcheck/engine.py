@@ -4,7 +4,7 @@ Each URL's check is a loop of one request (``http.client``) and one pure decisio
 (``next_step``) until the decision concludes. Politeness and what the run learns
 about each origin are ``scheduling``'s.
 
-Workers. Each host gets ``min(per_host, its URL count)`` worker tasks pulling from
+Workers. Each host gets ``min(its per_host, its URL count)`` worker tasks pulling from
 that host's queue, created round-robin across hosts so that every host is tried
 early (which the offline detection relies on) and a 10,000-URL run is a few
 hundred tasks.
@@ -23,6 +23,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from dltrack.linkcheck.decisions import Decision, Hop
+from dltrack.linkcheck.hostpolicy import Policies
 from dltrack.linkcheck.http.client import HttpClient, Jar, Url, host_of, join, origin_of, parse_url
 from dltrack.linkcheck.next_step import Confirm, Finish, Follow, Outcome, Retry, next_step
 from dltrack.linkcheck.options import CheckOptions
@@ -55,9 +56,11 @@ class LinkChecker:
         rules: RulesArg = None,
         *,
         transport: object | None = None,
+        hosts: Policies | None = None,
     ) -> None:
         self.options = options or CheckOptions()
         self.rules = rules if isinstance(rules, RuleSet) else RuleSet(rules or ())
+        self.hosts = hosts or Policies()  # per-host politeness (the built-ins at least)
         self._transport = transport  # tests pass an httpx.MockTransport here
         self._client: HttpClient | None = None
         self._global: asyncio.Semaphore | None = None
@@ -140,9 +143,16 @@ class LinkChecker:
 
             out: asyncio.Queue[tuple[str, _Checked] | BaseException] = asyncio.Queue()
             tasks: list[asyncio.Task[None]] = []
-            for round_ in range(self.options.per_host):
-                for queue in queues.values():
-                    if round_ < len(queue):
+            opts = self.options
+            workers = {
+                host: min(
+                    len(queue), self.hosts.for_host(host, opts.per_host, opts.min_interval).per_host
+                )
+                for host, queue in queues.items()
+            }
+            for round_ in range(max(workers.values(), default=0)):
+                for host, queue in queues.items():
+                    if round_ < workers[host]:
                         tasks.append(asyncio.create_task(self._worker(queue, run, out)))
             held: list[LinkResult[K]] = []
             try:
@@ -212,7 +222,10 @@ class LinkChecker:
     def _gate(self, host: str) -> HostGate:
         gate = self._gates.get(host)
         if gate is None:
-            gate = self._gates[host] = HostGate(self.options.per_host, self.options.min_interval)
+            opts = self.options
+            policy = self.hosts.for_host(host, opts.per_host, opts.min_interval)
+            gate = HostGate(policy.per_host, policy.min_interval, policy.accept)
+            self._gates[host] = gate
         return gate
 
     async def _check_url(self, url: Url, run: Run) -> _Checked:
@@ -265,6 +278,14 @@ class LinkChecker:
                     assert target is not None  # next_step follows only usable targets
                     current, current_text = target, step.hop.location or str(target)
                 case Finish():
+                    decision = step.decision
+                    if decision.http_status in gate.accept and decision.verdict not in (
+                        Verdict.OK,
+                        Verdict.MOVED,
+                    ):
+                        # The curator says this answer is fine on this host.
+                        reason = f"{decision.reason} (accepted for this host)"
+                        step.decision = replace(decision, verdict=Verdict.OK, reason=reason)
                     if step.pause_host:
                         gate.pause(step.pause_host)
                     if step.head_unreliable:
@@ -340,6 +361,7 @@ async def check_links_async(
     transport: object | None = None,
     on_tick: Callable[[], object] | None = None,
     tick: float = 1.0,
+    hosts: Policies | None = None,
 ) -> list[LinkResult[K]]:
     """Check every job with a fresh LinkChecker; on_result sees each result as it comes.
 
@@ -347,7 +369,7 @@ async def check_links_async(
     no result arrives for a long time (a caller that stores results in batches keeps
     them current even while the last URLs hang).
     """
-    async with LinkChecker(options, rules, transport=transport) as checker:
+    async with LinkChecker(options, rules, transport=transport, hosts=hosts) as checker:
         ticker = asyncio.create_task(_every(tick, on_tick)) if on_tick else None
         try:
             return await checker.run(jobs, on_result)
@@ -372,6 +394,7 @@ def check_links(
     transport: object | None = None,
     on_tick: Callable[[], object] | None = None,
     tick: float = 1.0,
+    hosts: Policies | None = None,
 ) -> list[LinkResult[K]]:
     """Blocking form of check_links_async for synchronous callers such as the CLI."""
     return asyncio.run(
@@ -383,5 +406,6 @@ def check_links(
             transport=transport,
             on_tick=on_tick,
             tick=tick,
+            hosts=hosts,
         )
     )

@@ -206,7 +206,12 @@ class RuleSet:
         *,
         builtins: bool = True,
     ) -> None:
-        own = tuple(ContentRule.of(r) for r in rules)
+        made = (ContentRule.of(r) for r in rules)
+        # A rule with no text to look for (one that only sets a host's politeness) must
+        # not make its host's pages be read.
+        own = tuple(
+            r for r in made if r.dead_if or r.blocked_if or r.dead_if_url or r.blocked_if_url
+        )
         self.rules: tuple[ContentRule, ...] = own + (BUILTIN_RULES if builtins else ())
         self._by_host: dict[str, tuple[ContentRule, ...]] = {}
 

@@ -13,11 +13,13 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Final
+from urllib.parse import urlsplit
 
 from dltrack.errors import NetworkUnreachable
 from dltrack.learner.items import require_items
 from dltrack.learner.tracks import resolve_stage, resolve_track
 from dltrack.linkcheck.engine import CheckOptions, check_links
+from dltrack.linkcheck.hostpolicy import Policies
 from dltrack.linkcheck.verdicts import LinkResult, Verdict
 from dltrack.links.results import CheckedLink, LinkReport
 from dltrack.links.titles import title_mismatch
@@ -177,7 +179,11 @@ def check_catalogue_links(
             results.append(reused)
             if on_progress:
                 on_progress()
-    jobs = [(item_id, url) for item_id, _, url in links if url not in fresh]
+    hosts = Policies(rules)
+    excluded = {
+        url for _, _, url in links if hosts.excluded(urlsplit(url).hostname or "", url)
+    } if any(r.get("exclude") for r in rules) else set()  # fmt: skip
+    jobs = [(i, url) for i, _, url in links if url not in fresh and url not in excluded]
     pending: list[LinkResult[int]] = []
     flushed_at = last_result = time.monotonic()
 
@@ -226,8 +232,9 @@ def check_catalogue_links(
     offline: str | None = None
     try:
         check_links(
-            jobs, options=options, rules=rules, on_result=record, on_tick=tick, tick=FLUSH_SECONDS
-        )
+            jobs, options=options, rules=rules, on_result=record, on_tick=tick,
+            tick=FLUSH_SECONDS, hosts=hosts,
+        )  # fmt: skip
     except KeyboardInterrupt:
         interrupted = True
     except NetworkUnreachable as error:
@@ -247,6 +254,7 @@ def check_catalogue_links(
         interrupted=interrupted,
         catalogue=catalogue,
         offline=offline,
+        excluded=sum(1 for _, _, url in links if url in excluded),
     )
 
 

@@ -48,6 +48,7 @@ class LinkReport(NamedTuple):
     # Why the run stopped because this machine seemed offline; None when it did not.
     offline: str | None = None
     archive: ArchiveTally | None = None  # set when archived copies were looked up
+    excluded: int = 0  # links a host rule says not to check (neither checked nor reported)
 
     def counts(self) -> dict[Verdict, int]:
         """How many results have each verdict (every verdict, in their order)."""

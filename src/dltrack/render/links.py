@@ -48,6 +48,7 @@ def summary(report: LinkReport) -> dict[str, object]:
         "cached": report.cached,
         "elapsed_s": report.elapsed_s,
         "interrupted": report.interrupted,
+        "excluded": report.excluded,
         "title_mismatch": len(report.mismatched()),
         "offline": report.offline,
         "archive": report.archive._asdict() if report.archive is not None else None,
@@ -65,6 +66,8 @@ def summary_line(report: LinkReport) -> str:
         f"{head} {report.checked} links ({report.cached} from cache) "
         f"in {report.elapsed_s:.1f} s: {found}"
     )
+    if report.excluded:
+        line += f"; {report.excluded} excluded by host rules"
     if mismatched := len(report.mismatched()):
         said = "title no longer matches" if mismatched == 1 else "titles no longer match"
         line += f"; {mismatched} {said}"
