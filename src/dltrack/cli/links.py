@@ -107,6 +107,16 @@ def check_links(
             help="Follow redirects from public addresses into private or loopback ones.",
         ),
     ] = False,
+    github_token: Annotated[
+        str | None,
+        typer.Option(
+            "--github-token",
+            envvar="GITHUB_TOKEN",
+            help="Sent as a Bearer token to github.com, api.github.com and "
+            "raw.githubusercontent.com over https, nowhere else.",
+            show_default=False,
+        ),
+    ] = None,
     archive: Annotated[
         bool,
         typer.Option(
@@ -148,6 +158,14 @@ def check_links(
             options = replace(options, user_agent=user_agent)
         except ValueError as error:
             raise typer.BadParameter(str(error), param_hint="'--user-agent'") from None
+    if github_token:
+        try:
+            options = replace(options, github_token=github_token.strip())
+        except ValueError:
+            # Not the value: a secret is never echoed.
+            raise typer.BadParameter(
+                "must be printable ASCII", param_hint="'--github-token' / $GITHUB_TOKEN"
+            ) from None
     catalogue = str(globals_of(ctx).seed_path())
     old_urls = _old_urls(changed_against) if changed_against is not None else None
     with opened(ctx) as store:

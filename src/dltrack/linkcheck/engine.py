@@ -24,7 +24,16 @@ from typing import Any, Self, TypeVar
 
 from dltrack.linkcheck.decisions import Decision, Hop
 from dltrack.linkcheck.hostpolicy import Policies
-from dltrack.linkcheck.http.client import HttpClient, Jar, Url, host_of, join, origin_of, parse_url
+from dltrack.linkcheck.http.client import (
+    HttpClient,
+    Jar,
+    Url,
+    host_of,
+    join,
+    origin_of,
+    parse_url,
+    sends_token,
+)
 from dltrack.linkcheck.next_step import Confirm, Finish, Follow, Outcome, Retry, next_step
 from dltrack.linkcheck.options import CheckOptions
 from dltrack.linkcheck.rules import ContentRule, RuleLike, RuleSet
@@ -241,6 +250,9 @@ class LinkChecker:
         head_status: int | None = None  # what HEAD answered before a confirming GET
         jar: Jar = None  # cookies set during this URL's redirect chain
         public_only = False  # after a redirect from a public address
+        # The GitHub token goes only to GitHub's hosts, and never again once a redirect
+        # has led elsewhere: a chain that comes back may be steered by the other site.
+        token = True
         while True:
             host = host_of(current)
             gate = self._gate(host)
@@ -248,8 +260,9 @@ class LinkChecker:
             needs_text = self.rules.has_rules(host)
             method = "GET" if use_get or needs_text or gate.head_unreliable else "HEAD"
             attempts += 1
+            token = token and sends_token(current)
             outcome, jar, target = await self._request(
-                gate, method, current, current_text, jar, needs_text, public_only
+                gate, method, current, current_text, jar, needs_text, public_only, token
             )
             if outcome.failure is None:
                 run.answered(origin, outcome.status)
@@ -303,6 +316,7 @@ class LinkChecker:
         jar: Jar,
         needs_text: bool,
         public_only: bool,
+        token: bool = False,
     ) -> tuple[Outcome, Jar, Url | None]:
         """One request under the host's gate and a global slot; and its redirect's target."""
         client, global_slots = self._client, self._global
@@ -319,6 +333,7 @@ class LinkChecker:
                     read_text=needs_text,
                     deadline=deadline,
                     public_only=public_only,
+                    token=token,
                 )
         finally:
             gate.release()

@@ -73,6 +73,15 @@ def origin_of(url: Url) -> Origin:
     return url.host, url.port or (443 if url.scheme == "https" else 80)
 
 
+# The hosts a GitHub token is for; exact names, not their subdomains (gist., pages).
+GITHUB_HOSTS = frozenset({"github.com", "api.github.com", "raw.githubusercontent.com"})
+
+
+def sends_token(url: Url) -> bool:
+    """Whether a GitHub token may go with a request for url: https to GitHub's own hosts."""
+    return url.scheme == "https" and url.host in GITHUB_HOSTS and url.port in (None, 443)
+
+
 def host_of(url: Url) -> str:
     """The host name of url."""
     return url.host
@@ -179,6 +188,7 @@ class HttpClient:
         # What client.build_request would merge in, made once (see _request).
         self._headers = self._client.headers
         self._host_headers: dict[bytes, httpx.Headers] = {}
+        self._token_headers: dict[bytes, httpx.Headers] = {}
         self._extensions: dict[str, Any] = {"timeout": self._client.timeout.as_dict()}
         self._public_only = {**self._extensions, PUBLIC_ONLY: True}
 
@@ -196,13 +206,15 @@ class HttpClient:
         read_text: bool,
         deadline: float,
         public_only: bool = False,
+        token: bool = False,
     ) -> tuple[Outcome, Jar]:
         """Send one request; read the page too when read_text and the answer is a 2xx.
 
         Returns the outcome (its redirect target not yet resolved) and the chain's cookies.
-        public_only: the request may only go to a public address.
+        public_only: the request may only go to a public address. token: the chain has
+        not left GitHub's hosts, so the GitHub token may go with it (where sends_token).
         """
-        request = self._request(method, url, jar, public_only)
+        request = self._request(method, url, jar, public_only, token)
         try:
             response = await self._client.send(request, stream=True)
         except (httpx.HTTPError, httpx.InvalidURL, OSError, UnicodeError) as exc:
@@ -255,17 +267,27 @@ class HttpClient:
             response.stream = _NO_BODY
         return out, jar
 
-    def _request(self, method: str, url: Url, jar: Jar, public_only: bool) -> httpx.Request:
+    def _request(
+        self, method: str, url: Url, jar: Jar, public_only: bool, token: bool = False
+    ) -> httpx.Request:
         """What client.build_request(method, url) makes for a bodiless request, made cheaply."""
         # build_request merges the client's settings, then Request() works out the body
         # and the Host header, for every request (bench/README.md). Without a body that
         # always ends in the client's headers behind a Host line, so those are made once
         # per host and the (empty) body is handed over as it is.
         netloc = url.netloc
-        headers = self._host_headers.get(netloc)
-        if headers is None:
-            headers = httpx.Headers([(b"Host", netloc), *self._headers.raw])
-            self._host_headers[netloc] = headers
+        secret = self.options.github_token
+        if token and secret and sends_token(url):
+            headers = self._token_headers.get(netloc)
+            if headers is None:
+                bearer = (b"Authorization", b"Bearer " + secret.encode("ascii"))
+                headers = httpx.Headers([(b"Host", netloc), *self._headers.raw, bearer])
+                self._token_headers[netloc] = headers
+        else:
+            headers = self._host_headers.get(netloc)
+            if headers is None:
+                headers = httpx.Headers([(b"Host", netloc), *self._headers.raw])
+                self._host_headers[netloc] = headers
         extensions = self._public_only if public_only else self._extensions
         return httpx.Request(
             method, url, headers=headers, cookies=jar, stream=_NO_BODY, extensions=extensions
