@@ -78,7 +78,9 @@ class LinkChecker:
     async def __aenter__(self) -> Self:
         if self._client is not None:
             raise RuntimeError("LinkChecker is already open")
-        self._client = HttpClient(self.options, self._transport)
+        # Pools as large as the largest per-host limit in force, a host rule's included.
+        widest = max(self.options.per_host, self.hosts.widest())
+        self._client = HttpClient(replace(self.options, per_host=widest), self._transport)
         # Created here, inside the running loop: asyncio primitives bind to one loop.
         self._global = asyncio.Semaphore(self.options.concurrency)
         self._gates = {}

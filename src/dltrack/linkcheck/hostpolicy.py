@@ -66,13 +66,24 @@ class Effective:
 class Policies:
     """The host policies of a run: the caller's, then the built-ins."""
 
-    __slots__ = ("_cache", "_exclude", "policies")
+    __slots__ = ("_cache", "_exclude", "learned", "policies")
 
-    def __init__(self, rules: Iterable[Mapping[str, Any] | HostPolicy] = ()) -> None:
+    def __init__(
+        self,
+        rules: Iterable[Mapping[str, Any] | HostPolicy] = (),
+        learned: Mapping[str, tuple[int, float]] | None = None,
+    ) -> None:
         own = tuple(r if isinstance(r, HostPolicy) else HostPolicy.of(r) for r in rules)
         self.policies = own + BUILTIN_POLICIES
+        # Limits learnt from earlier runs (host -> in flight, interval): a host that
+        # throttled us starts gentler than any rule says.
+        self.learned = dict(learned or {})
         self._cache: dict[tuple[str, int, float], Effective] = {}
         self._exclude = [p for p in self.policies if p.exclude]
+
+    def widest(self) -> int:
+        """The largest per_host any rule sets (0 when none does)."""
+        return max((p.per_host or 0 for p in self.policies), default=0)
 
     def for_host(self, host: str, per_host: int, min_interval: float) -> Effective:
         """The settings for host, given the run's own (--per-host, --min-interval).
@@ -91,11 +102,11 @@ class Policies:
                 slots = policy.per_host if slots is None else slots
                 interval = policy.min_interval if interval is None else interval
                 accept.update(policy.accept)
-            found = self._cache[key] = Effective(
-                per_host=slots or per_host,
-                min_interval=max(min_interval, interval or 0.0),
-                accept=frozenset(accept),
-            )
+            slots, interval = slots or per_host, max(min_interval, interval or 0.0)
+            if key[0] in self.learned:
+                learnt_slots, learnt_interval = self.learned[key[0]]
+                slots, interval = min(slots, learnt_slots), max(interval, learnt_interval)
+            found = self._cache[key] = Effective(slots, interval, frozenset(accept))
         return found
 
     def excluded(self, host: str, url: str) -> bool:
@@ -106,3 +117,15 @@ class Policies:
             ):
                 return True
         return False
+
+
+# Learned limits: each throttled run halves a host's requests in flight and doubles
+# the space between them, within these bounds.
+LEARNED_FLOOR_INTERVAL = 0.5  # seconds: the first step from "no spacing at all"
+LEARNED_MAX_INTERVAL = 30.0
+
+
+def gentler(effective: Effective) -> tuple[int, float]:
+    """The limits for a host's next run after it throttled this one."""
+    interval = max(LEARNED_FLOOR_INTERVAL, effective.min_interval * 2)
+    return max(1, effective.per_host // 2), min(LEARNED_MAX_INTERVAL, interval)

@@ -21,6 +21,7 @@ from dltrack.learner.tracks import resolve_stage, resolve_track
 from dltrack.linkcheck.engine import CheckOptions, check_links
 from dltrack.linkcheck.hostpolicy import Policies
 from dltrack.linkcheck.verdicts import LinkResult, Verdict
+from dltrack.links.limits import learn, learned_limits
 from dltrack.links.results import CheckedLink, LinkReport
 from dltrack.links.titles import title_mismatch
 from dltrack.store.db import Store, named
@@ -179,7 +180,7 @@ def check_catalogue_links(
             results.append(reused)
             if on_progress:
                 on_progress()
-    hosts = Policies(rules)
+    hosts = Policies(rules, learned_limits(store))
     excluded = {
         url for _, _, url in links if hosts.excluded(urlsplit(url).hostname or "", url)
     } if any(r.get("exclude") for r in rules) else set()  # fmt: skip
@@ -243,6 +244,7 @@ def check_catalogue_links(
     finally:
         if pending:
             flush()
+    learnt = learn(store, results, hosts, options) if offline is None else []
     order = {item_id: n for n, (item_id, _, _) in enumerate(links)}
     results.sort(key=lambda r: order[r.id])
     cached = sum(1 for r in results if r.cached)
@@ -255,6 +257,7 @@ def check_catalogue_links(
         catalogue=catalogue,
         offline=offline,
         excluded=sum(1 for _, _, url in links if url in excluded),
+        learned=learnt,
     )
 
 

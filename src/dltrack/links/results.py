@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from dltrack.linkcheck.verdicts import Verdict
@@ -49,6 +50,9 @@ class LinkReport(NamedTuple):
     offline: str | None = None
     archive: ArchiveTally | None = None  # set when archived copies were looked up
     excluded: int = 0  # links a host rule says not to check (neither checked nor reported)
+    # Hosts that throttled this run, and the limits their next run starts with:
+    # (host, requests in flight, seconds apart, why).
+    learned: Sequence[tuple[str, int, float, str]] = ()
 
     def counts(self) -> dict[Verdict, int]:
         """How many results have each verdict (every verdict, in their order)."""

@@ -49,6 +49,10 @@ def summary(report: LinkReport) -> dict[str, object]:
         "elapsed_s": report.elapsed_s,
         "interrupted": report.interrupted,
         "excluded": report.excluded,
+        "learned_limits": [
+            {"host": host, "per_host": n, "min_interval": gap, "reason": why}
+            for host, n, gap, why in report.learned
+        ],
         "title_mismatch": len(report.mismatched()),
         "offline": report.offline,
         "archive": report.archive._asdict() if report.archive is not None else None,
@@ -68,6 +72,8 @@ def summary_line(report: LinkReport) -> str:
     )
     if report.excluded:
         line += f"; {report.excluded} excluded by host rules"
+    for host, n, gap, why in report.learned:
+        line += f"; {host} throttled the run ({why}): next time {n} in flight, {gap:g} s apart"
     if mismatched := len(report.mismatched()):
         said = "title no longer matches" if mismatched == 1 else "titles no longer match"
         line += f"; {mismatched} {said}"

@@ -200,6 +200,17 @@ class LinkCheckRow(SQLModel, table=True):
     archived_at: str | None = None  # when that copy was taken (UTC)
 
 
+class HostLimitRow(SQLModel, table=True):
+    """A host that throttled the last run: the gentler limits its next run starts with."""
+
+    __tablename__ = "host_limit"
+    host: str = Field(primary_key=True)
+    per_host: int
+    min_interval: float
+    learned_at: str
+    reason: str  # what it answered: "429 Too Many Requests", "blocked page: ..."
+
+
 # SQLModel cannot express a virtual table: the search index is created by the
 # migrations as item_search, an FTS5 table with the trigram tokenizer. It holds each
 # active item's title, NFKC-normalised and case-folded, under the item's id as
