@@ -23,6 +23,7 @@ from dltrack.files import FileProblem, write_text_atomically
 from dltrack.linkcheck.verdicts import PROBLEMS, Verdict
 from dltrack.links.results import CheckedLink, LinkReport
 from dltrack.render.base import stderr, stdout
+from dltrack.render.link_formats import as_junit, as_shields
 from dltrack.render.style import VERDICT_COLOUR, link_piece, text, verdict
 from dltrack.text import json_safe, safe
 
@@ -34,6 +35,8 @@ class ReportFormat(StrEnum):
     JSON = "json"
     MARKDOWN = "markdown"  # a pull-request comment, a job summary
     GITHUB = "github"  # workflow annotations on the catalogue's lines
+    JUNIT = "junit"  # JUnit XML, for CI systems other than GitHub
+    SHIELDS = "shields"  # a Shields.io endpoint badge's JSON
 
 
 # Workflow-command levels of the verdicts that get an annotation.
@@ -273,6 +276,8 @@ _FORMATTERS = {
     ReportFormat.JSON: as_json,
     ReportFormat.MARKDOWN: as_markdown,
     ReportFormat.GITHUB: as_github,
+    ReportFormat.JUNIT: as_junit,
+    ReportFormat.SHIELDS: as_shields,
 }
 
 
