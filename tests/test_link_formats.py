@@ -80,3 +80,18 @@ def test_shields_counts_the_age_of_the_oldest_result_and_colours_by_share() -> N
     assert badge["message"] == "50% alive · 1 dead · checked 2 days ago" and badge["color"] == "red"
     offline = json.loads(as_shields(report._replace(offline="network unreachable"), now=now))
     assert offline["color"] == "lightgrey" and "offline" in offline["message"]
+
+
+def test_tracks_show_each_tracks_link_health(
+    run, linkserver: LinkServer, catalogue_path: Path
+) -> None:
+    urls = {1: linkserver.url("/ok?id=1"), 2: linkserver.url("/ok?id=2")}
+    urls |= {3: linkserver.url("/ok?id=3"), 4: linkserver.url("/status/404?id=4")}
+    write_catalogue(catalogue_path, urls)
+    before = json.loads(run("tracks", "--json").out)["tracks"]
+    assert [t["links"] for t in before] == [None]  # never checked: nothing claimed
+    assert "alive" not in run("tracks").out
+    run("check-links", *FAST)
+    after = json.loads(run("tracks", "--json").out)["tracks"]
+    assert [t["links"] for t in after] == [{"checked": 4, "dead": 1}]
+    assert "75% alive · 1 dead" in run("tracks").out

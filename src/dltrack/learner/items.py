@@ -8,6 +8,7 @@ from typing import Final
 
 from dltrack.errors import UserError
 from dltrack.learner.ids import shown_id
+from dltrack.learner.linkstate import LATEST_LINK_VERDICT
 from dltrack.learner.notes import MAX_NOTE_BYTES
 from dltrack.learner.results import (
     ItemDetail,
@@ -22,7 +23,7 @@ from dltrack.learner.results import (
 )
 from dltrack.learner.status import Status
 from dltrack.learner.tracks import resolve_stage, resolve_track, track_counts
-from dltrack.linkcheck.verdicts import Failure, Verdict
+from dltrack.linkcheck.verdicts import Verdict
 from dltrack.links.titles import title_mismatch
 from dltrack.store.db import Store, named
 from dltrack.text import normalise
@@ -30,14 +31,6 @@ from dltrack.text import normalise
 SHOWN_CHECKS: Final = 5
 _TRIGRAM: Final = 3
 
-# The latest check of the item's current URL: a fixed URL sheds its old verdict. A
-# check that failed for a passing reason of this machine's (its DNS, its route) says
-# nothing about the link, so it does not tag the item.
-LATEST_LINK_VERDICT = f"""
-    (SELECT c.verdict FROM link_check c WHERE c.item_id = i.id AND c.url = i.url
-     AND c.failure IS NOT '{Failure.DNS_FAILED}' AND c.failure IS NOT '{Failure.UNREACHABLE}'
-     ORDER BY c.checked_at DESC, c.id DESC LIMIT 1)
-"""
 
 _IN_STAGE = f"""
     SELECT i.id AS id, i.title AS title, i.url AS url, i.kind AS kind,

@@ -39,6 +39,13 @@ class TrackRef(NamedTuple):
     title_en: str | None
 
 
+class LinkHealth(NamedTuple):
+    """A track's links by their latest verdict: how many were checked, how many are dead."""
+
+    checked: int
+    dead: int
+
+
 class TrackSummary(NamedTuple):
     """A track with its progress."""
 
@@ -46,6 +53,7 @@ class TrackSummary(NamedTuple):
     position: int
     counts: Counts
     current: bool
+    links: LinkHealth | None = None  # None until some link of the track was checked
 
 
 class StageSummary(NamedTuple):

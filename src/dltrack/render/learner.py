@@ -18,6 +18,7 @@ from dltrack.learner.results import (
     ItemDetail,
     ItemInStage,
     ItemList,
+    LinkHealth,
     Marked,
     NextItems,
     Place,
@@ -94,7 +95,12 @@ def _(result: TrackList) -> Any:
     return {
         "current": result.current,
         "tracks": [
-            {**track_data(t.track), "current": t.current, **counts_data(t.counts)}
+            {
+                **track_data(t.track),
+                "current": t.current,
+                **counts_data(t.counts),
+                "links": t.links._asdict() if t.links else None,
+            }
             for t in result.tracks
         ],
     }
@@ -205,16 +211,31 @@ def _(result: TrackList) -> list[RenderableType]:
     table.add_column("title", overflow="fold")
     table.add_column("done", justify="right")
     table.add_column("")
+    checked = any(t.links for t in result.tracks)
+    if checked:
+        table.add_column("links", no_wrap=True)
     for n, t in enumerate(result.tracks, 1):
-        table.add_row(
+        row: list[RenderableType] = [
             text("▶" if t.current else " ", "bold cyan"),
             str(n),
             text(t.track.slug, "cyan"),
             text(t.track.title),
             f"{t.counts.done}/{t.counts.total}",
             bar(t.counts, 12),
-        )
+        ]
+        if checked:
+            row.append(_link_health(t.links))
+        table.add_row(*row)
     return [table, text("▶ current track; change it with: dltrack use TRACK", "dim")]
+
+
+def _link_health(health: LinkHealth | None) -> Text:
+    """'96% alive · 3 dead', or nothing for a track whose links were never checked."""
+    if health is None:
+        return text("")
+    alive = (health.checked - health.dead) / health.checked * 100
+    colour = "green" if not health.dead else "red" if alive < 80 else "yellow"
+    return text(f"{alive:.0f}% alive · {health.dead} dead", colour)
 
 
 @screen.register
