@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from dltrack.links.fixes import FixReport, LinkFix
 from dltrack.text import json_safe, safe
+
+if TYPE_CHECKING:  # check-links imports FixFormat; the catalogue model (pydantic) is not
+    # needed for that, and costs a run a tenth of a second and 10 MB.
+    from dltrack.links.fixes import FixReport, LinkFix
 
 
 class FixFormat(StrEnum):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from xml.etree import ElementTree as ET
 
 from dltrack.linkcheck.verdicts import Verdict
 from dltrack.links.results import LinkReport
@@ -14,6 +13,8 @@ from dltrack.text import safe
 def as_junit(report: LinkReport) -> str:
     """One test case per link: dead is a failure, blocked and error are skipped
     (inconclusive), the rest pass; an offline run is one error for the suite."""
+    from xml.etree import ElementTree as ET  # only this format needs the XML machinery
+
     counts = report.counts()
     suite = ET.Element(
         "testsuite",
