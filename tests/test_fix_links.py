@@ -38,7 +38,9 @@ def checked(
     # The stable layout from the start, as a curated file is.
     catalogue_path.write_text(dump_catalogue(load_catalogue_from(data, catalogue_path)))
     archive.copies[urls[2]] = snapshot("http://127.0.0.1:9/web/20200101000000/x", "20200101000000")
-    assert run("check-links", "--archive", *FAST).code == 1
+    # Two runs: a link is dead for fix-links once two checks in a row said so.
+    for _ in range(2):
+        assert run("check-links", "--archive", *FAST).code == 1
     return urls
 
 
@@ -109,3 +111,14 @@ def test_old_urls_must_be_links(run, catalogue_path: Path) -> None:
     catalogue_path.write_text(json.dumps(data))
     result = run("lint", str(catalogue_path))
     assert result.code != 0 and "items[0].old_urls[0]" in result.out + result.err
+
+
+def test_a_link_dead_fewer_times_than_confirm_gets_no_archive(
+    run, checked: dict[int, str], catalogue_path: Path
+) -> None:
+    data = json.loads(
+        run(
+            "fix-links", "--catalogue", str(catalogue_path), "--confirm", "3", "--format", "json"
+        ).out
+    )
+    assert [(f["id"], f["change"]) for f in data["fixes"]] == [(1, "moved")]

@@ -209,6 +209,12 @@ def fix_links(
     apply: Annotated[
         bool, typer.Option("--apply", help="Write the changes (else only show them).")
     ] = False,
+    confirm: Annotated[
+        int,
+        typer.Option(
+            min=1, help="A link is dead for this once its latest checks this many in a row were."
+        ),
+    ] = 2,
     fmt: Annotated[
         FixFormat, typer.Option("--format", "-f", help="How to write what changes.")
     ] = FixFormat.TEXT,
@@ -223,5 +229,5 @@ def fix_links(
     from dltrack.render.fixes import formatted
 
     with opened(ctx) as store:
-        report = fix(store, catalogue, apply=apply)
+        report = fix(store, catalogue, apply=apply, confirm=confirm)
     sys.stdout.write(formatted(report, fmt))

@@ -37,9 +37,13 @@ class FixReport(NamedTuple):
     applied: bool
 
 
-def _latest_checks(store: Store) -> dict[tuple[int, str], Any]:
-    """The latest check that speaks for each (item, URL): passing local failures skipped."""
+def _latest_checks(store: Store) -> tuple[dict[tuple[int, str], Any], dict[tuple[int, str], int]]:
+    """The latest check that speaks for each (item, URL), and its dead checks in a row.
+
+    Passing local failures (this machine's DNS or route) are skipped: they say nothing.
+    """
     latest: dict[tuple[int, str], Any] = {}
+    dead: dict[tuple[int, str], int] = {}
     for row in named(
         store.conn,
         """
@@ -49,8 +53,10 @@ def _latest_checks(store: Store) -> dict[tuple[int, str], Any]:
     ):
         if row["failure"] in (Failure.DNS_FAILED, Failure.UNREACHABLE):
             continue
-        latest[(row["item_id"], row["url"])] = row
-    return latest
+        key = (row["item_id"], row["url"])
+        latest[key] = row
+        dead[key] = dead.get(key, 0) + 1 if row["verdict"] == Verdict.DEAD else 0
+    return latest, dead
 
 
 def _copies(store: Store) -> dict[tuple[int, str], tuple[str, str]]:
@@ -63,9 +69,13 @@ def _copies(store: Store) -> dict[tuple[int, str], tuple[str, str]]:
     return found
 
 
-def plan_fixes(store: Store, catalogue: Catalogue) -> list[LinkFix]:
-    """The fixes the history supports for a catalogue's items, in id order."""
-    latest = _latest_checks(store)
+def plan_fixes(store: Store, catalogue: Catalogue, *, confirm: int = 2) -> list[LinkFix]:
+    """The fixes the history supports for a catalogue's items, in id order.
+
+    A link counts as dead once its latest `confirm` checks in a row were dead: one bad
+    day of a site does not earn its item an archived copy in the catalogue.
+    """
+    latest, dead_runs = _latest_checks(store)
     copies = _copies(store)
     fixes: list[LinkFix] = []
     for item_id, item in sorted(catalogue.items().items()):
@@ -85,7 +95,7 @@ def plan_fixes(store: Store, catalogue: Catalogue) -> list[LinkFix]:
                     check["reason"], check["checked_at"],
                 )
             )  # fmt: skip
-        elif check["verdict"] == Verdict.DEAD and item.archive is None:
+        elif dead_runs.get((item_id, item.url), 0) >= confirm and item.archive is None:
             copy = copies.get((item_id, item.url))
             if copy is not None:
                 reason = f"{check['reason']}; archived copy taken {copy[1][:10]}"
@@ -117,7 +127,7 @@ def _fixed(data: Any, fixes: list[LinkFix]) -> Any:
     return data
 
 
-def fix_links(store: Store, path: Path, *, apply: bool) -> FixReport:
+def fix_links(store: Store, path: Path, *, apply: bool, confirm: int = 2) -> FixReport:
     """Plan the fixes for the catalogue file at path; with apply, write them atomically.
 
     The file is written in the stable layout, one line per item, so a diff shows one
@@ -126,7 +136,7 @@ def fix_links(store: Store, path: Path, *, apply: bool) -> FixReport:
     """
     data = read_catalogue_json(path)
     catalogue = parse_catalogue(data, source=str(path))
-    fixes = plan_fixes(store, catalogue)
+    fixes = plan_fixes(store, catalogue, confirm=confirm)
     if apply and fixes:
         fixed = parse_catalogue(_fixed(data, fixes), source=str(path))
         write_catalogue(fixed, path)
