@@ -7,6 +7,7 @@ import sqlite3
 import webbrowser
 from collections.abc import Iterator
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ class FakeArchive:
         self.copies: dict[str, dict[str, Any]] = {}
         self.asked: list[dict[str, str]] = []
         self.status = 200
+        self.delay = 0.0
         server.route("/wayback/available", self.answer)
 
     def answer(self, request: Request) -> Reply:
@@ -40,7 +42,7 @@ class FakeArchive:
         if self.status != 200:
             return Reply(self.status, "down for maintenance")
         found = self.copies.get(request.query.get("url", ""), {"archived_snapshots": {}})
-        return Reply(body=json.dumps(found), content_type="application/json")
+        return Reply(body=json.dumps(found), content_type="application/json", delay=self.delay)
 
     def asked_for(self) -> dict[str, str | None]:
         return {q["url"]: q.get("timestamp") for q in self.asked}
@@ -239,3 +241,16 @@ def test_a_check_without_archive_asks_nothing(
 ) -> None:
     json.loads(run("check-links", "--format", "json", *FAST).out)
     assert archive.asked == []
+
+
+def test_the_archive_has_its_own_pace(
+    run, archive: FakeArchive, linkserver: LinkServer, catalogue_path: Path
+) -> None:
+    dead = {n: linkserver.url(f"/status/404?id={n}") for n in range(1, 9)}
+    write(catalogue_path, dead, {})
+    archive.delay = 0.3
+    run("check-links", "--archive", "--per-host", "8", *FAST)
+    assert len(archive.asked) == 8
+    assert archive.server.peak <= 4  # not the run's 8
+    starts = sorted(start for start, _ in archive.server.spans)
+    assert min(b - a for a, b in pairwise(starts)) >= 0.19  # 0.2 s apart
