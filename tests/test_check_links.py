@@ -92,6 +92,8 @@ def test_every_verdict_through_the_cli(run, mix: dict[int, str], db_path: Path) 
     assert data["summary"] | {"elapsed_s": 0} == {
         "ok": 3, "moved": 1, "dead": 3, "blocked": 1, "error": 0,
         "checked": 8, "cached": 0, "elapsed_s": 0, "interrupted": False,
+        "excluded": 0, "learned_limits": [], "title_mismatch": 0, "offline": None,
+        "archive": None,
     }  # fmt: skip
     moved = next(r for r in data["results"] if r["id"] == 3)
     assert moved["moved_to"].endswith("/ok") and moved["http_status"] == 200

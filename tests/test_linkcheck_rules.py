@@ -69,7 +69,8 @@ def test_classify_chains(chain: list[Hop], verdict: Verdict, moved_to: str | Non
 def test_classify_reasons() -> None:
     assert classify([Hop(A, 404)]).reason == "404 Not Found"
     assert classify([Hop(A, 599)]).reason == "599"
-    assert classify([Hop(A, 301, B), Hop(B, 200)]).reason == f"moved permanently to {B}"
+    moved = classify([Hop(A, 301, B), Hop(B, 200)])
+    assert (moved.reason, moved.moved_to) == ("moved permanently", B)
     assert status_text(429) == "429 Too Many Requests"
 
 

@@ -63,3 +63,12 @@ def test_everyday_commands_leave_the_heavy_libraries_alone(
 def test_the_probe_sees_a_heavy_library(env: dict[str, str]) -> None:
     """Not vacuous: a command that needs rich.table is seen loading it."""
     assert "rich.table" in loaded_after(env, "tracks")
+
+
+def test_check_links_does_not_load_the_catalogue_model(env: dict[str, str]) -> None:
+    """A check of a synced catalogue needs httpx, not pydantic (a tenth of a second, 10 MB).
+
+    Item 3 has no URL, so nothing is requested (the subprocess has no loopback guard).
+    """
+    loaded = loaded_after(env, "check-links", "--id", "3", "--format", "junit")
+    assert "httpx" in loaded and "pydantic" not in loaded

@@ -307,6 +307,8 @@ def _promises(catalogue: Catalogue, old: Catalogue) -> list[Finding]:
         if before.url and item.url:
             if canonical(before.url) == canonical(item.url):
                 continue
+            if title_kept and canonical(before.url) in {canonical(u) for u in item.old_urls}:
+                continue  # a recorded move (fix-links keeps the old URL in old_urls)
             if title_kept:
                 # A moved article keeps its title: likely a link fix, but worth a look.
                 findings.append(

@@ -131,6 +131,12 @@ class CatalogueItem(_Model):
     url: HttpUrl | None = None
     kind: Kind | None = None
     tags: list[Text] = []
+    # An archived copy of the page (a Wayback Machine snapshot, say): what a learner
+    # is offered when the link is dead, even before any check has run here.
+    archive: HttpUrl | None = None
+    # Where the article used to be (dltrack fix-links keeps them): the record that a
+    # changed URL is the same article moved, which `lint --against` accepts silently.
+    old_urls: list[HttpUrl] = []
 
 
 class CatalogueStage(_Model):
@@ -170,6 +176,12 @@ class LinkRule(_Model):
     host: str
     dead_if: list[Text] = []
     blocked_if: list[Text] = []
+    # Politeness for the host (see dltrack.linkcheck.hostpolicy): requests in flight,
+    # seconds between request starts, statuses that count as ok, URLs not to check.
+    per_host: Annotated[int, Field(ge=1, le=64, strict=True)] | None = None
+    min_interval: Annotated[float, Field(ge=0, le=3600, allow_inf_nan=False)] | None = None
+    accept: list[Annotated[int, Field(ge=100, le=599, strict=True)]] = []
+    exclude: list[Text] = []
 
     @field_validator("host")
     @classmethod

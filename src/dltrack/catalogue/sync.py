@@ -67,11 +67,13 @@ def sync_catalogue(conn: sqlite3.Connection, catalogue: Catalogue, identity: str
     items = catalogue.items()
     before = dict(conn.execute("SELECT id, active FROM item").fetchall())
     conn.executemany(
-        "INSERT INTO item (id, title, url, kind, tags, active) VALUES (?, ?, ?, ?, ?, 1) "
+        # added_on is set once: the day this database first saw the item.
+        "INSERT INTO item (id, title, url, kind, tags, active, archive, added_on) "
+        "VALUES (?, ?, ?, ?, ?, 1, ?, date('now')) "
         "ON CONFLICT(id) DO UPDATE SET title = excluded.title, url = excluded.url, "
-        "kind = excluded.kind, tags = excluded.tags, active = 1",
+        "kind = excluded.kind, tags = excluded.tags, active = 1, archive = excluded.archive",
         [
-            (i.id, i.title, i.url, i.kind, json.dumps(i.tags, ensure_ascii=False))
+            (i.id, i.title, i.url, i.kind, json.dumps(i.tags, ensure_ascii=False), i.archive)
             for i in items.values()
         ],
     )

@@ -46,6 +46,7 @@ COMMANDS: Final[dict[str, str]] = {
     "sync": "record:sync",
     "add": "record:add",
     "check-links": "links:check_links",
+    "fix-links": "links:fix_links",
     "import": "curator:import_",
     "lint": "curator:lint",
     "group": "group:app",  # a sub-app: group init, admit, remove, join, sync, board, leave

@@ -11,7 +11,7 @@ from dltrack import render
 from dltrack.cli.common import IdsArg, JsonFlag, NoteOpt, StageOpt, TrackOpt, mark_and_show, opened
 from dltrack.errors import UserError
 from dltrack.learner.ids import one_id
-from dltrack.learner.items import item_url, list_items, next_items, show_item
+from dltrack.learner.items import list_items, next_items, show_item, url_to_open
 from dltrack.learner.items import search as search_titles
 from dltrack.learner.status import Status
 from dltrack.learner.tracks import list_stages, list_tracks, use_track
@@ -124,16 +124,29 @@ def reset(ctx: typer.Context, ids: IdsArg, as_json: JsonFlag = False) -> None:
     mark_and_show(ctx, ids, Status.UNREAD, None, as_json)
 
 
-def open_(ctx: typer.Context, item_id: ItemArg) -> None:
-    """Open an item's link in the web browser."""
+def open_(
+    ctx: typer.Context,
+    item_id: ItemArg,
+    original: Annotated[
+        bool, typer.Option("--original", help="Open the link even when it was found dead.")
+    ] = False,
+) -> None:
+    """Open an item's link in the web browser (its archived copy when the link is dead)."""
     import webbrowser
 
     one = one_id(item_id)
     with opened(ctx) as store:
-        url = item_url(store, one)
+        url, copy_of = url_to_open(store, one, original=original)
     if not webbrowser.open(url):
         raise UserError(f"could not start a web browser; the link is {url}")
-    render.emit(render.Message(f"Opened {url}", {"url": url}))
+    said = f"Opened {url}"
+    if copy_of is not None:
+        taken = f" from {copy_of}" if copy_of else ""
+        said = (
+            f"The link was found dead: opened its archived copy{taken}, {url} "
+            f"(dltrack open --original {item_id} opens the link itself)"
+        )
+    render.emit(render.Message(said, {"url": url, "archived_copy": copy_of is not None}))
 
 
 def show(ctx: typer.Context, item_id: ItemArg, as_json: JsonFlag = False) -> None:

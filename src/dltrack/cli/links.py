@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
@@ -16,10 +17,12 @@ from dltrack.cli.common import (
     opened,
     positive_seconds,
 )
-from dltrack.errors import ExitCode
+from dltrack.errors import CatalogueError, ExitCode, NetworkUnreachable, UsageError, UserError
 from dltrack.learner.ids import parse_ids
 from dltrack.linkcheck.options import CheckOptions
-from dltrack.links.history import check_catalogue_links, parse_age, select_links
+from dltrack.links.archive import ArchiveScope, add_archive_copies
+from dltrack.links.history import changed_links, check_catalogue_links, parse_age, select_links
+from dltrack.render.fixes import FixFormat
 from dltrack.render.links import ReportFormat, deliver, progress_bar
 
 # A request may take at most this long, and a host be paced at most this slowly: a
@@ -36,8 +39,27 @@ def _age(value: str | None) -> str | None:
     return value
 
 
+def _old_urls(path: Path) -> dict[int, str | None]:
+    """Each item's URL in the older catalogue of --changed-against."""
+    from dltrack.catalogue.fileio import load_catalogue
+
+    try:
+        old = load_catalogue(path)
+    except CatalogueError as error:
+        raise UsageError(f"--changed-against: {error.message}") from None
+    return {item_id: item.url for item_id, item in old.items().items()}
+
+
 def check_links(
     ctx: typer.Context,
+    scope: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[all]",
+            help="With --archive: look up copies of live links too.",
+            show_default=False,
+        ),
+    ] = None,
     track: TrackOpt = None,
     stage: StageOpt = None,
     ids: Annotated[
@@ -85,6 +107,32 @@ def check_links(
             help="Follow redirects from public addresses into private or loopback ones.",
         ),
     ] = False,
+    github_token: Annotated[
+        str | None,
+        typer.Option(
+            "--github-token",
+            envvar="GITHUB_TOKEN",
+            help="Sent as a Bearer token to github.com, api.github.com and "
+            "raw.githubusercontent.com over https, nowhere else.",
+            show_default=False,
+        ),
+    ] = None,
+    archive: Annotated[
+        bool,
+        typer.Option(
+            "--archive",
+            help="Look up an archived copy of each dead link (--archive all: of every link "
+            "without one), from the item's own day.",
+        ),
+    ] = False,
+    changed_against: Annotated[
+        Path | None,
+        typer.Option(
+            "--changed-against",
+            metavar="OLD_FILE",
+            help="Only items that are new, or whose URL changed, since this catalogue file.",
+        ),
+    ] = None,
     fmt: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="How to write the report.")
     ] = ReportFormat.TABLE,
@@ -93,6 +141,8 @@ def check_links(
     ] = None,
 ) -> None:
     """Check the catalogue's links; each gets ok, moved, dead, blocked or error."""
+    if scope is not None and (scope != ArchiveScope.ALL or not archive):
+        raise UsageError(f"unexpected argument {scope[:40]!r} (only --archive takes 'all')")
     age = parse_age(max_age) if max_age else None
     options = CheckOptions(
         concurrency=concurrency,
@@ -108,18 +158,76 @@ def check_links(
             options = replace(options, user_agent=user_agent)
         except ValueError as error:
             raise typer.BadParameter(str(error), param_hint="'--user-agent'") from None
+    if github_token:
+        try:
+            options = replace(options, github_token=github_token.strip())
+        except ValueError:
+            # Not the value: a secret is never echoed.
+            raise typer.BadParameter(
+                "must be printable ASCII", param_hint="'--github-token' / $GITHUB_TOKEN"
+            ) from None
     catalogue = str(globals_of(ctx).seed_path())
+    old_urls = _old_urls(changed_against) if changed_against is not None else None
     with opened(ctx) as store:
-        links = select_links(
-            store, track_name=track, stage=stage, ids=parse_ids(ids) if ids else None
-        )
+        try:
+            wanted = parse_ids(ids) if ids else None
+            links = select_links(store, track_name=track, stage=stage, ids=wanted)
+        except UserError as error:
+            # An unknown id or track here is a mistake in the command line: exit 1 is
+            # kept for dead links, which CI scripts test for.
+            raise UsageError(error.message) from None
+        if old_urls is not None:
+            links = changed_links(links, old_urls)
         with progress_bar(len(links)) as advance:
             report = check_catalogue_links(
                 store, links, options=options, catalogue=catalogue, max_age=age,
                 confirm=confirm, on_progress=advance,
             )  # fmt: skip
+        if archive and report.offline is None and not report.interrupted:
+            which = ArchiveScope(scope or ArchiveScope.DEAD)
+            report = add_archive_copies(store, report, which, options)
     deliver(report, fmt, output)
+    if report.offline is not None:
+        raise NetworkUnreachable(report.offline)
     if report.interrupted:
         raise typer.Exit(ExitCode.INTERRUPTED)
     if report.failed(strict=strict):
         raise typer.Exit(ExitCode.DEAD_LINKS)
+
+
+def fix_links(
+    ctx: typer.Context,
+    catalogue: Annotated[
+        Path,
+        typer.Option(
+            "--catalogue",
+            "--catalog",
+            help="The catalogue file to fix.",
+            show_default="data/seed.json",
+        ),
+    ] = Path("data/seed.json"),
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Write the changes (else only show them).")
+    ] = False,
+    confirm: Annotated[
+        int,
+        typer.Option(
+            min=1, help="A link is dead for this once its latest checks this many in a row were."
+        ),
+    ] = 2,
+    fmt: Annotated[
+        FixFormat, typer.Option("--format", "-f", help="How to write what changes.")
+    ] = FixFormat.TEXT,
+) -> None:
+    """Fix the catalogue from the link history: moved links get their new URL, dead ones
+    with an archived copy get "archive". Ids and titles are kept; nothing is removed.
+
+    Without --apply it shows what would change. With --apply it writes the file (the
+    stable layout, one line per item) and prints a pull-request body.
+    """
+    from dltrack.links.fixes import fix_links as fix
+    from dltrack.render.fixes import formatted
+
+    with opened(ctx) as store:
+        report = fix(store, catalogue, apply=apply, confirm=confirm)
+    sys.stdout.write(formatted(report, fmt))

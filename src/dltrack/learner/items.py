@@ -8,6 +8,7 @@ from typing import Final
 
 from dltrack.errors import UserError
 from dltrack.learner.ids import shown_id
+from dltrack.learner.linkstate import LATEST_LINK_VERDICT
 from dltrack.learner.notes import MAX_NOTE_BYTES
 from dltrack.learner.results import (
     ItemDetail,
@@ -23,17 +24,13 @@ from dltrack.learner.results import (
 from dltrack.learner.status import Status
 from dltrack.learner.tracks import resolve_stage, resolve_track, track_counts
 from dltrack.linkcheck.verdicts import Verdict
+from dltrack.links.titles import title_mismatch
 from dltrack.store.db import Store, named
 from dltrack.text import normalise
 
 SHOWN_CHECKS: Final = 5
 _TRIGRAM: Final = 3
 
-# The latest check of the item's current URL: a fixed URL sheds its old verdict.
-LATEST_LINK_VERDICT = """
-    (SELECT c.verdict FROM link_check c WHERE c.item_id = i.id AND c.url = i.url
-     ORDER BY c.checked_at DESC, c.id DESC LIMIT 1)
-"""
 
 _IN_STAGE = f"""
     SELECT i.id AS id, i.title AS title, i.url AS url, i.kind AS kind,
@@ -118,6 +115,13 @@ def next_items(store: Store, track_name: str | None, n: int = 1) -> NextItems:
                 break
         if len(picked) == n:
             break
+    # A dead link's archived copy is shown instead (looked up only for those).
+    picked = [
+        e._replace(archive_url=copy[0])
+        if e.link is Verdict.DEAD and (copy := archived_copy(store, e.id))
+        else e
+        for e in picked
+    ]
     counts = track_counts(store, track.slug)[track.slug]
     return NextItems(track=track, items=picked, counts=counts)
 
@@ -213,10 +217,15 @@ def show_item(store: Store, item_id: int) -> ItemDetail:
             reason=r["reason"],
             moved_to=r["moved_to"],
             checked_at=r["checked_at"],
+            page_title=r["page_title"]
+            if r["verdict"] in (Verdict.OK, Verdict.MOVED)
+            and title_mismatch(row["title"], r["page_title"])
+            else None,
         )
         for r in named(
             store.conn,
-            "SELECT url, verdict, http_status, reason, moved_to, checked_at FROM link_check "
+            "SELECT url, verdict, http_status, reason, moved_to, checked_at, page_title "
+            "FROM link_check "
             "WHERE item_id = ? ORDER BY checked_at DESC, id DESC LIMIT ?",
             (item_id, SHOWN_CHECKS),
         )
@@ -242,7 +251,14 @@ def show_item(store: Store, item_id: int) -> ItemDetail:
             (item_id, owner, key),
         )
     )
+    copy = archived_copy(store, item_id)
+    latest = named(
+        store.conn, f"SELECT {LATEST_LINK_VERDICT} AS link FROM item i WHERE i.id = ?", (item_id,)
+    ).fetchone()["link"]
     return ItemDetail(
+        archive_url=copy[0] if copy else None,
+        archived_at=copy[1] if copy else None,
+        link=Verdict(latest) if latest else None,
         id=row["id"],
         title=row["title"],
         url=row["url"],
@@ -284,12 +300,44 @@ def _tags(text: str) -> list[str]:
     return list(json.loads(text))
 
 
+def archived_copy(store: Store, item_id: int) -> tuple[str, str | None] | None:
+    """The archived copy known for the item's current link, and when it was taken.
+
+    The newest copy a check found, else the catalogue's own (whose date is not known).
+    """
+    found = store.conn.execute(
+        """
+        SELECT c.archive_url, c.archived_at FROM link_check c JOIN item i ON i.id = c.item_id
+        WHERE c.item_id = ? AND c.url = i.url AND c.archive_url IS NOT NULL
+        ORDER BY c.checked_at DESC, c.id DESC LIMIT 1
+        """,
+        (item_id,),
+    ).fetchone()
+    if found is None:
+        found = store.conn.execute(
+            "SELECT archive, NULL FROM item WHERE id = ? AND archive IS NOT NULL", (item_id,)
+        ).fetchone()
+    return (found[0], found[1]) if found else None
+
+
 def item_url(store: Store, item_id: int) -> str:
     """The link of an item, for opening it."""
     detail = show_item(store, item_id)
     if not detail.url:
         raise UserError(f"item {shown_id(item_id)} has no link ({detail.title})")
     return detail.url
+
+
+def url_to_open(store: Store, item_id: int, *, original: bool = False) -> tuple[str, str | None]:
+    """The URL to open for an item, and when it is an archived copy, the day it was taken.
+
+    The copy is chosen when the link is known dead (unless original): the page itself
+    is gone. A copy whose day is not known (the catalogue's own) gives "".
+    """
+    detail = show_item(store, item_id)
+    if not original and detail.link is Verdict.DEAD and detail.archive_url:
+        return detail.archive_url, (detail.archived_at or "")[:10]
+    return item_url(store, item_id), None
 
 
 def search(store: Store, query: str, *, track_name: str | None = None) -> SearchResult:

@@ -41,6 +41,13 @@ class TrackRef(NamedTuple):
     title_en: str | None
 
 
+class LinkHealth(NamedTuple):
+    """A track's links by their latest verdict: how many were checked, how many are dead."""
+
+    checked: int
+    dead: int
+
+
 class TrackSummary(NamedTuple):
     """A track with its progress."""
 
@@ -48,6 +55,7 @@ class TrackSummary(NamedTuple):
     position: int
     counts: Counts
     current: bool
+    links: LinkHealth | None = None  # None until some link of the track was checked
 
 
 class StageSummary(NamedTuple):
@@ -73,6 +81,7 @@ class ItemInStage(NamedTuple):
     stage_slug: str
     stage_title: str
     link: Verdict | None  # the latest link-check verdict for the current URL, if any
+    archive_url: str | None = None  # an archived copy; filled in where a dead link shows it
 
 
 class Place(NamedTuple):
@@ -151,6 +160,7 @@ class PastCheck(NamedTuple):
     reason: str
     moved_to: str | None
     checked_at: str
+    page_title: str | None = None  # set when the page's title no longer matches the item's
 
 
 class ItemDetail(NamedTuple):
@@ -173,6 +183,9 @@ class ItemDetail(NamedTuple):
     # catalogue gave the id a new meaning): that record is not progress on this one.
     other_title: str | None = None
     finished_on: tuple[str, ...] = ()  # every local day it was finished, first first
+    archive_url: str | None = None  # an archived copy of the page, when one is known
+    archived_at: str | None = None  # when that copy was taken, when known
+    link: Verdict | None = None  # the latest verdict that speaks for the current link
 
 
 class SearchHit(NamedTuple):

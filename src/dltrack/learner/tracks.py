@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dltrack.errors import UserError
+from dltrack.learner.linkstate import LATEST_LINK_VERDICT
 from dltrack.learner.results import (
     Counts,
+    LinkHealth,
     StageList,
     StageSummary,
     TrackList,
@@ -12,6 +14,7 @@ from dltrack.learner.results import (
     TrackSummary,
 )
 from dltrack.learner.status import Status
+from dltrack.linkcheck.verdicts import Verdict
 from dltrack.store.db import Store, named, set_meta
 
 _TRACK = "SELECT slug, title, title_en FROM track"
@@ -122,10 +125,32 @@ def track_counts(store: Store, track_slug: str | None = None) -> dict[str, Count
     return {slug: _counts(total, by_track.get(slug, {})) for slug, total in totals}
 
 
+def link_health(store: Store) -> dict[str, LinkHealth]:
+    """Each track's checked and dead links (tracks none of whose links was checked: absent)."""
+    if store.conn.execute("SELECT 1 FROM link_check LIMIT 1").fetchone() is None:
+        return {}  # never checked: no need to walk the catalogue
+    verdicts: dict[str, dict[int, str | None]] = {}
+    for track, item_id, verdict in store.conn.execute(
+        f"""
+        SELECT s.track_slug, i.id, {LATEST_LINK_VERDICT} FROM placement p
+        JOIN stage s ON s.id = p.stage_id JOIN item i ON i.id = p.item_id
+        WHERE i.url IS NOT NULL
+        """
+    ):
+        verdicts.setdefault(track, {})[item_id] = verdict
+    health = {}
+    for track, by_item in verdicts.items():
+        checked = [v for v in by_item.values() if v is not None]
+        if checked:
+            health[track] = LinkHealth(len(checked), checked.count(Verdict.DEAD))
+    return health
+
+
 def list_tracks(store: Store) -> TrackList:
-    """Every track in catalogue order with item counts and progress."""
+    """Every track in catalogue order with item counts, progress and link health."""
     current = resolve_track(store, None).slug
     counts = track_counts(store)
+    links = link_health(store)
     rows = named(store.conn, "SELECT slug, title, title_en, position FROM track ORDER BY position")
     return TrackList(
         current=current,
@@ -135,6 +160,7 @@ def list_tracks(store: Store) -> TrackList:
                 position=r["position"],
                 counts=counts[r["slug"]],
                 current=r["slug"] == current,
+                links=links.get(r["slug"]),
             )
             for r in rows
         ],

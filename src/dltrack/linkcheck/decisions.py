@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 
-from dltrack.linkcheck.rules import RuleSet
+from dltrack.linkcheck.pages import title_of
+from dltrack.linkcheck.rules import RuleSet, parked_page
 from dltrack.linkcheck.verdicts import Failure, Verdict
 
 PERMANENT_REDIRECTS = frozenset({301, 308})
@@ -51,6 +52,7 @@ class Decision:
     final_url: str | None = None
     moved_to: str | None = None
     failure: Failure | None = None
+    page_title: str | None = None  # the title the final page gives itself, when it was read
 
 
 _STATUS_TEXT = {int(s): f"{int(s)} {s.phrase}" for s in HTTPStatus}
@@ -107,17 +109,22 @@ def classify(
         return Decision(Verdict.ERROR, f"{status_text(status)} not followed", status, last.url)
     if 200 <= status < 300:
         match = rules.match(last.url, page_text) if rules is not None else None
+        title = title_of(page_text) if page_text else None
         if match is not None:
-            return Decision(match.verdict, match.reason, status, last.url)
+            return Decision(match.verdict, match.reason, status, last.url, page_title=title)
+        if page_text and (sign := parked_page(page_text)) is not None:
+            reason = f"parked domain: {sign}"
+            return Decision(Verdict.DEAD, reason, status, last.url, page_title=title)
         moved_to = None
         for hop in chain[:-1]:
             if hop.status in PERMANENT_REDIRECTS:
                 moved_to = hop.location
         if moved_to is not None:
+            # The target is in moved_to; every report shows it once, after the reason.
             return Decision(
-                Verdict.MOVED, f"moved permanently to {moved_to}", status, last.url, moved_to
+                Verdict.MOVED, "moved permanently", status, last.url, moved_to, page_title=title
             )
-        return Decision(Verdict.OK, status_text(status), status, last.url)
+        return Decision(Verdict.OK, status_text(status), status, last.url, page_title=title)
     if status in DEAD_STATUSES:
         verdict = Verdict.DEAD
     elif status in BLOCKED_STATUSES:

@@ -4,7 +4,7 @@ Each URL's check is a loop of one request (``http.client``) and one pure decisio
 (``next_step``) until the decision concludes. Politeness and what the run learns
 about each origin are ``scheduling``'s.
 
-Workers. Each host gets ``min(per_host, its URL count)`` worker tasks pulling from
+Workers. Each host gets ``min(its per_host, its URL count)`` worker tasks pulling from
 that host's queue, created round-robin across hosts so that every host is tried
 early (which the offline detection relies on) and a 10,000-URL run is a few
 hundred tasks.
@@ -23,7 +23,17 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from dltrack.linkcheck.decisions import Decision, Hop
-from dltrack.linkcheck.http.client import HttpClient, Jar, Url, host_of, join, origin_of, parse_url
+from dltrack.linkcheck.hostpolicy import Policies
+from dltrack.linkcheck.http.client import (
+    HttpClient,
+    Jar,
+    Url,
+    host_of,
+    join,
+    origin_of,
+    parse_url,
+    sends_token,
+)
 from dltrack.linkcheck.next_step import Confirm, Finish, Follow, Outcome, Retry, next_step
 from dltrack.linkcheck.options import CheckOptions
 from dltrack.linkcheck.rules import ContentRule, RuleLike, RuleSet
@@ -55,9 +65,11 @@ class LinkChecker:
         rules: RulesArg = None,
         *,
         transport: object | None = None,
+        hosts: Policies | None = None,
     ) -> None:
         self.options = options or CheckOptions()
         self.rules = rules if isinstance(rules, RuleSet) else RuleSet(rules or ())
+        self.hosts = hosts or Policies()  # per-host politeness (the built-ins at least)
         self._transport = transport  # tests pass an httpx.MockTransport here
         self._client: HttpClient | None = None
         self._global: asyncio.Semaphore | None = None
@@ -66,7 +78,9 @@ class LinkChecker:
     async def __aenter__(self) -> Self:
         if self._client is not None:
             raise RuntimeError("LinkChecker is already open")
-        self._client = HttpClient(self.options, self._transport)
+        # Pools as large as the largest per-host limit in force, a host rule's included.
+        widest = max(self.options.per_host, self.hosts.widest())
+        self._client = HttpClient(replace(self.options, per_host=widest), self._transport)
         # Created here, inside the running loop: asyncio primitives bind to one loop.
         self._global = asyncio.Semaphore(self.options.concurrency)
         self._gates = {}
@@ -140,9 +154,16 @@ class LinkChecker:
 
             out: asyncio.Queue[tuple[str, _Checked] | BaseException] = asyncio.Queue()
             tasks: list[asyncio.Task[None]] = []
-            for round_ in range(self.options.per_host):
-                for queue in queues.values():
-                    if round_ < len(queue):
+            opts = self.options
+            workers = {
+                host: min(
+                    len(queue), self.hosts.for_host(host, opts.per_host, opts.min_interval).per_host
+                )
+                for host, queue in queues.items()
+            }
+            for round_ in range(max(workers.values(), default=0)):
+                for host, queue in queues.items():
+                    if round_ < workers[host]:
                         tasks.append(asyncio.create_task(self._worker(queue, run, out)))
             held: list[LinkResult[K]] = []
             try:
@@ -212,7 +233,10 @@ class LinkChecker:
     def _gate(self, host: str) -> HostGate:
         gate = self._gates.get(host)
         if gate is None:
-            gate = self._gates[host] = HostGate(self.options.per_host, self.options.min_interval)
+            opts = self.options
+            policy = self.hosts.for_host(host, opts.per_host, opts.min_interval)
+            gate = HostGate(policy.per_host, policy.min_interval, policy.accept)
+            self._gates[host] = gate
         return gate
 
     async def _check_url(self, url: Url, run: Run) -> _Checked:
@@ -228,6 +252,9 @@ class LinkChecker:
         head_status: int | None = None  # what HEAD answered before a confirming GET
         jar: Jar = None  # cookies set during this URL's redirect chain
         public_only = False  # after a redirect from a public address
+        # The GitHub token goes only to GitHub's hosts, and never again once a redirect
+        # has led elsewhere: a chain that comes back may be steered by the other site.
+        token = True
         while True:
             host = host_of(current)
             gate = self._gate(host)
@@ -235,8 +262,9 @@ class LinkChecker:
             needs_text = self.rules.has_rules(host)
             method = "GET" if use_get or needs_text or gate.head_unreliable else "HEAD"
             attempts += 1
+            token = token and sends_token(current)
             outcome, jar, target = await self._request(
-                gate, method, current, current_text, jar, needs_text, public_only
+                gate, method, current, current_text, jar, needs_text, public_only, token
             )
             if outcome.failure is None:
                 run.answered(origin, outcome.status)
@@ -265,6 +293,14 @@ class LinkChecker:
                     assert target is not None  # next_step follows only usable targets
                     current, current_text = target, step.hop.location or str(target)
                 case Finish():
+                    decision = step.decision
+                    if decision.http_status in gate.accept and decision.verdict not in (
+                        Verdict.OK,
+                        Verdict.MOVED,
+                    ):
+                        # The curator says this answer is fine on this host.
+                        reason = f"{decision.reason} (accepted for this host)"
+                        step.decision = replace(decision, verdict=Verdict.OK, reason=reason)
                     if step.pause_host:
                         gate.pause(step.pause_host)
                     if step.head_unreliable:
@@ -282,6 +318,7 @@ class LinkChecker:
         jar: Jar,
         needs_text: bool,
         public_only: bool,
+        token: bool = False,
     ) -> tuple[Outcome, Jar, Url | None]:
         """One request under the host's gate and a global slot; and its redirect's target."""
         client, global_slots = self._client, self._global
@@ -298,6 +335,7 @@ class LinkChecker:
                     read_text=needs_text,
                     deadline=deadline,
                     public_only=public_only,
+                    token=token,
                 )
         finally:
             gate.release()
@@ -323,6 +361,7 @@ def _result(key: K, url: str, checked: _Checked) -> LinkResult[K]:
         checked_at=checked.checked_at,
         attempts=checked.attempts,
         failure=d.failure,
+        page_title=d.page_title,
     )
 
 
@@ -339,6 +378,7 @@ async def check_links_async(
     transport: object | None = None,
     on_tick: Callable[[], object] | None = None,
     tick: float = 1.0,
+    hosts: Policies | None = None,
 ) -> list[LinkResult[K]]:
     """Check every job with a fresh LinkChecker; on_result sees each result as it comes.
 
@@ -346,7 +386,7 @@ async def check_links_async(
     no result arrives for a long time (a caller that stores results in batches keeps
     them current even while the last URLs hang).
     """
-    async with LinkChecker(options, rules, transport=transport) as checker:
+    async with LinkChecker(options, rules, transport=transport, hosts=hosts) as checker:
         ticker = asyncio.create_task(_every(tick, on_tick)) if on_tick else None
         try:
             return await checker.run(jobs, on_result)
@@ -371,6 +411,7 @@ def check_links(
     transport: object | None = None,
     on_tick: Callable[[], object] | None = None,
     tick: float = 1.0,
+    hosts: Policies | None = None,
 ) -> list[LinkResult[K]]:
     """Blocking form of check_links_async for synchronous callers such as the CLI."""
     return asyncio.run(
@@ -382,5 +423,6 @@ def check_links(
             transport=transport,
             on_tick=on_tick,
             tick=tick,
+            hosts=hosts,
         )
     )

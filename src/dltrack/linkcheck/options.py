@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 DEFAULT_USER_AGENT = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
@@ -43,6 +43,9 @@ class CheckOptions:
     # Follow a redirect from a public address into a private, loopback or link-local
     # one. Off: such a page could make a report show what only this machine can see.
     allow_private_redirects: bool = False
+    # Sent as "Authorization: Bearer ..." to GitHub's own hosts over https only (see
+    # http.client.sends_token). Kept out of repr: an options object may be logged.
+    github_token: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for name in ("timeout", "min_interval", "backoff", "backoff_max", "retry_after_cap"):
@@ -59,7 +62,9 @@ class CheckOptions:
             raise ValueError("max_redirects, body_cap and host_give_up must not be negative")
         if not 0 < self.unreachable_ratio <= 1:
             raise ValueError("unreachable_ratio must be in (0, 1]")
-        for name in ("user_agent", "accept_language"):
+        for name in ("user_agent", "accept_language", "github_token"):
             value = getattr(self, name)
+            if value is None:
+                continue
             if not value.isascii() or not value.isprintable():
                 raise ValueError(f"{name} must be printable ASCII (it is sent as a header)")

@@ -1,11 +1,13 @@
-"""Page bytes as text, for the content rules: decoding with caps, charsets. No I/O."""
+"""Page bytes as text for the content rules (decoding with caps, charsets), and its title."""
 
 from __future__ import annotations
 
 import codecs
 import contextlib
+import html
 import re
 import zlib
+from typing import Final
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 # Browsers read these labels as the superset encoding; so should we.
@@ -109,3 +111,32 @@ class ContentDecoder:
                 break
             chunk = b""
         return b"".join(out)
+
+
+MAX_TITLE: Final = 500
+# Every repeat is bounded: a hostile page of 256 KiB of "<meta " cannot make a
+# search quadratic.
+_OG_TITLE: Final = re.compile(
+    r"""<meta\s[^>]{0,300}?(?:property|name)\s*=\s*["']og:title["'][^>]{0,300}?"""
+    r"""content\s*=\s*(?:"([^"]{0,4000})"|'([^']{0,4000})')""",
+    re.IGNORECASE,
+)
+_OG_TITLE_AFTER: Final = re.compile(
+    r"""<meta\s[^>]{0,300}?content\s*=\s*(?:"([^"]{0,4000})"|'([^']{0,4000})')"""
+    r"""[^>]{0,300}?(?:property|name)\s*=\s*["']og:title["']""",
+    re.IGNORECASE,
+)
+_TITLE: Final = re.compile(r"<title[^>]{0,200}>([^<]{0,4000})</title", re.IGNORECASE)
+_SPACE: Final = re.compile(r"\s+")
+
+
+def title_of(page: str) -> str | None:
+    """The title a page gives itself, cleaned: og:title first (WeChat's is the article's)."""
+    for pattern in (_OG_TITLE, _OG_TITLE_AFTER, _TITLE):
+        match = pattern.search(page)
+        if match:
+            found = next((g for g in match.groups() if g), "")
+            title = _SPACE.sub(" ", html.unescape(found)).strip()
+            if title:
+                return title[:MAX_TITLE]
+    return None

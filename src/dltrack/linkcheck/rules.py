@@ -156,6 +156,44 @@ ZHIHU = ContentRule(
 
 BUILTIN_RULES: tuple[ContentRule, ...] = (WECHAT, ZHIHU)
 
+# Parked and for-sale domains answer 200 with a page of their own on every path. They
+# say so early: in the title or first heading, or in the parking service's script and
+# markers in the head. So only the page's head is looked at, on every host: a few
+# substring searches in a few KB, and an article that merely mentions a domain sale
+# further down is not taken for one.
+PARKED_HEAD = 4096
+PARKED: tuple[str, ...] = (
+    "this domain is for sale",
+    "this domain name is for sale",
+    "buy this domain",
+    "this domain may be for sale",
+    "the domain name is for sale",
+    "domain is parked",
+    "this domain is parked",
+    "域名出售",
+    "该域名正在出售",
+    "此域名出售",
+    "域名正在出售",
+    "sedoparking.com",
+    "parkingcrew.net",
+    "data-adblockkey",
+    "bodis.com/",
+    "hugedomains.com",
+    "dan.com/buy-domain",
+    "afternic.com/forsale",
+    "parklogic.com",
+    "above.com/marketplace",
+)
+
+
+def parked_page(text: str) -> str | None:
+    """The sign that the page is a parked or for-sale domain's, from its head; else None."""
+    head = text[:PARKED_HEAD].lower()
+    for needle in PARKED:
+        if needle in head:
+            return needle
+    return None
+
 
 class RuleSet:
     """The rules in force for a run: the caller's first, then (optionally) the built-ins."""
@@ -168,7 +206,12 @@ class RuleSet:
         *,
         builtins: bool = True,
     ) -> None:
-        own = tuple(ContentRule.of(r) for r in rules)
+        made = (ContentRule.of(r) for r in rules)
+        # A rule with no text to look for (one that only sets a host's politeness) must
+        # not make its host's pages be read.
+        own = tuple(
+            r for r in made if r.dead_if or r.blocked_if or r.dead_if_url or r.blocked_if_url
+        )
         self.rules: tuple[ContentRule, ...] = own + (BUILTIN_RULES if builtins else ())
         self._by_host: dict[str, tuple[ContentRule, ...]] = {}
 

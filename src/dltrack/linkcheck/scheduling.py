@@ -28,9 +28,14 @@ Origin = tuple[str, int]
 class HostGate:
     """Admission to one host: a cap on requests in flight, pacing and Retry-After pauses."""
 
-    __slots__ = ("_min_interval", "_sem", "head_unreliable", "next_start", "paused_until")
+    __slots__ = (
+        "_min_interval", "_sem", "accept", "head_unreliable", "next_start", "paused_until"
+    )  # fmt: skip
 
-    def __init__(self, per_host: int, min_interval: float) -> None:
+    def __init__(
+        self, per_host: int, min_interval: float, accept: frozenset[int] = frozenset()
+    ) -> None:
+        self.accept = accept  # statuses that count as ok on this host
         self._sem = asyncio.Semaphore(per_host)
         self._min_interval = min_interval
         self.paused_until = 0.0  # loop time

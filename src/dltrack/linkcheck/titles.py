@@ -7,42 +7,12 @@ learner's `dltrack add` meets the same hostile pages a check does.
 from __future__ import annotations
 
 import asyncio
-import html
-import re
-from typing import Final
 
 from dltrack.hosts import is_private
 from dltrack.linkcheck.decisions import REDIRECTS
 from dltrack.linkcheck.http.client import HttpClient, host_of, join, parse_url
 from dltrack.linkcheck.options import CheckOptions
-
-MAX_TITLE: Final = 500
-# Every repeat is bounded: a hostile page of 256 KiB of "<meta " cannot make a
-# search quadratic.
-_OG_TITLE: Final = re.compile(
-    r"""<meta\s[^>]{0,300}?(?:property|name)\s*=\s*["']og:title["'][^>]{0,300}?"""
-    r"""content\s*=\s*(?:"([^"]{0,4000})"|'([^']{0,4000})')""",
-    re.IGNORECASE,
-)
-_OG_TITLE_AFTER: Final = re.compile(
-    r"""<meta\s[^>]{0,300}?content\s*=\s*(?:"([^"]{0,4000})"|'([^']{0,4000})')"""
-    r"""[^>]{0,300}?(?:property|name)\s*=\s*["']og:title["']""",
-    re.IGNORECASE,
-)
-_TITLE: Final = re.compile(r"<title[^>]{0,200}>([^<]{0,4000})</title", re.IGNORECASE)
-_SPACE: Final = re.compile(r"\s+")
-
-
-def title_of(page: str) -> str | None:
-    """The title a page gives itself, cleaned: og:title first (WeChat's is the article's)."""
-    for pattern in (_OG_TITLE, _OG_TITLE_AFTER, _TITLE):
-        match = pattern.search(page)
-        if match:
-            found = next((g for g in match.groups() if g), "")
-            title = _SPACE.sub(" ", html.unescape(found)).strip()
-            if title:
-                return title[:MAX_TITLE]
-    return None
+from dltrack.linkcheck.pages import title_of
 
 
 async def _fetch(url_text: str, options: CheckOptions) -> tuple[str | None, str | None]:

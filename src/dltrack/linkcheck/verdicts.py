@@ -79,3 +79,4 @@ class LinkResult(Generic[K]):
     checked_at: datetime  # UTC, timezone-aware
     attempts: int  # HTTP requests sent: hops, HEAD→GET confirmations and retries (0: skipped)
     failure: Failure | None = None
+    page_title: str | None = None  # the title the final page gives itself, when it was read

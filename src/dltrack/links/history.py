@@ -13,12 +13,17 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Final
+from urllib.parse import urlsplit
 
+from dltrack.errors import NetworkUnreachable
 from dltrack.learner.items import require_items
 from dltrack.learner.tracks import resolve_stage, resolve_track
 from dltrack.linkcheck.engine import CheckOptions, check_links
+from dltrack.linkcheck.hostpolicy import Policies
 from dltrack.linkcheck.verdicts import LinkResult, Verdict
+from dltrack.links.limits import learn, learned_limits
 from dltrack.links.results import CheckedLink, LinkReport
+from dltrack.links.titles import title_mismatch
 from dltrack.store.db import Store, named
 
 # Results are written in one transaction per second (or per FLUSH_EVERY results) while
@@ -91,6 +96,13 @@ def select_links(
     return list(first_place.values())
 
 
+def changed_links(
+    links: list[tuple[int, str, str]], old_urls: dict[int, str | None]
+) -> list[tuple[int, str, str]]:
+    """The links that are new, or whose URL changed, next to an older catalogue's URLs."""
+    return [link for link in links if link[0] not in old_urls or old_urls[link[0]] != link[2]]
+
+
 def _fresh(conn: sqlite3.Connection, urls: set[str], max_age: timedelta) -> dict[str, sqlite3.Row]:
     """The latest ok/moved check of each URL within max_age; failures are never cached."""
     try:
@@ -101,7 +113,8 @@ def _fresh(conn: sqlite3.Connection, urls: set[str], max_age: timedelta) -> dict
     for row in named(
         conn,
         """
-        SELECT url, verdict, http_status, final_url, moved_to, reason, elapsed_ms, checked_at
+        SELECT url, verdict, http_status, final_url, moved_to, reason, elapsed_ms, checked_at,
+               page_title
         FROM link_check WHERE checked_at >= ? ORDER BY checked_at, id
         """,
         (since,),
@@ -138,8 +151,8 @@ def check_catalogue_links(
 ) -> LinkReport:
     """Check links, record every raw result, and report them (dead only once confirmed).
 
-    Raises NetworkUnreachable when the machine seems offline; results recorded
-    until then are real answers and are kept.
+    When the machine seems offline the run stops and the report says so (its
+    ``offline``); results recorded until then are real answers and are kept.
     """
     started = time.monotonic()
     titles = {item_id: title for item_id, title, _ in links}
@@ -161,11 +174,17 @@ def check_catalogue_links(
                 elapsed_ms=row["elapsed_ms"],
                 checked_at=row["checked_at"],
                 cached=True,
+                page_title=row["page_title"],
+                title_mismatch=title_mismatch(title, row["page_title"]),
             )
             results.append(reused)
             if on_progress:
                 on_progress()
-    jobs = [(item_id, url) for item_id, _, url in links if url not in fresh]
+    hosts = Policies(rules, learned_limits(store))
+    excluded = {
+        url for _, _, url in links if hosts.excluded(urlsplit(url).hostname or "", url)
+    } if any(r.get("exclude") for r in rules) else set()  # fmt: skip
+    jobs = [(i, url) for i, _, url in links if url not in fresh and url not in excluded]
     pending: list[LinkResult[int]] = []
     flushed_at = last_result = time.monotonic()
 
@@ -175,11 +194,13 @@ def check_catalogue_links(
         with store.write() as conn:
             conn.executemany(
                 "INSERT INTO link_check (item_id, url, verdict, http_status, final_url, moved_to, "
-                "reason, elapsed_ms, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "reason, elapsed_ms, checked_at, failure, page_title) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         r.key, r.url, r.verdict.value, r.http_status, r.final_url, r.moved_to,
                         r.reason, r.elapsed_ms, r.checked_at.isoformat(timespec="seconds"),
+                        r.failure.value if r.failure else None, r.page_title,
                     )
                     for r in pending
                 ],
@@ -209,15 +230,21 @@ def check_catalogue_links(
             flush()
 
     interrupted = False
+    offline: str | None = None
     try:
         check_links(
-            jobs, options=options, rules=rules, on_result=record, on_tick=tick, tick=FLUSH_SECONDS
-        )
+            jobs, options=options, rules=rules, on_result=record, on_tick=tick,
+            tick=FLUSH_SECONDS, hosts=hosts,
+        )  # fmt: skip
     except KeyboardInterrupt:
         interrupted = True
+    except NetworkUnreachable as error:
+        # Reported, not raised: the report (and --output) still says what happened.
+        offline = error.message
     finally:
         if pending:
             flush()
+    learnt = learn(store, results, hosts, options) if offline is None else []
     order = {item_id: n for n, (item_id, _, _) in enumerate(links)}
     results.sort(key=lambda r: order[r.id])
     cached = sum(1 for r in results if r.cached)
@@ -228,6 +255,9 @@ def check_catalogue_links(
         elapsed_s=round(time.monotonic() - started, 2),
         interrupted=interrupted,
         catalogue=catalogue,
+        offline=offline,
+        excluded=sum(1 for _, _, url in links if url in excluded),
+        learned=learnt,
     )
 
 
@@ -253,4 +283,8 @@ def _reported(
         elapsed_ms=result.elapsed_ms,
         checked_at=result.checked_at.isoformat(timespec="seconds"),
         cached=False,
+        page_title=result.page_title,
+        # Only a live page can have the wrong title: a dead one has no article at all.
+        title_mismatch=verdict in (Verdict.OK, Verdict.MOVED)
+        and title_mismatch(title, result.page_title),
     )

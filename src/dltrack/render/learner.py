@@ -18,6 +18,7 @@ from dltrack.learner.results import (
     ItemDetail,
     ItemInStage,
     ItemList,
+    LinkHealth,
     Marked,
     NextItems,
     Place,
@@ -94,7 +95,12 @@ def _(result: TrackList) -> Any:
     return {
         "current": result.current,
         "tracks": [
-            {**track_data(t.track), "current": t.current, **counts_data(t.counts)}
+            {
+                **track_data(t.track),
+                "current": t.current,
+                **counts_data(t.counts),
+                "links": t.links._asdict() if t.links else None,
+            }
             for t in result.tracks
         ],
     }
@@ -153,6 +159,8 @@ def _(result: ItemDetail) -> Any:
         "checks": [c._asdict() for c in result.checks],
         "other_title": result.other_title,
         "finished_on": list(result.finished_on),
+        "archive_url": result.archive_url,
+        "archived_at": result.archived_at,
     }
 
 
@@ -203,16 +211,31 @@ def _(result: TrackList) -> list[RenderableType]:
     table.add_column("title", overflow="fold")
     table.add_column("done", justify="right")
     table.add_column("")
+    checked = any(t.links for t in result.tracks)
+    if checked:
+        table.add_column("links", no_wrap=True)
     for n, t in enumerate(result.tracks, 1):
-        table.add_row(
+        row: list[RenderableType] = [
             text("▶" if t.current else " ", "bold cyan"),
             str(n),
             text(t.track.slug, "cyan"),
             text(t.track.title),
             f"{t.counts.done}/{t.counts.total}",
             bar(t.counts, 12),
-        )
+        ]
+        if checked:
+            row.append(_link_health(t.links))
+        table.add_row(*row)
     return [table, text("▶ current track; change it with: dltrack use TRACK", "dim")]
+
+
+def _link_health(health: LinkHealth | None) -> Text:
+    """'96% alive · 3 dead', or nothing for a track whose links were never checked."""
+    if health is None:
+        return text("")
+    alive = (health.checked - health.dead) / health.checked * 100
+    colour = "green" if not health.dead else "red" if alive < 80 else "yellow"
+    return text(f"{alive:.0f}% alive · {health.dead} dead", colour)
 
 
 @screen.register
@@ -307,6 +330,10 @@ def _(result: NextItems) -> list[RenderableType]:
         url = text("    ")
         url.append(link(e.url))
         out += [line, where, url]
+        if e.archive_url:
+            copy = text("    archived copy: ", "dim")
+            copy.append(link(e.archive_url))
+            out.append(copy)
     first = shown_id(result.items[0].id)
     out.append(text(f"Mark it read: dltrack done {first}    open it: dltrack open {first}", "dim"))
     return out
@@ -346,6 +373,11 @@ def _(d: ItemDetail) -> list[RenderableType]:
     grid.add_column(overflow="fold")
     grid.add_row("title", text(d.title, "bold"))
     grid.add_row("link", link(d.url))
+    if d.archive_url:
+        copy = link(d.archive_url)
+        if d.archived_at:
+            copy.append(text(f"  (taken {d.archived_at[:10]})", "dim"))
+        grid.add_row("archived copy", copy)
     if d.kind:
         grid.add_row("kind", d.kind)
     if d.tags:
@@ -381,6 +413,8 @@ def _(d: ItemDetail) -> list[RenderableType]:
         line.append(text(f"  {check.reason}"))
         if check.moved_to:
             line.append(text(f" → {check.moved_to}", "cyan"))
+        if check.page_title:
+            line.append(text(f" · title no longer matches: the page says {check.page_title!r}"))
         if check.url != d.url:
             line.append(text(f"  (then {check.url})", "dim"))
         grid.add_row("link check", line)

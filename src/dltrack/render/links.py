@@ -21,9 +21,10 @@ from rich.text import Text
 from dltrack.errors import UsageError
 from dltrack.files import FileProblem, write_text_atomically
 from dltrack.linkcheck.verdicts import PROBLEMS, Verdict
-from dltrack.links.results import LinkReport
+from dltrack.links.results import CheckedLink, LinkReport
 from dltrack.render.base import stderr, stdout
-from dltrack.render.style import VERDICT_COLOUR, text, verdict
+from dltrack.render.link_formats import as_junit, as_shields
+from dltrack.render.style import VERDICT_COLOUR, link_piece, text, verdict
 from dltrack.text import json_safe, safe
 
 
@@ -34,6 +35,8 @@ class ReportFormat(StrEnum):
     JSON = "json"
     MARKDOWN = "markdown"  # a pull-request comment, a job summary
     GITHUB = "github"  # workflow annotations on the catalogue's lines
+    JUNIT = "junit"  # JUnit XML, for CI systems other than GitHub
+    SHIELDS = "shields"  # a Shields.io endpoint badge's JSON
 
 
 # Workflow-command levels of the verdicts that get an annotation.
@@ -48,6 +51,14 @@ def summary(report: LinkReport) -> dict[str, object]:
         "cached": report.cached,
         "elapsed_s": report.elapsed_s,
         "interrupted": report.interrupted,
+        "excluded": report.excluded,
+        "learned_limits": [
+            {"host": host, "per_host": n, "min_interval": gap, "reason": why}
+            for host, n, gap, why in report.learned
+        ],
+        "title_mismatch": len(report.mismatched()),
+        "offline": report.offline,
+        "archive": report.archive._asdict() if report.archive is not None else None,
     }
 
 
@@ -56,10 +67,46 @@ def summary_line(report: LinkReport) -> str:
     counts = report.counts()
     found = ", ".join(f"{counts[v]} {v}" for v in (Verdict.OK, *PROBLEMS))
     head = "Interrupted after" if report.interrupted else "Checked"
-    return (
+    if report.offline is not None:
+        head = "Stopped after"
+    line = (
         f"{head} {report.checked} links ({report.cached} from cache) "
         f"in {report.elapsed_s:.1f} s: {found}"
     )
+    if report.excluded:
+        line += f"; {report.excluded} excluded by host rules"
+    for host, n, gap, why in report.learned:
+        line += f"; {host} throttled the run ({why}): next time {n} in flight, {gap:g} s apart"
+    if mismatched := len(report.mismatched()):
+        said = "title no longer matches" if mismatched == 1 else "titles no longer match"
+        line += f"; {mismatched} {said}"
+    if report.archive is not None:
+        a = report.archive
+        line += f"; archived copies: {a.found} found, {a.none} none"
+        if a.failed:
+            line += f", {a.failed} not looked up ({a.problem})"
+    return f"{line}. {report.offline}" if report.offline is not None else line
+
+
+def _copy(r: CheckedLink) -> str:
+    # Only a dead link's copy is news in a report: a live one's is kept for later.
+    if r.verdict is not Verdict.DEAD or not r.archive_url:
+        return ""
+    return f" · archived copy: {r.archive_url}"
+
+
+# A URL in a table cell: the scheme and "www." say nothing, and a long query string
+# would push the reason off the screen; its head (host, path) and tail (the id) stay.
+SHORT_URL = 48
+
+
+def short_url(url: str, width: int = SHORT_URL) -> str:
+    """The URL without its scheme and www., its middle elided beyond width characters."""
+    shown = re.sub(r"^https?://(www\.)?", "", url, flags=re.IGNORECASE)
+    if len(shown) <= width:
+        return shown
+    tail = width // 3
+    return shown[: width - tail - 1] + "…" + shown[-tail:]
 
 
 def as_json(report: LinkReport) -> str:
@@ -76,6 +123,10 @@ def as_json(report: LinkReport) -> str:
             "elapsed_ms": r.elapsed_ms,
             "checked_at": r.checked_at,
             "cached": r.cached,
+            "archive_url": r.archive_url,
+            "archived_at": r.archived_at,
+            "page_title": r.page_title,
+            "title_mismatch": r.title_mismatch,
         }
         for r in report.results
     ]
@@ -110,9 +161,20 @@ def as_markdown(report: LinkReport) -> str:
         lines += ["", f"### {problem.capitalize()} ({len(rows)})", ""]
         lines += ["| id | title | link | why |", "| ---: | --- | --- | --- |"]
         for r in rows:
-            why = f"{r.reason} → {r.moved_to}" if r.moved_to else r.reason
+            why = (f"{r.reason} → {r.moved_to}" if r.moved_to else r.reason) + _copy(r)
             lines.append(f"| {r.id} | {_md(r.title)} | {_md(r.url)} | {_md(why)} |")
+    if mismatched := report.mismatched():
+        lines += ["", f"### Title no longer matches ({len(mismatched)})", ""]
+        lines += ["| id | title | link | the page's title |", "| ---: | --- | --- | --- |"]
+        for r in mismatched:
+            page = r.page_title or ""
+            lines.append(f"| {r.id} | {_md(r.title)} | {_md(r.url)} | {_md(page)} |")
     return "\n".join(lines) + "\n"
+
+
+def mismatch_reason(r: CheckedLink) -> str:
+    """What a report says of a live link whose page title no longer matches."""
+    return f"title no longer matches: the page says {r.page_title!r}"
 
 
 def _escape_data(text: str) -> str:
@@ -147,15 +209,20 @@ def as_github(report: LinkReport) -> str:
     except ValueError:
         shown = path
     out = []
+    if report.offline is not None:
+        # One annotation for the run, not one per link: no link was judged.
+        out.append(f"::error title=network unreachable::{_escape_data(safe(report.offline))}")
     for r in report.results:
-        level = _ANNOTATION.get(r.verdict)
+        level = _ANNOTATION.get(r.verdict) or ("warning" if r.title_mismatch else None)
         if level is None:
             continue
         where = f"file={_escape_property(str(shown))}"
         if r.id in lines_of:
             where += f",line={lines_of[r.id]}"
         title = _escape_property(f"{r.verdict} link: item {r.id}")
-        message = f"{r.url} — {r.reason}" + (f" → {r.moved_to}" if r.moved_to else "")
+        message = f"{r.url} — {r.reason}" + (f" → {r.moved_to}" if r.moved_to else "") + _copy(r)
+        if r.title_mismatch:
+            message += f" — {mismatch_reason(r)}"
         body = _escape_data(safe(f"{r.title}: {message}"))
         out.append(f"::{level} {where},title={title}::{body}")
     out.append(summary_line(report))
@@ -167,19 +234,29 @@ def _table(report: LinkReport) -> list[RenderableType]:
     from rich.table import Table  # only the table format draws one
 
     out: list[RenderableType] = []
-    problems = [r for r in report.results if r.verdict in PROBLEMS]
+    problems = [r for r in report.results if r.verdict in PROBLEMS or r.title_mismatch]
     if problems:
         table = Table(box=None, pad_edge=False)
         table.add_column("id", justify="right", style="bold")
         table.add_column("verdict", no_wrap=True)
         table.add_column("title", overflow="fold", ratio=2)
+        table.add_column("link", overflow="fold", ratio=2)
         table.add_column("why", overflow="fold", ratio=2)
-        for r in sorted(problems, key=lambda r: PROBLEMS.index(r.verdict)):
+        order = (*PROBLEMS, Verdict.OK)
+        for r in sorted(problems, key=lambda r: order.index(r.verdict)):
             why = text(r.reason)
+            if r.title_mismatch:
+                why.append(" · ")
+                why.append(text(mismatch_reason(r), "yellow"))
             if r.moved_to:
                 why.append(" → ")
-                why.append(text(r.moved_to, VERDICT_COLOUR[Verdict.MOVED]))
-            table.add_row(str(r.id), verdict(r.verdict), text(r.title), why)
+                why.append(text(short_url(r.moved_to), VERDICT_COLOUR[Verdict.MOVED]))
+            if _copy(r):
+                why.append(" · archived copy: ")
+                why.append(text(short_url(r.archive_url or ""), link_piece(r.archive_url)[1]))
+            # Clickable where the terminal can: the short text links to the whole URL.
+            shown = text(short_url(r.url), link_piece(r.url)[1])
+            table.add_row(str(r.id), verdict(r.verdict), text(r.title), shown, why)
         out.append(table)
     out.append(text(summary_line(report), "bold"))
     return out
@@ -199,6 +276,8 @@ _FORMATTERS = {
     ReportFormat.JSON: as_json,
     ReportFormat.MARKDOWN: as_markdown,
     ReportFormat.GITHUB: as_github,
+    ReportFormat.JUNIT: as_junit,
+    ReportFormat.SHIELDS: as_shields,
 }
 
 

@@ -186,6 +186,33 @@ def _v6_study_group(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v7_link_recovery(conn: sqlite3.Connection) -> None:
+    # Link checks keep why no server answered (a local, passing failure is not the
+    # link's fault), the page's own title, and an archived copy of the page. Items
+    # keep the day this database first saw them in the catalogue (the archive is
+    # asked for a copy from then) and the catalogue's own archive link. Items already
+    # here get the day of their first check, else the day of this upgrade. host_limit
+    # keeps the gentler limits learnt for a host that throttled the last run.
+    _run(
+        conn,
+        """
+        ALTER TABLE link_check ADD COLUMN failure VARCHAR;
+        ALTER TABLE link_check ADD COLUMN page_title VARCHAR;
+        ALTER TABLE link_check ADD COLUMN archive_url VARCHAR;
+        ALTER TABLE link_check ADD COLUMN archived_at VARCHAR;
+        ALTER TABLE item ADD COLUMN added_on VARCHAR;
+        ALTER TABLE item ADD COLUMN archive VARCHAR;
+        CREATE TABLE host_limit (host VARCHAR NOT NULL, per_host INTEGER NOT NULL,
+            min_interval FLOAT NOT NULL, learned_at VARCHAR NOT NULL, reason VARCHAR NOT NULL,
+            PRIMARY KEY (host));
+        UPDATE item SET added_on = COALESCE(
+            (SELECT substr(MIN(c.checked_at), 1, 10) FROM link_check c WHERE c.item_id = item.id),
+            date('now'));
+        """,
+    )
+    _resync(conn)  # fills item.archive from the catalogue
+
+
 def _run(conn: sqlite3.Connection, script: str) -> None:
     """Each statement of a script, inside the caller's transaction.
 
@@ -210,6 +237,7 @@ STEPS: Final[tuple[tuple[int, str, Step], ...]] = (
     (4, "one definition of the catalogue mirror", _v4_one_catalogue_mirror),
     (5, "an append-only history of the learner's record", _v5_history),
     (6, "a study group's events and members", _v6_study_group),
+    (7, "failures, titles, archived copies and learned host limits", _v7_link_recovery),
 )
 SCHEMA_VERSION: Final = STEPS[-1][0]
 

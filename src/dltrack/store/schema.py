@@ -76,6 +76,8 @@ class ItemRow(SQLModel, table=True):
     kind: str | None = None
     tags: str = "[]"  # a JSON list
     active: bool = True
+    added_on: str | None = None  # the day this database first saw it in the catalogue
+    archive: str | None = None  # the catalogue's link to an archived copy
 
 
 class PlacementRow(SQLModel, table=True):
@@ -249,6 +251,21 @@ class LinkCheckRow(SQLModel, table=True):
     reason: str
     elapsed_ms: int
     checked_at: str
+    failure: str | None = None  # a dltrack.linkcheck.verdicts.Failure value: no server answered
+    page_title: str | None = None  # the title the page gives itself, when it was read
+    archive_url: str | None = None  # an archived copy of the page, when one was looked up
+    archived_at: str | None = None  # when that copy was taken (UTC)
+
+
+class HostLimitRow(SQLModel, table=True):
+    """A host that throttled the last run: the gentler limits its next run starts with."""
+
+    __tablename__ = "host_limit"
+    host: str = Field(primary_key=True)
+    per_host: int
+    min_interval: float
+    learned_at: str
+    reason: str  # what it answered: "429 Too Many Requests", "blocked page: ..."
 
 
 # SQLModel cannot express a virtual table: the search index is created by the

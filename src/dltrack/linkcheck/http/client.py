@@ -44,6 +44,7 @@ _ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 # connection can be reused; a body that is large or slow is cut off by closing it.
 _DRAIN_LIMIT = 64 * 1024
 _DRAIN_TIME = 1.0
+GLANCE = 32 * 1024  # bytes of a page read for its title when no content rule needs it all
 
 
 def parse_url(url: str) -> Url | None:
@@ -70,6 +71,15 @@ def _usable(url: Url) -> bool:
 def origin_of(url: Url) -> Origin:
     """host:port of url, with the scheme's default port filled in."""
     return url.host, url.port or (443 if url.scheme == "https" else 80)
+
+
+# The hosts a GitHub token is for; exact names, not their subdomains (gist., pages).
+GITHUB_HOSTS = frozenset({"github.com", "api.github.com", "raw.githubusercontent.com"})
+
+
+def sends_token(url: Url) -> bool:
+    """Whether a GitHub token may go with a request for url: https to GitHub's own hosts."""
+    return url.scheme == "https" and url.host in GITHUB_HOSTS and url.port in (None, 443)
 
 
 def host_of(url: Url) -> str:
@@ -178,6 +188,7 @@ class HttpClient:
         # What client.build_request would merge in, made once (see _request).
         self._headers = self._client.headers
         self._host_headers: dict[bytes, httpx.Headers] = {}
+        self._token_headers: dict[bytes, httpx.Headers] = {}
         self._extensions: dict[str, Any] = {"timeout": self._client.timeout.as_dict()}
         self._public_only = {**self._extensions, PUBLIC_ONLY: True}
 
@@ -195,13 +206,15 @@ class HttpClient:
         read_text: bool,
         deadline: float,
         public_only: bool = False,
+        token: bool = False,
     ) -> tuple[Outcome, Jar]:
         """Send one request; read the page too when read_text and the answer is a 2xx.
 
         Returns the outcome (its redirect target not yet resolved) and the chain's cookies.
-        public_only: the request may only go to a public address.
+        public_only: the request may only go to a public address. token: the chain has
+        not left GitHub's hosts, so the GitHub token may go with it (where sends_token).
         """
-        request = self._request(method, url, jar, public_only)
+        request = self._request(method, url, jar, public_only, token)
         try:
             response = await self._client.send(request, stream=True)
         except (httpx.HTTPError, httpx.InvalidURL, OSError, UnicodeError) as exc:
@@ -231,6 +244,15 @@ class HttpClient:
                     out.text = await self._read_text(response, deadline)
                 except UnsupportedEncoding as exc:
                     out.unreadable = str(exc)
+            elif method == "GET" and 200 <= status < 300 and (complete or _drainable(response)):
+                # A GET's page is glanced at, for its title and the signs of a parked
+                # domain: its head only, within the time a drain may take, and only where
+                # draining would read it anyway (a page that came with its head, or a
+                # small or chunked one): reading it to its end returns the connection to
+                # the pool, as draining does. A large page is not waited for.
+                until = min(deadline, asyncio.get_running_loop().time() + _DRAIN_TIME)
+                with contextlib.suppress(UnsupportedEncoding):
+                    out.text = await self._read_text(response, until, GLANCE)
             elif not complete:
                 # Reading a small body to its end is what returns the connection to the
                 # pool; closing it unread discards it.
@@ -245,29 +267,41 @@ class HttpClient:
             response.stream = _NO_BODY
         return out, jar
 
-    def _request(self, method: str, url: Url, jar: Jar, public_only: bool) -> httpx.Request:
+    def _request(
+        self, method: str, url: Url, jar: Jar, public_only: bool, token: bool = False
+    ) -> httpx.Request:
         """What client.build_request(method, url) makes for a bodiless request, made cheaply."""
         # build_request merges the client's settings, then Request() works out the body
         # and the Host header, for every request (bench/README.md). Without a body that
         # always ends in the client's headers behind a Host line, so those are made once
         # per host and the (empty) body is handed over as it is.
         netloc = url.netloc
-        headers = self._host_headers.get(netloc)
-        if headers is None:
-            headers = httpx.Headers([(b"Host", netloc), *self._headers.raw])
-            self._host_headers[netloc] = headers
+        secret = self.options.github_token
+        if token and secret and sends_token(url):
+            headers = self._token_headers.get(netloc)
+            if headers is None:
+                bearer = (b"Authorization", b"Bearer " + secret.encode("ascii"))
+                headers = httpx.Headers([(b"Host", netloc), *self._headers.raw, bearer])
+                self._token_headers[netloc] = headers
+        else:
+            headers = self._host_headers.get(netloc)
+            if headers is None:
+                headers = httpx.Headers([(b"Host", netloc), *self._headers.raw])
+                self._host_headers[netloc] = headers
         extensions = self._public_only if public_only else self._extensions
         return httpx.Request(
             method, url, headers=headers, cookies=jar, stream=_NO_BODY, extensions=extensions
         )
 
-    async def _read_text(self, response: httpx.Response, deadline: float) -> str:
-        """The page as text, at most body_cap bytes of it once decoded, by the deadline.
+    async def _read_text(
+        self, response: httpx.Response, deadline: float, cap: int | None = None
+    ) -> str:
+        """The page as text, at most cap (body_cap) bytes of it once decoded, by the deadline.
 
         httpx's own decoders would unfold a compressed body without limit (a 1 MB
         gzip bomb is 1 GB of zeros), so the raw bytes are decoded here, capped.
         """
-        cap = self.options.body_cap
+        cap = min(self.options.body_cap, cap if cap is not None else self.options.body_cap)
         decoder = ContentDecoder(response.headers.get("content-encoding"), cap)
         body = bytearray()
         if cap:
@@ -287,8 +321,25 @@ async def _raw(response: httpx.Response) -> AsyncIterator[bytes]:
     if response.is_stream_consumed:  # made whole already: an httpx.MockTransport's answer
         yield response.content
         return
-    async for chunk in response.aiter_raw():
+    stream = response.stream
+    if isinstance(stream, httpx.AsyncByteStream):
+        # Straight from the transport's stream: httpx's raw iterator adds layers of
+        # async generators per response that cost more than the read (see _discard_body).
+        async for chunk in stream:
+            yield chunk
+        return
+    async for chunk in response.aiter_raw():  # pragma: no cover - a synchronous transport
         yield chunk
+
+
+def _drainable(response: httpx.Response) -> bool:
+    """Whether a body is worth reading to its end to keep the connection."""
+    length = response.headers.get("content-length")
+    if length is None:
+        # Chunked (most dynamic pages): worth a try. Without either header the body
+        # ends when the server closes the connection, so there is nothing to save.
+        return "chunked" in response.headers.get("transfer-encoding", "").lower()
+    return length.isdigit() and int(length) <= _DRAIN_LIMIT
 
 
 async def _drain_small(response: httpx.Response, deadline: float, head: bool) -> None:
@@ -296,13 +347,7 @@ async def _drain_small(response: httpx.Response, deadline: float, head: bool) ->
         if head:  # no body by definition: nothing to wait for
             await _discard_body(response)
             return
-        length = response.headers.get("content-length")
-        if length is None:
-            # Chunked (most dynamic pages): worth a try. Without either header the body
-            # ends when the server closes the connection, so there is nothing to save.
-            if "chunked" not in response.headers.get("transfer-encoding", "").lower():
-                return
-        elif not length.isdigit() or int(length) > _DRAIN_LIMIT:
+        if not _drainable(response):
             return
         loop = asyncio.get_running_loop()
         async with asyncio.timeout_at(min(deadline, loop.time() + _DRAIN_TIME)):

@@ -1,0 +1,90 @@
+"""Limits learnt per host: a host that throttled a run starts the next one gentler.
+
+A host that answered 429, or a verification page, in a run gets half the requests in
+flight and twice the spacing it had in that run (bounded; see hostpolicy.gentler)
+for its next run. A host checked in a run without throttling it loses its learnt
+limit; one not checked keeps it. The limits live in the database beside the history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+from dltrack.linkcheck.hostpolicy import Policies, gentler
+from dltrack.linkcheck.options import CheckOptions
+from dltrack.linkcheck.verdicts import Verdict
+from dltrack.links.results import CheckedLink
+from dltrack.store.db import Store
+
+
+class LearnedLimit(NamedTuple):
+    """The limits a host's next run starts with, and why."""
+
+    host: str
+    per_host: int
+    min_interval: float
+    reason: str
+
+
+def learned_limits(store: Store) -> dict[str, tuple[int, float]]:
+    """Host -> (requests in flight, seconds apart) learnt from earlier runs."""
+    return {
+        host: (per_host, interval)
+        for host, per_host, interval in store.conn.execute(
+            "SELECT host, per_host, min_interval FROM host_limit"
+        )
+    }
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def throttled(result: CheckedLink) -> str | None:
+    """Why a result says its host throttled the run: a 429 or a verification page."""
+    if result.cached:
+        return None
+    if result.http_status == 429:
+        return "429 Too Many Requests"
+    if result.verdict is Verdict.BLOCKED and result.reason.startswith("blocked page:"):
+        return result.reason
+    return None
+
+
+def learn(
+    store: Store,
+    results: Iterable[CheckedLink],
+    hosts: Policies,
+    options: CheckOptions,
+) -> list[LearnedLimit]:
+    """Record what this run taught about each host it checked; the hosts that throttled it."""
+    checked: set[str] = set()
+    why: dict[str, str] = {}
+    for r in results:
+        if r.cached:
+            continue
+        host = _host(r.final_url or r.url)
+        checked.add(_host(r.url))
+        checked.add(host)
+        if (reason := throttled(r)) is not None:
+            why.setdefault(host, reason)
+    learnt = []
+    for host, reason in sorted(why.items()):
+        per_host, interval = gentler(hosts.for_host(host, options.per_host, options.min_interval))
+        learnt.append(LearnedLimit(host, per_host, interval, reason))
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    with store.write() as conn:
+        conn.executemany(
+            "DELETE FROM host_limit WHERE host = ?", [(h,) for h in checked if h not in why]
+        )
+        conn.executemany(
+            "INSERT INTO host_limit (host, per_host, min_interval, learned_at, reason) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(host) DO UPDATE SET per_host = excluded.per_host, "
+            "min_interval = excluded.min_interval, learned_at = excluded.learned_at, "
+            "reason = excluded.reason",
+            [(lim.host, lim.per_host, lim.min_interval, now, lim.reason) for lim in learnt],
+        )
+    return learnt
