@@ -87,19 +87,30 @@ def _root(
         ctx.invoke(load("next"), ctx)
 
 
-def build_app(names: Iterable[str] | None = None) -> typer.Typer:
-    """The Typer app with the named commands (default: all of them)."""
+def _named_only() -> None:
+    """A command's stand-in while a shell completes command names: never run."""
+
+
+def build_app(
+    names: Iterable[str] | None = None, *, completion: bool = False, stand_ins: bool = False
+) -> typer.Typer:
+    """The Typer app with the named commands (default: all of them).
+
+    completion adds typer's --install-completion and --show-completion; building them
+    imports typer's shell code, which only a run that needs it pays for. stand_ins
+    registers every name without importing its command: enough to complete a name.
+    """
     app = typer.Typer(
         name="dltrack",
         help="Study tracker and link curator for deep-learning reading lists.",
-        add_completion=False,
+        add_completion=completion,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback(invoke_without_command=True)(_root)
     for name in COMMANDS if names is None else names:
-        app.command(name)(load(name))
+        app.command(name)(_named_only if stand_ins else load(name))
     return app
 
 
@@ -183,10 +194,51 @@ def interrupted() -> int:
     return ExitCode.INTERRUPTED
 
 
+COMPLETE_VAR: Final = "_DLTRACK_COMPLETE"  # set by the completion script a shell sources
+_COMPLETION_OPTIONS: Final = ("--install-completion", "--show-completion")
+
+
+def _completed_line() -> list[str]:
+    """The words before the one being completed, as the shell's script hands them over."""
+    import shlex
+
+    line = os.environ.get("COMP_WORDS") or os.environ.get("_TYPER_COMPLETE_ARGS") or ""
+    try:
+        words = shlex.split(line)
+    except ValueError:  # an open quote: the line is still being typed
+        words = line.split()
+    if os.environ.get("COMP_CWORD", "").isdigit():
+        words = words[: int(os.environ["COMP_CWORD"])]
+    elif not line.endswith(" "):
+        words = words[:-1]
+    return words[1:]
+
+
+def _complete() -> int:
+    """Answer the shell's completion request; only the command being typed is built."""
+    name = invoked_command(_completed_line())
+    # No command typed yet: only the names are wanted, and importing every command
+    # to offer them would triple the time of a Tab (bench/completion.py).
+    app = build_app([name] if name in COMMANDS else None, completion=True, stand_ins=name is None)
+    command = typer.main.get_command(app)
+    try:
+        command._main_shell_completion({}, "dltrack", COMPLETE_VAR)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    return ExitCode.OK
+
+
 def _invoke(args: list[str]) -> int:
     """Parse and run the command line; its exit code."""
+    if os.environ.get(COMPLETE_VAR):
+        return _complete()
     name = invoked_command(args)
-    app = build_app([name] if name in COMMANDS else None)
+    # --help lists the completion options; other runs go without building them.
+    completion = name not in COMMANDS and any(
+        a in ("-h", "--help", *_COMPLETION_OPTIONS) or a.startswith(_COMPLETION_OPTIONS)
+        for a in args
+    )
+    app = build_app([name] if name in COMMANDS else None, completion=completion)
     command = typer.main.get_command(app)
     # The command is run here rather than through click's main(), which would turn
     # Ctrl-C into a silent exit 130 and a reader that left into exit 1.

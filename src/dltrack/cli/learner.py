@@ -8,9 +8,22 @@ from typing import Annotated
 import typer
 
 from dltrack import render
-from dltrack.cli.common import IdsArg, JsonFlag, NoteOpt, StageOpt, TrackOpt, mark_and_show, opened
+from dltrack.cli.common import (
+    DoneIdsArg,
+    IdsArg,
+    JsonFlag,
+    NoteOpt,
+    ResetIdsArg,
+    StageOpt,
+    TrackOpt,
+    complete_any_item,
+    complete_track,
+    first_to_read,
+    mark_and_show,
+    opened,
+)
 from dltrack.errors import UserError
-from dltrack.learner.ids import one_id
+from dltrack.learner.ids import json_id, one_id, shown_id
 from dltrack.learner.items import item_url, list_items, next_items, show_item
 from dltrack.learner.items import search as search_titles
 from dltrack.learner.status import Status
@@ -21,7 +34,18 @@ from dltrack.linkcheck.verdicts import Verdict
 StatusFilter = StrEnum(  # type: ignore[misc]
     "StatusFilter", {"ALL": "all", **{s.name: s.value for s in Status}}
 )
-ItemArg = Annotated[str, typer.Argument(metavar="ID", help="Item id.")]
+ItemArg = Annotated[
+    str, typer.Argument(metavar="ID", help="Item id.", autocompletion=complete_any_item)
+]
+OpenArg = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[ID]",
+        help="Item id (default: the item `next` shows first).",
+        autocompletion=complete_any_item,
+        show_default=False,
+    ),
+]
 
 
 def tracks(ctx: typer.Context, as_json: JsonFlag = False) -> None:
@@ -32,7 +56,11 @@ def tracks(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 
 
 def use(
-    ctx: typer.Context, track: Annotated[str, typer.Argument(help="Track slug or number.")]
+    ctx: typer.Context,
+    track: Annotated[
+        str,
+        typer.Argument(help="Track slug, number or a slug's start.", autocompletion=complete_track),
+    ],
 ) -> None:
     """Make a track the current one."""
 
@@ -88,13 +116,13 @@ DateOpt = Annotated[
 
 def done(
     ctx: typer.Context,
-    ids: IdsArg,
+    ids: DoneIdsArg = None,
     note: NoteOpt = None,
     on: DateOpt = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Mark items as read; answers with the stage's new progress."""
-    mark_and_show(ctx, ids, Status.DONE, note, as_json, on)
+    """Mark items as read (none given: the one `next` shows first); answers with the progress."""
+    mark_and_show(ctx, ids or [], Status.DONE, note, as_json, on)
 
 
 def start(
@@ -119,21 +147,21 @@ def skip(
     mark_and_show(ctx, ids, Status.SKIPPED, note, as_json, on)
 
 
-def reset(ctx: typer.Context, ids: IdsArg, as_json: JsonFlag = False) -> None:
+def reset(ctx: typer.Context, ids: ResetIdsArg, as_json: JsonFlag = False) -> None:
     """Put items back to unread (their history stays in the log)."""
     mark_and_show(ctx, ids, Status.UNREAD, None, as_json)
 
 
-def open_(ctx: typer.Context, item_id: ItemArg) -> None:
-    """Open an item's link in the web browser."""
+def open_(ctx: typer.Context, item_id: OpenArg = None) -> None:
+    """Open an item's link in the web browser (none given: the one `next` shows first)."""
     import webbrowser
 
-    one = one_id(item_id)
     with opened(ctx) as store:
+        one = one_id(item_id) if item_id is not None else first_to_read(store)
         url = item_url(store, one)
     if not webbrowser.open(url):
         raise UserError(f"could not start a web browser; the link is {url}")
-    render.emit(render.Message(f"Opened {url}", {"url": url}))
+    render.emit(render.Message(f"Opened {shown_id(one)}: {url}", {"id": json_id(one), "url": url}))
 
 
 def show(ctx: typer.Context, item_id: ItemArg, as_json: JsonFlag = False) -> None:

@@ -21,9 +21,9 @@ from dltrack.learner.history import (
 from dltrack.learner.ids import shown_id
 from dltrack.learner.items import first_places, require_items
 from dltrack.learner.notes import TOO_LONG, note_too_long
-from dltrack.learner.results import ItemInStage, Marked, StageSummary
+from dltrack.learner.results import Marked, StageSummary, TrackCounts
 from dltrack.learner.status import Status
-from dltrack.learner.tracks import stage_summaries, track_by_slug
+from dltrack.learner.tracks import stage_summaries, track_by_slug, track_counts
 from dltrack.store.db import Store
 
 if TYPE_CHECKING:  # loaded by the commands that return them: `done` starts without
@@ -112,21 +112,32 @@ def mark(
         conn.executemany(
             "INSERT INTO note (item_id, text, created_at, event_id) VALUES (?, ?, ?, ?)", notes
         )
-        stages = _stages_of(store, list(entries.values()))
+        stages = _stages_of(store, list(entries))
+        tracks = _tracks_of(store, stages)
     unchanged = [entries[i] for i in ids if before.get(i, Status.UNREAD) == status]
     return Marked(
         status=status,
         changed=[e._replace(status=status) for e in changed],
         unchanged=unchanged,
         stages=stages,
+        tracks=tracks,
     )
 
 
-def _stages_of(store: Store, entries: list[ItemInStage]) -> list[StageSummary]:
-    """The new progress of the stages these entries stand in (their first place)."""
+def _stages_of(store: Store, ids: list[int]) -> list[StageSummary]:
+    """The new progress of every stage these items stand in, in catalogue order.
+
+    An article listed in two tracks counts in both: the answer names each place.
+    """
+    marks = ",".join("?" * len(ids))
     wanted: dict[str, set[str]] = {}
-    for e in entries:
-        wanted.setdefault(e.track_slug, set()).add(e.stage_slug)
+    for track_slug, stage_slug in store.conn.execute(
+        "SELECT s.track_slug, s.slug FROM placement p JOIN stage s ON s.id = p.stage_id "
+        f"JOIN track t ON t.slug = s.track_slug WHERE p.item_id IN ({marks}) "
+        "ORDER BY t.position, s.position",
+        ids,
+    ):
+        wanted.setdefault(track_slug, set()).add(stage_slug)
     out: list[StageSummary] = []
     for track_slug, stage_slugs in wanted.items():
         track = track_by_slug(store, track_slug)
@@ -134,6 +145,13 @@ def _stages_of(store: Store, entries: list[ItemInStage]) -> list[StageSummary]:
             raise UserError(f"track {track_slug} left the catalogue")
         out.extend(s for s in stage_summaries(store, track) if s.slug in stage_slugs)
     return out
+
+
+def _tracks_of(store: Store, stages: list[StageSummary]) -> list[TrackCounts]:
+    """The new progress of each track those stages belong to, in the same order."""
+    refs = {s.track.slug: s.track for s in stages}
+    counts = track_counts(store)
+    return [TrackCounts(track=ref, counts=counts[slug]) for slug, ref in refs.items()]
 
 
 def undo_last(store: Store) -> Undone:

@@ -45,8 +45,19 @@ def _shown(name: str) -> str:
     return repr(name if len(name) <= 40 else f"{name[:30]}… ({len(name)} characters)")
 
 
+def _by_prefix(slugs: list[str], name: str, what: str) -> str | None:
+    """The one slug that starts with name; None when none does; several are a UserError.
+
+    A learner types the start of a slug (`dltrack use zhihu`), as a shell completes it.
+    """
+    found = [s for s in slugs if name and s.startswith(name)]
+    if len(found) > 1:
+        raise UserError(f"{_shown(name)} could be {what} {', '.join(found)}; type more of it")
+    return found[0] if found else None
+
+
 def resolve_track(store: Store, name: str | None) -> TrackRef:
-    """The track the learner named (slug, else 1-based number), or the current one, or the first."""
+    """The track the learner named (slug, number, or a slug's unique start), or the current one."""
     if name is None:
         current = store.meta("current_track")
         if current is not None and (found := track_by_slug(store, current)):
@@ -61,12 +72,14 @@ def resolve_track(store: Store, name: str | None) -> TrackRef:
         found = _track_ref(store, "WHERE position = ?", (position,))
     if found is None:
         slugs = [r[0] for r in store.conn.execute("SELECT slug FROM track ORDER BY position")]
+        if (slug := _by_prefix(slugs, name, "track")) is not None:
+            return _track_ref(store, "WHERE slug = ?", (slug,)) or TrackRef(slug, slug, None)
         raise UserError(f"no track {_shown(name)}; tracks are: {', '.join(slugs)}")
     return found
 
 
 def resolve_stage(store: Store, track: TrackRef, name: str) -> tuple[int, str]:
-    """(id, slug) of a track's stage named by slug, else by 1-based number."""
+    """(id, slug) of a track's stage named by slug, number or a slug's unique start."""
     row = store.conn.execute(
         "SELECT id, slug FROM stage WHERE track_slug = ? AND slug = ?", (track.slug, name)
     ).fetchone()
@@ -82,6 +95,8 @@ def resolve_stage(store: Store, track: TrackRef, name: str) -> tuple[int, str]:
                 "SELECT slug FROM stage WHERE track_slug = ? ORDER BY position", (track.slug,)
             )
         ]
+        if (slug := _by_prefix(slugs, name, "stage")) is not None:
+            return resolve_stage(store, track, slug)
         raise UserError(
             f"no stage {_shown(name)} in track {track.slug}; stages are: {', '.join(slugs)}"
         )

@@ -38,6 +38,7 @@ from dltrack.render.style import (
     link,
     status,
     text,
+    when,
 )
 from dltrack.text import safe
 
@@ -120,6 +121,7 @@ def _(result: NextItems) -> Any:
     return {
         "track": track_data(result.track),
         "finished": result.finished,
+        "caught_up": result.caught_up,
         **counts_data(result.counts),
         "items": [item_data(e) for e in result.items],
     }
@@ -132,6 +134,7 @@ def _(result: Marked) -> Any:
         "changed": [item_data(e) for e in result.changed],
         "unchanged": [item_data(e) for e in result.unchanged],
         "stages": [{"track": s.track.slug, **stage_data(s)} for s in result.stages],
+        "tracks": [{**track_data(t.track), **counts_data(t.counts)} for t in result.tracks],
     }
 
 
@@ -202,6 +205,8 @@ def _(result: TrackList) -> list[RenderableType]:
     table.add_column("track")
     table.add_column("title", overflow="fold")
     table.add_column("done", justify="right")
+    table.add_column("reading", justify="right")
+    table.add_column("%", justify="right")
     table.add_column("")
     for n, t in enumerate(result.tracks, 1):
         table.add_row(
@@ -210,6 +215,8 @@ def _(result: TrackList) -> list[RenderableType]:
             text(t.track.slug, "cyan"),
             text(t.track.title),
             f"{t.counts.done}/{t.counts.total}",
+            str(t.counts.reading),
+            f"{t.counts.percent:.0f}%",
             bar(t.counts, 12),
         )
     return [table, text("▶ current track; change it with: dltrack use TRACK", "dim")]
@@ -258,6 +265,7 @@ def stage_table(stages: list[StageSummary], title: Text | None = None) -> Render
     table.add_column("#", justify="right")
     table.add_column("stage", overflow="fold")
     table.add_column("done", justify="right")
+    table.add_column("reading", justify="right")
     table.add_column("skipped", justify="right")
     table.add_column("total", justify="right")
     table.add_column("%", justify="right")
@@ -270,6 +278,7 @@ def stage_table(stages: list[StageSummary], title: Text | None = None) -> Render
             str(s.position + 1),
             name,
             str(s.counts.done),
+            str(s.counts.reading),
             str(s.counts.skipped),
             str(s.counts.total),
             f"{s.counts.percent:.0f}%",
@@ -287,9 +296,18 @@ def _(result: NextItems) -> list[RenderableType]:
         return [
             head,
             text(
-                f"✓ Track finished: {c.done} done, {c.skipped} skipped. "
-                "See the other tracks with: dltrack tracks",
+                f"✓ Track finished: all {c.total} read. See the other tracks with: dltrack tracks",
                 "bold green",
+            ),
+        ]
+    if result.caught_up:
+        # Skipped items are still unread: the track is not finished.
+        return [
+            head,
+            text(
+                f"Nothing left to read but what you skipped: {c.done} done, {c.skipped} skipped. "
+                f"See them with: dltrack list -t {result.track.slug} --status skipped",
+                "bold yellow",
             ),
         ]
     out: list[RenderableType] = [head]
@@ -308,7 +326,10 @@ def _(result: NextItems) -> list[RenderableType]:
         url.append(link(e.url))
         out += [line, where, url]
     first = shown_id(result.items[0].id)
-    out.append(text(f"Mark it read: dltrack done {first}    open it: dltrack open {first}", "dim"))
+    hint = f"Mark it read: dltrack done {first}"
+    if result.items[0].url:  # `open` of an item without a link can only fail
+        hint += f"    open it: dltrack open {first}"
+    out.append(text(hint, "dim"))
     return out
 
 
@@ -327,14 +348,28 @@ def _(result: Marked) -> list[RenderableType]:
     out: list[RenderableType] = [status_line(e, result.status, now) for e in result.changed]
     for e in result.unchanged:
         out.append(text(f"  {shown_id(e.id)}  was already {result.status}", "dim"))
-    for s in result.stages:
-        line = text(f"{s.track.slug} › ", "dim")
-        line.append(text(s.title))
-        line.append(f"  {s.counts.done}/{s.counts.total} done  ")
-        line.append(bar(s.counts))
-        line.append(f" {s.counts.percent:.0f}%")
-        out.append(line)
+    shown = [t.track.slug for t in result.tracks] or list(
+        dict.fromkeys(s.track.slug for s in result.stages)
+    )
+    totals = {t.track.slug: t.counts for t in result.tracks}
+    for slug in shown:
+        for s in result.stages:
+            if s.track.slug == slug:
+                out.append(_stage_line(s))
+        if (c := totals.get(slug)) is not None:
+            line = text(f"{slug}  {c.done}/{c.total} done in the track · {c.percent:.0f}%", "dim")
+            out.append(line)
     return out
+
+
+def _stage_line(s: StageSummary) -> Text:
+    """`basics › 一、学习资源  1/3 done  ███░░░ 33%`: a stage's new progress after marking."""
+    line = text(f"{s.track.slug} › ", "dim")
+    line.append(text(s.title))
+    line.append(f"  {s.counts.done}/{s.counts.total} done  ")
+    line.append(bar(s.counts))
+    line.append(f" {s.counts.percent:.0f}%")
+    return line
 
 
 @screen.register
@@ -353,7 +388,7 @@ def _(d: ItemDetail) -> list[RenderableType]:
     grid.add_row("status", status(d.status))
     for label, value in (("started", d.started_at), ("done", d.done_at), ("updated", d.updated_at)):
         if value:
-            grid.add_row(label, value)
+            grid.add_row(label, when(value))
     places = text("")
     for n, p in enumerate(d.places):
         places.append(("\n" if n else "") + f"{p.track_slug} › ")
@@ -369,14 +404,14 @@ def _(d: ItemDetail) -> list[RenderableType]:
         other.append(text(" (not counted here)", "dim"))
         grid.add_row("record", other)
     for note in d.notes:
-        line = text(f"{note.created_at[:10]}  ", "dim")
+        line = text(f"{when(note.created_at)}  ", "dim")
         line.append(text(note.text))
         if note.truncated:
             more = f" … ({note.omitted_bytes:,} more bytes; dltrack export has it whole)"
             line.append(more, style="dim")
         grid.add_row("note", line)
     for check in d.checks:
-        line = text(f"{check.checked_at[:16].replace('T', ' ')}  ", "dim")
+        line = text(f"{when(check.checked_at)}  ", "dim")
         line.append(text(check.verdict, VERDICT_COLOUR[check.verdict]))
         line.append(text(f"  {check.reason}"))
         if check.moved_to:

@@ -96,7 +96,8 @@ def _(report: ProgressReport) -> list[RenderableType]:
         c = t.counts
         title = track_title(t.track)
         title.append(f"  {c.done}/{c.total} done · {c.percent:.0f}%")
-        out.append(stage_table(t.stages, title=title))
+        # A line of its own, not the table's title: a title wraps at the table's width.
+        out += [title, stage_table(t.stages)]
         out.append(text(""))
         forecast = _forecast_line(t)
         if forecast is not None:

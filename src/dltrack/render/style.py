@@ -6,7 +6,7 @@ is defined once, in ``learner.status`` and ``linkcheck.verdicts``.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from rich.text import Span, Text
 
@@ -14,6 +14,9 @@ from dltrack.learner.results import Counts
 from dltrack.learner.status import Status
 from dltrack.linkcheck.verdicts import Verdict
 from dltrack.text import safe
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 STATUS_GLYPH: Final = {
     Status.UNREAD: "·",
@@ -114,3 +117,29 @@ def verdict(value: Verdict) -> Text:
 def count(n: int, noun: str) -> str:
     """'1 item', '3 items'."""
     return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def when(iso: str, now: datetime | None = None) -> str:
+    """A stored UTC time as the learner reads it: local, "today 09:14", "3 days ago".
+
+    JSON keeps the stored UTC text; only human output changes. Text that is not a time
+    (an older export's odd value) is shown as it is.
+    """
+    from datetime import UTC, datetime  # off the start-up path of `next` (bench/README.md)
+
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return safe(iso)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone()
+    today = (now or datetime.now().astimezone()).date()
+    days = (today - local.date()).days
+    if days == 0:
+        return f"today {local:%H:%M}"
+    if days == 1:
+        return f"yesterday {local:%H:%M}"
+    if 1 < days < 7:
+        return f"{days} days ago"
+    return f"{local:%Y-%m-%d}"
