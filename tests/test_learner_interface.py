@@ -149,3 +149,69 @@ def test_show_keeps_utc_in_json_and_local_time_on_screen(run) -> None:
     data = as_json(run("show", "1", "--json"))
     assert data["done_at"].endswith("+00:00")
     assert "today " in run("show", "1").out
+
+
+def test_show_never_cuts_a_url_even_at_60_columns(run, monkeypatch, catalogue_path) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    data = json.loads(catalogue_path.read_text())
+    long_url = "https://mp.weixin.qq.com/s?__biz=MzA3MzI4MjgzMw==&mid=2650721853&idx=3&sn=f9f0"
+    for track in data["tracks"]:
+        for stage in track["stages"]:
+            for item in stage["items"]:
+                if item["id"] == 2:
+                    item["url"] = long_url
+    catalogue_path.write_text(json.dumps(data, ensure_ascii=False))
+    for args in (("show", "2"), ("next",)):
+        run("done", "1")
+        lines = run(*args).out.splitlines()
+        assert any(line.strip().endswith(long_url) for line in lines), lines
+
+
+def test_a_short_url_keeps_host_and_path() -> None:
+    from dltrack.render.style import short_url
+
+    assert short_url("https://mp.weixin.qq.com/s?__biz=Mz&mid=26") == "mp.weixin.qq.com/s?…"
+    assert short_url("https://arxiv.org/abs/1706.03762") == "arxiv.org/abs/1706.03762"
+    assert len(short_url("https://example.org/" + "a" * 80)) == 40
+
+
+def test_hyperlinks_only_where_asked_or_known(monkeypatch) -> None:
+    from dltrack.render.style import hyperlinks
+
+    monkeypatch.setenv("FORCE_HYPERLINK", "1")
+    assert hyperlinks()
+    monkeypatch.setenv("FORCE_HYPERLINK", "0")
+    monkeypatch.setenv("TERM_PROGRAM", "iTerm.app")
+    assert not hyperlinks()
+    monkeypatch.delenv("FORCE_HYPERLINK")
+    assert not hyperlinks()  # the captured output of a test is no terminal
+
+
+def _ambiguous(text: str) -> set[str]:
+    import unicodedata
+
+    return {c for c in text if unicodedata.east_asian_width(c) == "A"}
+
+
+def test_a_cjk_locale_gets_glyphs_of_one_width(run, monkeypatch) -> None:
+    monkeypatch.delenv("DLTRACK_ASCII")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    run("start", "5")
+    run("done", "1")
+    for args in (("tracks",), ("stages",), ("next", "-n", "2"), ("done", "2"), ("progress",)):
+        shown = run(*args).out
+        titles = {"卷积神经网络入门", "深度学习资料大全", "[bold]Attention[/bold] is all you need"}
+        for title in titles:
+            shown = shown.replace(title, "")
+        assert _ambiguous(shown) == set(), (args, shown)
+    usual = run("tracks").out
+    monkeypatch.setenv("DLTRACK_ASCII", "0")
+    assert _ambiguous(run("tracks").out) and run("tracks").out != usual
+
+
+def test_dltrack_ascii_gives_plain_ascii_glyphs(run, monkeypatch) -> None:
+    monkeypatch.setenv("DLTRACK_ASCII", "1")
+    run("done", "1")
+    shown = run("stages").out + run("done", "2").out + run("progress").out
+    glyphs = {c for c in shown if not c.isascii() and not ("\u4e00" <= c <= "\u9fff")}
+    assert glyphs <= set("、（）：《》›"), glyphs

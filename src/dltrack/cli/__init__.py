@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import importlib
+import inspect
 import os
 import signal
 import sys
@@ -22,6 +23,7 @@ import typer
 from dltrack import __version__, render
 from dltrack.cli.common import Globals
 from dltrack.errors import DltrackError, ExitCode
+from dltrack.lang import tr
 
 # Each command, as "module:function" under dltrack.cli, in the order `--help` lists them.
 COMMANDS: Final[dict[str, str]] = {
@@ -110,7 +112,12 @@ def build_app(
     )
     app.callback(invoke_without_command=True)(_root)
     for name in COMMANDS if names is None else names:
-        app.command(name)(_named_only if stand_ins else load(name))
+        if stand_ins:
+            app.command(name)(_named_only)
+            continue
+        command = load(name)
+        # The docstring is the command's help: in the learner's language where it has one.
+        app.command(name, help=tr(inspect.cleandoc(command.__doc__ or "")) or None)(command)
     return app
 
 
@@ -277,7 +284,7 @@ def _run(args: list[str]) -> int:
         return error.exit_code
     except click_error as error:
         message = error.format_message()  # type: ignore[attr-defined]
-        render.error(f"{message} (see: dltrack --help)")
+        render.error(tr("{message} (see: dltrack --help)").format(message=message))
         return int(getattr(error, "exit_code", ExitCode.USAGE))
     except _OutputFailed as failure:
         if failure.error.errno == errno.EPIPE:

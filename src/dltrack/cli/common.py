@@ -15,6 +15,7 @@ import typer
 
 from dltrack import render
 from dltrack.errors import UsageError, UserError
+from dltrack.lang import tr
 from dltrack.learner.days import past_day
 from dltrack.learner.ids import parse_ids
 from dltrack.learner.notes import TOO_LONG, note_too_long
@@ -42,10 +43,11 @@ class Globals:
             return default_db_path()
         path = self.db.expanduser()
         if not path.parent.is_dir():
-            raise UsageError(
-                f"no directory {path.parent} for the database {path}; "
+            said = tr(
+                "no directory {folder} for the database {path}; "
                 "create it first, or check --db / DLTRACK_DB"
             )
+            raise UsageError(said.format(folder=path.parent, path=path))
         return path
 
     def seed_path(self) -> Path:
@@ -91,28 +93,28 @@ def local_today() -> date:
 def finite(value: float) -> float:
     """A number of seconds that is a number: not nan, not infinite."""
     if not math.isfinite(value):
-        raise typer.BadParameter(f"{value} is not a number of seconds")
+        raise typer.BadParameter(tr("{value} is not a number of seconds").format(value=value))
     return value
 
 
 def positive_seconds(value: float) -> float:
     """More than zero seconds, and finite."""
     if finite(value) <= 0:
-        raise typer.BadParameter(f"{value} is not more than 0 seconds")
+        raise typer.BadParameter(tr("{value} is not more than 0 seconds").format(value=value))
     return value
 
 
 def not_negative_seconds(value: float) -> float:
     """Zero seconds or more, and finite."""
     if finite(value) < 0:
-        raise typer.BadParameter(f"{value} is less than 0 seconds")
+        raise typer.BadParameter(tr("{value} is less than 0 seconds").format(value=value))
     return value
 
 
 def not_blank(value: str | None) -> str | None:
     """Text with something in it, when given at all."""
     if value is not None and not value.strip():
-        raise typer.BadParameter("must not be empty")
+        raise typer.BadParameter(tr("must not be empty"))
     return value
 
 
@@ -179,27 +181,27 @@ def complete_any_item(ctx: typer.Context, incomplete: str) -> Choices:
     return _complete_items(ctx, incomplete, *Status)
 
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON (shape: see the README).")]
+JsonFlag = Annotated[bool, typer.Option("--json", help=tr("Print JSON (shape: see the README)."))]
 TrackOpt = Annotated[
     str | None,
     typer.Option(
         "--track",
         "-t",
-        help="Track slug or number (default: current).",
+        help=tr("Track slug or number (default: current)."),
         autocompletion=complete_track,
     ),
 ]
 StageOpt = Annotated[
     str | None,
-    typer.Option("--stage", "-s", help="Stage slug or number.", autocompletion=complete_stage),
+    typer.Option("--stage", "-s", help=tr("Stage slug or number."), autocompletion=complete_stage),
 ]
-_IDS_HELP = "Item ids: 17, 3,4,5 or a range 3-7."
+_IDS_HELP = tr("Item ids: 17, 3,4,5 or a range 3-7.")
 IdsArg = Annotated[list[str], typer.Argument(help=_IDS_HELP, autocompletion=complete_to_read)]
 # done without ids: the item `next` shows first.
 DoneIdsArg = Annotated[
     list[str] | None,
     typer.Argument(
-        help=_IDS_HELP + " Without ids: the item `next` shows first.",
+        help=tr("Item ids: 17, 3,4,5 or a range 3-7. Without ids: the item `next` shows first."),
         autocompletion=complete_to_read,
         show_default=False,
     ),
@@ -210,12 +212,12 @@ ResetIdsArg = Annotated[list[str], typer.Argument(help=_IDS_HELP, autocompletion
 def a_note(value: str | None) -> str | None:
     """A note with something in it, and not too long to keep."""
     if value is not None and not_blank(value) and note_too_long(value):
-        raise typer.BadParameter(f"the note is {TOO_LONG}")
+        raise typer.BadParameter(tr("the note is {too_long}").format(too_long=tr(TOO_LONG)))
     return value
 
 
 NoteOpt = Annotated[
-    str | None, typer.Option("--note", help="Attach a note to the items.", callback=a_note)
+    str | None, typer.Option("--note", help=tr("Attach a note to the items."), callback=a_note)
 ]
 
 
@@ -244,5 +246,7 @@ def first_to_read(store: Store) -> int:
 
     shown = next_items(store, None, 1)
     if not shown.items:
-        raise UserError(f"nothing left to read in {shown.track.slug}; name an item id")
+        raise UserError(
+            tr("nothing left to read in {slug}; name an item id").format(slug=shown.track.slug)
+        )
     return shown.items[0].id

@@ -23,6 +23,7 @@ from dltrack.cli.common import (
     opened,
 )
 from dltrack.errors import UserError
+from dltrack.lang import tr
 from dltrack.learner.ids import json_id, one_id, shown_id
 from dltrack.learner.items import item_url, list_items, next_items, show_item
 from dltrack.learner.items import search as search_titles
@@ -35,13 +36,13 @@ StatusFilter = StrEnum(  # type: ignore[misc]
     "StatusFilter", {"ALL": "all", **{s.name: s.value for s in Status}}
 )
 ItemArg = Annotated[
-    str, typer.Argument(metavar="ID", help="Item id.", autocompletion=complete_any_item)
+    str, typer.Argument(metavar="ID", help=tr("Item id."), autocompletion=complete_any_item)
 ]
 OpenArg = Annotated[
     str | None,
     typer.Argument(
         metavar="[ID]",
-        help="Item id (default: the item `next` shows first).",
+        help=tr("Item id (default: the item `next` shows first)."),
         autocompletion=complete_any_item,
         show_default=False,
     ),
@@ -59,14 +60,17 @@ def use(
     ctx: typer.Context,
     track: Annotated[
         str,
-        typer.Argument(help="Track slug, number or a slug's start.", autocompletion=complete_track),
+        typer.Argument(
+            help=tr("Track slug, number or a slug's start."), autocompletion=complete_track
+        ),
     ],
 ) -> None:
     """Make a track the current one."""
 
     with opened(ctx) as store:
         ref = use_track(store, track)
-    render.emit(render.Message(f"Current track: {ref.title} ({ref.slug})", {"current": ref.slug}))
+    said = tr("Current track: {title} ({slug})").format(title=ref.title, slug=ref.slug)
+    render.emit(render.Message(said, {"current": ref.slug}))
 
 
 def stages(ctx: typer.Context, track: TrackOpt = None, as_json: JsonFlag = False) -> None:
@@ -80,11 +84,11 @@ def list_(
     ctx: typer.Context,
     track: TrackOpt = None,
     stage: StageOpt = None,
-    status: Annotated[StatusFilter, typer.Option(help="Only items with this status.")] = (
+    status: Annotated[StatusFilter, typer.Option(help=tr("Only items with this status."))] = (
         StatusFilter.ALL  # type: ignore[attr-defined]
     ),
     link: Annotated[
-        Verdict | None, typer.Option(help="Only items whose last link check said this.")
+        Verdict | None, typer.Option(help=tr("Only items whose last link check said this."))
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -99,7 +103,7 @@ def list_(
 def next_(
     ctx: typer.Context,
     track: TrackOpt = None,
-    n: Annotated[int, typer.Option("-n", min=1, help="How many items to show.")] = 1,
+    n: Annotated[int, typer.Option("-n", min=1, help=tr("How many items to show."))] = 1,
     as_json: JsonFlag = False,
 ) -> None:
     """Show the next items to read: those in progress first, then unread ones in order."""
@@ -110,7 +114,9 @@ def next_(
 
 DateOpt = Annotated[
     str | None,
-    typer.Option("--date", metavar="DATE", help="Date the change: YYYY-MM-DD, today or yesterday."),
+    typer.Option(
+        "--date", metavar="DATE", help=tr("Date the change: YYYY-MM-DD, today or yesterday.")
+    ),
 ]
 
 
@@ -160,8 +166,9 @@ def open_(ctx: typer.Context, item_id: OpenArg = None) -> None:
         one = one_id(item_id) if item_id is not None else first_to_read(store)
         url = item_url(store, one)
     if not webbrowser.open(url):
-        raise UserError(f"could not start a web browser; the link is {url}")
-    render.emit(render.Message(f"Opened {shown_id(one)}: {url}", {"id": json_id(one), "url": url}))
+        raise UserError(tr("could not start a web browser; the link is {url}").format(url=url))
+    said = tr("Opened {id}: {url}").format(id=shown_id(one), url=url)
+    render.emit(render.Message(said, {"id": json_id(one), "url": url}))
 
 
 def show(ctx: typer.Context, item_id: ItemArg, as_json: JsonFlag = False) -> None:
@@ -174,8 +181,8 @@ def show(ctx: typer.Context, item_id: ItemArg, as_json: JsonFlag = False) -> Non
 
 def search(
     ctx: typer.Context,
-    query: Annotated[list[str], typer.Argument(help="Words the title must contain.")],
-    track: Annotated[str | None, typer.Option("--track", "-t", help="Only this track.")] = None,
+    query: Annotated[list[str], typer.Argument(help=tr("Words the title must contain."))],
+    track: Annotated[str | None, typer.Option("--track", "-t", help=tr("Only this track."))] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Find items whose title contains the words (works for Chinese: dltrack search 卷积)."""

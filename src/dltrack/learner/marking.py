@@ -6,6 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Final
 
 from dltrack.errors import UserError
+from dltrack.lang import tr
 from dltrack.learner.days import when
 from dltrack.learner.history import (
     ENTERS,
@@ -61,9 +62,9 @@ def mark(
     failure there undoes the marking too. on backdates the change to a past day.
     """
     if note is not None and not note.strip():
-        raise UserError("the note is empty")
+        raise UserError(tr("the note is empty"))
     if note is not None and note_too_long(note):
-        raise UserError(f"the note is {TOO_LONG}")
+        raise UserError(tr("the note is {too_long}").format(too_long=tr(TOO_LONG)))
     moment = when(on)
     with store.write() as conn:
         entries = require_items(store, ids)
@@ -142,7 +143,9 @@ def _stages_of(store: Store, ids: list[int]) -> list[StageSummary]:
     for track_slug, stage_slugs in wanted.items():
         track = track_by_slug(store, track_slug)
         if track is None:  # the entries were just read from this very track
-            raise UserError(f"track {track_slug} left the catalogue")
+            raise UserError(
+                tr("track {track_slug} left the catalogue").format(track_slug=track_slug)
+            )
         out.extend(s for s in stage_summaries(store, track) if s.slug in stage_slugs)
     return out
 
@@ -179,7 +182,7 @@ def undo_last(store: Store) -> Undone:
                 last = (command, name, at)
                 break
         if last is None:
-            raise UserError("nothing to undo")
+            raise UserError(tr("nothing to undo"))
         command, name, at = last
         touched = conn.execute(
             "SELECT catalogue, item_id, SUM(action LIKE 'note%') FROM event WHERE command = ? "
@@ -224,9 +227,9 @@ def change_note(
     from dltrack.learner.reports import NoteChanged
 
     if text is not None and not text.strip():
-        raise UserError("the note is empty")
+        raise UserError(tr("the note is empty"))
     if text is not None and note_too_long(text):
-        raise UserError(f"the note is {TOO_LONG}")
+        raise UserError(tr("the note is {too_long}").format(too_long=tr(TOO_LONG)))
     with store.write() as conn:
         entry = require_items(store, [item_id])[item_id]
         notes = conn.execute(
@@ -238,10 +241,18 @@ def change_note(
         if number is not None:
             if not 1 <= number <= len(notes):
                 have = f"it has {len(notes)}" if notes else "it has none"
-                raise UserError(f"item {shown_id(item_id)} has no note {number} ({have})")
+                raise UserError(
+                    tr("item {item_id} has no note {number} ({have})").format(
+                        item_id=shown_id(item_id), number=number, have=have
+                    )
+                )
             row_id, target, _old = notes[number - 1]
             if target is None:  # a note no event explains (never: the log made them all)
-                raise UserError(f"note {number} of item {shown_id(item_id)} cannot be changed")
+                raise UserError(
+                    tr("note {number} of item {item_id} cannot be changed").format(
+                        number=number, item_id=shown_id(item_id)
+                    )
+                )
         action = (
             Action.NOTE_DELETED
             if delete is not None

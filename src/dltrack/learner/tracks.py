@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dltrack.errors import UserError
+from dltrack.lang import tr
 from dltrack.learner.results import (
     Counts,
     StageList,
@@ -52,7 +53,11 @@ def _by_prefix(slugs: list[str], name: str, what: str) -> str | None:
     """
     found = [s for s in slugs if name and s.startswith(name)]
     if len(found) > 1:
-        raise UserError(f"{_shown(name)} could be {what} {', '.join(found)}; type more of it")
+        raise UserError(
+            tr("{name} could be {what} {found}; type more of it").format(
+                name=_shown(name), what=tr(what), found=", ".join(found)
+            )
+        )
     return found[0] if found else None
 
 
@@ -65,7 +70,7 @@ def resolve_track(store: Store, name: str | None) -> TrackRef:
         # No choice made, or the chosen track left the catalogue: start at the top.
         first = _track_ref(store, "ORDER BY position LIMIT 1", ())
         if first is None:
-            raise UserError("the catalogue has no tracks")
+            raise UserError(tr("the catalogue has no tracks"))
         return first
     found = track_by_slug(store, name)
     if found is None and (position := _position(name)) is not None:
@@ -74,7 +79,11 @@ def resolve_track(store: Store, name: str | None) -> TrackRef:
         slugs = [r[0] for r in store.conn.execute("SELECT slug FROM track ORDER BY position")]
         if (slug := _by_prefix(slugs, name, "track")) is not None:
             return _track_ref(store, "WHERE slug = ?", (slug,)) or TrackRef(slug, slug, None)
-        raise UserError(f"no track {_shown(name)}; tracks are: {', '.join(slugs)}")
+        raise UserError(
+            tr("no track {name}; tracks are: {slugs}").format(
+                name=_shown(name), slugs=", ".join(slugs)
+            )
+        )
     return found
 
 
@@ -98,7 +107,9 @@ def resolve_stage(store: Store, track: TrackRef, name: str) -> tuple[int, str]:
         if (slug := _by_prefix(slugs, name, "stage")) is not None:
             return resolve_stage(store, track, slug)
         raise UserError(
-            f"no stage {_shown(name)} in track {track.slug}; stages are: {', '.join(slugs)}"
+            tr("no stage {name} in track {value}; stages are: {slugs}").format(
+                name=_shown(name), value=track.slug, slugs=", ".join(slugs)
+            )
         )
     return row[0], row[1]
 

@@ -14,7 +14,7 @@ import sys
 from rich.console import Console
 from rich.text import Text
 
-from dltrack.render import curator, learner  # noqa: F401  (they register their screens)
+from dltrack.render import curator, learner, lists  # noqa: F401  (they register their screens)
 from dltrack.render.base import Message, dumps, error, screen, stderr, stdout, to_data
 from dltrack.render.style import Line
 
