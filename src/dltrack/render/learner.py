@@ -227,10 +227,18 @@ def _(result: NextItems) -> list[RenderableType]:
 
 def next_item_lines(e: ItemInStage) -> list[RenderableType]:
     """One item as `next` shows it: id and title, where it stands, its link."""
+    from dltrack.render.base import stdout
+
     dot = glyph("dot")
     line = text(f"{glyph(e.status)} ", STATUS_COLOUR[e.status] or "bold")
     line.append(f"{shown_id(e.id)}  ", style="bold")
-    line.append(text(e.title, "bold"))
+    console = stdout()
+    if console.is_terminal:  # a long title hangs under itself; a pipe keeps it whole
+        from dltrack.render.wrap import hanging
+
+        line = hanging(line, text(e.title, "bold"), console.width)
+    else:
+        line.append(text(e.title, "bold"))
     where = text(f"    {e.stage_title}", "dim")
     if e.kind:
         where.append(f" {dot} {e.kind}")
@@ -239,8 +247,11 @@ def next_item_lines(e: ItemInStage) -> list[RenderableType]:
     if e.link is Verdict.DEAD:
         dead = tr("{mark} link found dead (dltrack show for details)").format(mark=glyph("dead"))
         where.append(f" {dot} {dead}", style="bold red")
-    url = text("    ")
-    url.append(link(e.url))
+    shown = link(e.url)
+    # A URL too long for the line starts at the margin, where the terminal's wrapping
+    # of it goes on, rather than indented above its own continuation.
+    url = text("" if cell_len(shown.plain) + 4 > console.width else "    ")
+    url.append(shown)
     return [line, where, url]
 
 
@@ -289,6 +300,8 @@ def _stage_line(s: StageSummary) -> Text:
 
 @screen.register
 def _(d: ItemDetail) -> list[RenderableType]:
+    from dltrack.render.wrap import Title
+
     rows: list[tuple[str, RenderableType]] = []
     if d.kind:
         rows.append((tr("kind"), d.kind))
@@ -334,7 +347,7 @@ def _(d: ItemDetail) -> list[RenderableType]:
     shown_link.append(link(d.url))
     return [
         text(shown_id(d.id), "bold"),
-        _grid(width, [(tr("title"), text(d.title, "bold"))]),
+        _grid(width, [(tr("title"), Title(text(d.title, "bold")))]),
         shown_link,
         _grid(width, rows),
     ]

@@ -49,6 +49,8 @@ def track_title(ref: TrackRef) -> Text:
 def _(result: TrackList) -> list[RenderableType]:
     from rich.table import Table
 
+    from dltrack.render.wrap import Title
+
     table = Table(box=None, pad_edge=False)
     slugs = max((len(t.track.slug) for t in result.tracks), default=5)
     # The other columns and their gaps take about slugs + 33; a title wants 24 or so.
@@ -67,7 +69,7 @@ def _(result: TrackList) -> list[RenderableType]:
             text(glyph("current") if t.current else " ", "bold cyan"),
             str(n),
             text(t.track.slug, "cyan"),
-            text(t.track.title),
+            Title(text(t.track.title)),
             f"{t.counts.done}/{t.counts.total}",
             str(t.counts.reading),
             f"{t.counts.percent:.0f}%",
@@ -106,6 +108,12 @@ def _item_lines(entries: list[ItemInStage]) -> Text:
     few and their widths known), and the title comes last so its widths need no
     measuring at all.
     """
+    from dltrack.render.base import stdout
+
+    console = stdout()
+    # On a terminal a long title hangs under its own column; in a pipe a line stays
+    # whole (and nothing is measured): a file has no width to wrap at.
+    screen_width = console.width if console.is_terminal else 0
     out = Text()
     width = max(len(shown_id(e.id)) for e in entries)
     words = {s: padded(f"{glyph(s)} {status_word(s)}", 9) for s in STATUS_COLOUR}
@@ -116,9 +124,17 @@ def _item_lines(entries: list[ItemInStage]) -> Text:
         if e.stage_slug != stage:
             stage = e.stage_slug
             out.append(safe(e.stage_title) + "\n", style="bold")
-        out.append(f"  {shown_id(e.id):>{width}}  ", style="bold")
-        out.append(words[e.status] + "  ", style=STATUS_COLOUR[e.status])
-        out.append(safe(e.title))
+        if screen_width:
+            from dltrack.render.wrap import hanging
+
+            prefix = Text()
+            prefix.append(f"  {shown_id(e.id):>{width}}  ", style="bold")
+            prefix.append(words[e.status] + "  ", style=STATUS_COLOUR[e.status])
+            out.append_text(hanging(prefix, Text(safe(e.title)), screen_width))
+        else:
+            out.append(f"  {shown_id(e.id):>{width}}  ", style="bold")
+            out.append(words[e.status] + "  ", style=STATUS_COLOUR[e.status])
+            out.append(safe(e.title))
         if e.link and e.link is not Verdict.OK:
             out.append(link_words[e.link], style=VERDICT_COLOUR[e.link])
         out.append("\n")
@@ -129,6 +145,8 @@ def _item_lines(entries: list[ItemInStage]) -> Text:
 def stage_table(stages: list[StageSummary]) -> RenderableType:
     """A track's stages: number, title, counts and, where there is room, a bar."""
     from rich.table import Table
+
+    from dltrack.render.wrap import Title
 
     table = Table(box=None, pad_edge=False)
     # The number and count columns with their gaps take about 36; a title wants 24.
@@ -145,7 +163,7 @@ def stage_table(stages: list[StageSummary]) -> RenderableType:
             name.append(f"  {safe(s.title_en)}", style="dim")
         cells: list[RenderableType] = [
             str(s.position + 1),
-            name,
+            Title(name),
             str(s.counts.done),
             str(s.counts.reading),
             str(s.counts.skipped),
@@ -164,6 +182,8 @@ def _(result: SearchResult) -> list[RenderableType]:
         return [text(tr("Nothing found for {query}.").format(query=repr(result.query)))]
     from rich.table import Table
 
+    from dltrack.render.wrap import Title
+
     table = Table(box=None, pad_edge=False)
     table.add_column(tr("id"), justify="right", style="bold", no_wrap=True)
     table.add_column(tr("title"), overflow="fold", ratio=3)
@@ -173,5 +193,5 @@ def _(result: SearchResult) -> list[RenderableType]:
         where = text(f"{h.places[0].track_slug} › {h.places[0].stage_title}")
         if len(h.places) > 1:
             where.append(f" (+{len(h.places) - 1})", style="dim")
-        table.add_row(shown_id(h.id), text(h.title), where, status(h.status))
+        table.add_row(shown_id(h.id), Title(text(h.title)), Title(where), status(h.status))
     return [table, text(tr("{n} found").format(n=len(result.hits)), "dim")]
