@@ -81,9 +81,13 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help=tr("Never page long output on a terminal."))
+    ] = False,
 ) -> None:
     """Study tracker and link curator for deep-learning reading lists."""
     ctx.obj = Globals(db=db, seed=seed)
+    render.pager.allow(not no_pager)
     if ctx.invoked_subcommand is None:
         # A bare `dltrack` is most often "what do I read now?".
         ctx.invoke(load("next"), ctx)

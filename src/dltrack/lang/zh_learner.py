@@ -16,6 +16,7 @@ MESSAGES: Final[dict[str, str]] = {
     "{message} (see: dltrack --help)": "{message}（用法见 dltrack --help）",
     "no directory {folder} for the database {path}; create it first, or check --db / DLTRACK_DB": "数据库 {path} 所在的目录 {folder} 不存在；请先创建该目录，或检查 --db / DLTRACK_DB 是否写错",
     "must not be empty": "不能为空",
+    "Never page long output on a terminal.": "在终端上也不用分页器显示长输出。",
     "Print JSON (shape: see the README).": "输出 JSON（格式见 README）。",
     "Track slug or number (default: current).": "学习路线的代号或序号（默认：当前路线）。",
     "Stage slug or number.": "阶段的代号或序号。",
