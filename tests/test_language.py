@@ -39,6 +39,10 @@ LEARNER_SIDE = [
     "learner/items.py",
     "learner/marking.py",
     "learner/tracks.py",
+    "learner/restoring.py",
+    "learner/syncing.py",
+    "learner/personal.py",
+    "learner/history.py",
 ]
 # Calls whose first argument a person reads: it must be tr(...), not English text.
 _SHOWN = {"text", "Message", "UserError", "UsageError", "BadParameter", "add_column"}
@@ -76,13 +80,14 @@ def marked_sentences() -> dict[str, str]:
 
 def vocabulary() -> dict[str, str]:
     """Words shown through tr(variable): statuses, verdicts, log actions, fixed phrases."""
-    from dltrack.learner import days, notes
+    from dltrack.learner import days, notes, restoring
     from dltrack.render import record, style
 
     words: dict[str, str] = {}
     for table in (style._STATUS_WORD, style._VERDICT_WORD, record._ACTION_WORDS, record._NOTE_DONE):
         words.update({w: "vocabulary" for w in table.values()})
     words.update({notes.TOO_LONG: "notes.TOO_LONG", days._HINT: "days._HINT"})
+    words.update({restoring._WHAT: "restoring._WHAT"})
     words.update({"track": "tracks._by_prefix", "stage": "tracks._by_prefix"})
     return words
 
