@@ -75,6 +75,7 @@ def test_commands_statuses_and_stages_complete(shell_env) -> None:
     assert complete(shell_env, "dltrack li") == ["list", "lint"]
     assert complete(shell_env, "dltrack list --status re") == ["reading"]
     assert complete(shell_env, "dltrack list -t cv-path -s ") == ["step-01", "step-02"]
+    assert complete(shell_env, "dltrack list -t cv -s 2") == ["2"]  # numbers, once one is typed
 
 
 def test_completion_without_a_database_offers_nothing_and_creates_none(

@@ -72,14 +72,15 @@ def _root(
     ctx: typer.Context,
     db: Annotated[
         Path | None,
-        typer.Option(envvar="DLTRACK_DB", help="Progress database file.", show_default=False),
+        typer.Option(envvar="DLTRACK_DB", help=tr("Progress database file."), show_default=False),
     ] = None,
     seed: Annotated[
         Path | None,
-        typer.Option(envvar="DLTRACK_SEED", help="Catalogue file (default: the packaged one)."),
+        typer.Option(envvar="DLTRACK_SEED", help=tr("Catalogue file (default: the packaged one).")),
     ] = None,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help=tr("Show the version.")),
     ] = False,
     no_pager: Annotated[
         bool, typer.Option("--no-pager", help=tr("Never page long output on a terminal."))
@@ -108,7 +109,7 @@ def build_app(
     """
     app = typer.Typer(
         name="dltrack",
-        help="Study tracker and link curator for deep-learning reading lists.",
+        help=tr("Study tracker and link curator for deep-learning reading lists."),
         add_completion=completion,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,

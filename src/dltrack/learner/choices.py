@@ -45,15 +45,18 @@ def _track_slug(store: Store, name: str | None) -> str | None:
 
 
 def stage_choices(store: Store, track_name: str | None, incomplete: str) -> list[Choice]:
-    """Stage slugs of the named (or current) track starting with incomplete, with titles."""
+    """Stage slugs (or, once a digit is typed, numbers) of the named or current track."""
     try:
         slug = _track_slug(store, track_name)
         rows = store.conn.execute(
-            "SELECT slug, title FROM stage WHERE track_slug = ? ORDER BY position", (slug,)
+            "SELECT slug, title, position FROM stage WHERE track_slug = ? ORDER BY position",
+            (slug,),
         ).fetchall()
     except sqlite3.Error:
         return []
-    return _starting(rows, incomplete)
+    if incomplete[:1].isdigit():
+        return _starting([(str(position + 1), title) for _s, title, position in rows], incomplete)
+    return _starting([(s, title) for s, title, _position in rows], incomplete)
 
 
 def item_choices(store: Store, wanted: tuple[Status, ...], incomplete: str) -> list[Choice]:
