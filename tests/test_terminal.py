@@ -172,3 +172,16 @@ def test_a_table_title_hangs_under_its_column(run, monkeypatch) -> None:
         first = next((x for x, char in row if char != " "), None)
         starts.add(first)
     assert starts == {col}, shown[1:5]
+
+
+def test_a_hanging_title_continues_under_its_first_line() -> None:
+    from rich.text import Text
+
+    from dltrack.render.wrap import hanging
+
+    title = "【完结】深度学习CV算法工程师从入门到初级面试有多远，大概是25篇文章的距离"
+    shown = hanging(Text("· 17  "), Text(title), 30).plain.split("\n")
+    assert len(shown) > 2
+    assert all(line.startswith("      ") and not line[6].isspace() for line in shown[1:])
+    assert shown[0].startswith("· 17  【完结】")
+    assert shown[0][6:] + "".join(line.strip() for line in shown[1:]) == title
