@@ -41,6 +41,15 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DLTRACK_DB", str(tmp_path / "dltrack.db"))
     monkeypatch.setenv("DLTRACK_SEED", str(catalogue))
     monkeypatch.setenv("COLUMNS", "160")
+    # The screens tests compare are English with the usual glyphs, whatever the
+    # machine's locale; tests of Chinese and of the other glyph sets set these.
+    monkeypatch.setenv("DLTRACK_LANG", "en")
+    monkeypatch.setenv("DLTRACK_ASCII", "0")
+    # The consoles are made once a process; each test's COLUMNS and colour make new ones.
+    from dltrack.render import base
+
+    base.stdout.cache_clear()
+    base.stderr.cache_clear()
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
 
 

@@ -53,7 +53,7 @@ def test_unknown_stage_and_status(run) -> None:
 
 
 def test_usage_errors_are_one_line_with_exit_2(run) -> None:
-    for args in (["frobnicate"], ["next", "--bogus"], ["next", "-n", "many"], ["done"]):
+    for args in (["frobnicate"], ["next", "--bogus"], ["next", "-n", "many"], ["skip"]):
         result = run(*args)
         assert result.code == 2, args
         one_line(result.err)

@@ -77,14 +77,24 @@ def test_skip_and_undo(run) -> None:
     assert as_json(run("next", "--json"))["items"][0]["id"] == 1
 
 
-def test_finished_track_says_so(run) -> None:
+def test_a_track_with_a_skipped_item_is_not_finished(run) -> None:
     run("done", "6")
     run("skip", "1")
     result = run("next", "--track", "cv-path")
     assert result.code == 0
-    assert "Track finished: 1 done, 1 skipped" in result.out
+    assert "finished" not in result.out
+    assert "1 done, 1 skipped" in result.out
+    assert "dltrack list -t cv-path --status skipped" in result.out
     data = as_json(run("next", "--track", "cv-path", "--json"))
-    assert data["finished"] is True and data["items"] == []
+    assert (data["finished"], data["caught_up"], data["items"]) == (False, True, [])
+
+
+def test_finished_track_says_so(run) -> None:
+    run("done", "6,1")
+    result = run("next", "--track", "cv-path")
+    assert "Track finished: all 2 read" in result.out
+    data = as_json(run("next", "--track", "cv-path", "--json"))
+    assert (data["finished"], data["caught_up"], data["items"]) == (True, True, [])
 
 
 def test_progress_is_per_item_wherever_it_stands(run) -> None:
@@ -211,6 +221,7 @@ def test_database_uses_wal_and_records_the_schema(run, db_path: Path) -> None:
 
 def test_db_and_seed_options_override_the_environment(run, tmp_path: Path) -> None:
     other_db = tmp_path / "elsewhere" / "other.db"
+    other_db.parent.mkdir()
     result = run("--db", str(other_db), "done", "1")
     assert result.code == 0, result.err
     assert other_db.exists()

@@ -49,6 +49,10 @@ def test_done_answers_with_the_stage_s_progress(run) -> None:
         """
         ✓ 1  卷积神经网络入门  — done
         basics › 一、学习资源  1/3 done  ███████░░░░░░░░░░░░░ 33%
+        basics › 二、基础介绍文章  1/3 done  ███████░░░░░░░░░░░░░ 33%
+        basics  1/5 done in the track · 20%
+        cv-path › 2、卷积  1/1 done  ████████████████████ 100%
+        cv-path  1/2 done in the track · 50%
         """
     )
     assert run("done", "1,2").out == screen(
@@ -56,6 +60,10 @@ def test_done_answers_with_the_stage_s_progress(run) -> None:
         ✓ 2  深度学习资料大全  — done
           1  was already done
         basics › 一、学习资源  2/3 done  █████████████░░░░░░░ 67%
+        basics › 二、基础介绍文章  1/3 done  ███████░░░░░░░░░░░░░ 33%
+        basics  2/5 done in the track · 40%
+        cv-path › 2、卷积  1/1 done  ████████████████████ 100%
+        cv-path  1/2 done in the track · 50%
         """
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import importlib
+import inspect
 import os
 import signal
 import sys
@@ -22,6 +23,7 @@ import typer
 from dltrack import __version__, render
 from dltrack.cli.common import Globals
 from dltrack.errors import DltrackError, ExitCode
+from dltrack.lang import tr
 
 # Each command, as "module:function" under dltrack.cli, in the order `--help` lists them.
 COMMANDS: Final[dict[str, str]] = {
@@ -72,40 +74,60 @@ def _root(
     ctx: typer.Context,
     db: Annotated[
         Path | None,
-        typer.Option(envvar="DLTRACK_DB", help="Progress database file.", show_default=False),
+        typer.Option(envvar="DLTRACK_DB", help=tr("Progress database file."), show_default=False),
     ] = None,
     seed: Annotated[
         Path | None,
-        typer.Option(envvar="DLTRACK_SEED", help="Catalogue file (default: the packaged one)."),
+        typer.Option(envvar="DLTRACK_SEED", help=tr("Catalogue file (default: the packaged one).")),
     ] = None,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help=tr("Show the version.")),
+    ] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help=tr("Never page long output on a terminal."))
     ] = False,
 ) -> None:
     """Study tracker and link curator for deep-learning reading lists."""
     ctx.obj = Globals(db=db, seed=seed)
+    render.pager.allow(not no_pager)
     if ctx.invoked_subcommand is None:
         # A bare `dltrack` is most often "what do I read now?".
         ctx.invoke(load("next"), ctx)
 
 
-def build_app(names: Iterable[str] | None = None) -> typer.Typer:
-    """The Typer app with the named commands (default: all of them)."""
+def _named_only() -> None:
+    """A command's stand-in while a shell completes command names: never run."""
+
+
+def build_app(
+    names: Iterable[str] | None = None, *, completion: bool = False, stand_ins: bool = False
+) -> typer.Typer:
+    """The Typer app with the named commands (default: all of them).
+
+    completion adds typer's --install-completion and --show-completion; building them
+    imports typer's shell code, which only a run that needs it pays for. stand_ins
+    registers every name without importing its command: enough to complete a name.
+    """
     app = typer.Typer(
         name="dltrack",
-        help="Study tracker and link curator for deep-learning reading lists.",
-        add_completion=False,
+        help=tr("Study tracker and link curator for deep-learning reading lists."),
+        add_completion=completion,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback(invoke_without_command=True)(_root)
     for name in COMMANDS if names is None else names:
-        target = load(name)
-        if isinstance(target, typer.Typer):  # a sub-app: `group`
-            app.add_typer(target, name=name)
-        else:
-            app.command(name)(target)
+        if stand_ins:
+            app.command(name)(_named_only)
+            continue
+        command = load(name)
+        if isinstance(command, typer.Typer):  # a sub-app: `group`
+            app.add_typer(command, name=name)
+            continue
+        # The docstring is the command's help: in the learner's language where it has one.
+        app.command(name, help=tr(inspect.cleandoc(command.__doc__ or "")) or None)(command)
     return app
 
 
@@ -189,10 +211,51 @@ def interrupted() -> int:
     return ExitCode.INTERRUPTED
 
 
+COMPLETE_VAR: Final = "_DLTRACK_COMPLETE"  # set by the completion script a shell sources
+_COMPLETION_OPTIONS: Final = ("--install-completion", "--show-completion")
+
+
+def _completed_line() -> list[str]:
+    """The words before the one being completed, as the shell's script hands them over."""
+    import shlex
+
+    line = os.environ.get("COMP_WORDS") or os.environ.get("_TYPER_COMPLETE_ARGS") or ""
+    try:
+        words = shlex.split(line)
+    except ValueError:  # an open quote: the line is still being typed
+        words = line.split()
+    if os.environ.get("COMP_CWORD", "").isdigit():
+        words = words[: int(os.environ["COMP_CWORD"])]
+    elif not line.endswith(" "):
+        words = words[:-1]
+    return words[1:]
+
+
+def _complete() -> int:
+    """Answer the shell's completion request; only the command being typed is built."""
+    name = invoked_command(_completed_line())
+    # No command typed yet: only the names are wanted, and importing every command
+    # to offer them would triple the time of a Tab (bench/completion.py).
+    app = build_app([name] if name in COMMANDS else None, completion=True, stand_ins=name is None)
+    command = typer.main.get_command(app)
+    try:
+        command._main_shell_completion({}, "dltrack", COMPLETE_VAR)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    return ExitCode.OK
+
+
 def _invoke(args: list[str]) -> int:
     """Parse and run the command line; its exit code."""
+    if os.environ.get(COMPLETE_VAR):
+        return _complete()
     name = invoked_command(args)
-    app = build_app([name] if name in COMMANDS else None)
+    # --help lists the completion options; other runs go without building them.
+    completion = name not in COMMANDS and any(
+        a in ("-h", "--help", *_COMPLETION_OPTIONS) or a.startswith(_COMPLETION_OPTIONS)
+        for a in args
+    )
+    app = build_app([name] if name in COMMANDS else None, completion=completion)
     command = typer.main.get_command(app)
     # The command is run here rather than through click's main(), which would turn
     # Ctrl-C into a silent exit 130 and a reader that left into exit 1.
@@ -231,7 +294,7 @@ def _run(args: list[str]) -> int:
         return error.exit_code
     except click_error as error:
         message = error.format_message()  # type: ignore[attr-defined]
-        render.error(f"{message} (see: dltrack --help)")
+        render.error(tr("{message} (see: dltrack --help)").format(message=message))
         return int(getattr(error, "exit_code", ExitCode.USAGE))
     except _OutputFailed as failure:
         if failure.error.errno == errno.EPIPE:

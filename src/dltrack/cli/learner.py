@@ -8,9 +8,23 @@ from typing import Annotated
 import typer
 
 from dltrack import render
-from dltrack.cli.common import IdsArg, JsonFlag, NoteOpt, StageOpt, TrackOpt, mark_and_show, opened
+from dltrack.cli.common import (
+    DoneIdsArg,
+    IdsArg,
+    JsonFlag,
+    NoteOpt,
+    ResetIdsArg,
+    StageOpt,
+    TrackOpt,
+    complete_any_item,
+    complete_track,
+    first_to_read,
+    mark_and_show,
+    opened,
+)
 from dltrack.errors import UserError
-from dltrack.learner.ids import one_id
+from dltrack.lang import tr
+from dltrack.learner.ids import json_id, one_id, shown_id
 from dltrack.learner.items import list_items, next_items, show_item, url_to_open
 from dltrack.learner.items import search as search_titles
 from dltrack.learner.status import Status
@@ -21,7 +35,18 @@ from dltrack.linkcheck.verdicts import Verdict
 StatusFilter = StrEnum(  # type: ignore[misc]
     "StatusFilter", {"ALL": "all", **{s.name: s.value for s in Status}}
 )
-ItemArg = Annotated[str, typer.Argument(metavar="ID", help="Item id.")]
+ItemArg = Annotated[
+    str, typer.Argument(metavar="ID", help=tr("Item id."), autocompletion=complete_any_item)
+]
+OpenArg = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[ID]",
+        help=tr("Item id (default: the item `next` shows first)."),
+        autocompletion=complete_any_item,
+        show_default=False,
+    ),
+]
 
 
 def tracks(ctx: typer.Context, as_json: JsonFlag = False) -> None:
@@ -32,13 +57,20 @@ def tracks(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 
 
 def use(
-    ctx: typer.Context, track: Annotated[str, typer.Argument(help="Track slug or number.")]
+    ctx: typer.Context,
+    track: Annotated[
+        str,
+        typer.Argument(
+            help=tr("Track slug, number or a slug's start."), autocompletion=complete_track
+        ),
+    ],
 ) -> None:
     """Make a track the current one."""
 
     with opened(ctx) as store:
         ref = use_track(store, track)
-    render.emit(render.Message(f"Current track: {ref.title} ({ref.slug})", {"current": ref.slug}))
+    said = tr("Current track: {title} ({slug})").format(title=ref.title, slug=ref.slug)
+    render.emit(render.Message(said, {"current": ref.slug}))
 
 
 def stages(ctx: typer.Context, track: TrackOpt = None, as_json: JsonFlag = False) -> None:
@@ -52,11 +84,11 @@ def list_(
     ctx: typer.Context,
     track: TrackOpt = None,
     stage: StageOpt = None,
-    status: Annotated[StatusFilter, typer.Option(help="Only items with this status.")] = (
+    status: Annotated[StatusFilter, typer.Option(help=tr("Only items with this status."))] = (
         StatusFilter.ALL  # type: ignore[attr-defined]
     ),
     link: Annotated[
-        Verdict | None, typer.Option(help="Only items whose last link check said this.")
+        Verdict | None, typer.Option(help=tr("Only items whose last link check said this."))
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -71,7 +103,7 @@ def list_(
 def next_(
     ctx: typer.Context,
     track: TrackOpt = None,
-    n: Annotated[int, typer.Option("-n", min=1, help="How many items to show.")] = 1,
+    n: Annotated[int, typer.Option("-n", min=1, help=tr("How many items to show."))] = 1,
     as_json: JsonFlag = False,
 ) -> None:
     """Show the next items to read: those in progress first, then unread ones in order."""
@@ -82,19 +114,21 @@ def next_(
 
 DateOpt = Annotated[
     str | None,
-    typer.Option("--date", metavar="DATE", help="Date the change: YYYY-MM-DD, today or yesterday."),
+    typer.Option(
+        "--date", metavar="DATE", help=tr("Date the change: YYYY-MM-DD, today or yesterday.")
+    ),
 ]
 
 
 def done(
     ctx: typer.Context,
-    ids: IdsArg,
+    ids: DoneIdsArg = None,
     note: NoteOpt = None,
     on: DateOpt = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Mark items as read; answers with the stage's new progress."""
-    mark_and_show(ctx, ids, Status.DONE, note, as_json, on)
+    """Mark items as read (none given: the one `next` shows first); answers with the progress."""
+    mark_and_show(ctx, ids or [], Status.DONE, note, as_json, on)
 
 
 def start(
@@ -119,34 +153,44 @@ def skip(
     mark_and_show(ctx, ids, Status.SKIPPED, note, as_json, on)
 
 
-def reset(ctx: typer.Context, ids: IdsArg, as_json: JsonFlag = False) -> None:
+def reset(ctx: typer.Context, ids: ResetIdsArg, as_json: JsonFlag = False) -> None:
     """Put items back to unread (their history stays in the log)."""
     mark_and_show(ctx, ids, Status.UNREAD, None, as_json)
 
 
 def open_(
     ctx: typer.Context,
-    item_id: ItemArg,
+    item_id: OpenArg = None,
     original: Annotated[
-        bool, typer.Option("--original", help="Open the link even when it was found dead.")
+        bool, typer.Option("--original", help=tr("Open the link even when it was found dead."))
     ] = False,
 ) -> None:
-    """Open an item's link in the web browser (its archived copy when the link is dead)."""
+    """Open an item's link in the browser (none given: the one `next` shows first).
+
+    A link found dead opens its archived copy instead, and says so.
+    """
     import webbrowser
 
-    one = one_id(item_id)
     with opened(ctx) as store:
+        one = one_id(item_id) if item_id is not None else first_to_read(store)
         url, copy_of = url_to_open(store, one, original=original)
     if not webbrowser.open(url):
-        raise UserError(f"could not start a web browser; the link is {url}")
-    said = f"Opened {url}"
+        raise UserError(tr("could not start a web browser; the link is {url}").format(url=url))
+    said = tr("Opened {id}: {url}").format(id=shown_id(one), url=url)
     if copy_of is not None:
-        taken = f" from {copy_of}" if copy_of else ""
         said = (
-            f"The link was found dead: opened its archived copy{taken}, {url} "
-            f"(dltrack open --original {item_id} opens the link itself)"
-        )
-    render.emit(render.Message(said, {"url": url, "archived_copy": copy_of is not None}))
+            tr(
+                "The link of {id} was found dead: opened its archived copy from {day}, {url} "
+                "(dltrack open --original {id} opens the link itself)"
+            )
+            if copy_of
+            else tr(
+                "The link of {id} was found dead: opened its archived copy, {url} "
+                "(dltrack open --original {id} opens the link itself)"
+            )
+        ).format(id=shown_id(one), day=copy_of, url=url)
+    data = {"id": json_id(one), "url": url, "archived_copy": copy_of is not None}
+    render.emit(render.Message(said, data))
 
 
 def show(ctx: typer.Context, item_id: ItemArg, as_json: JsonFlag = False) -> None:
@@ -159,8 +203,8 @@ def show(ctx: typer.Context, item_id: ItemArg, as_json: JsonFlag = False) -> Non
 
 def search(
     ctx: typer.Context,
-    query: Annotated[list[str], typer.Argument(help="Words the title must contain.")],
-    track: Annotated[str | None, typer.Option("--track", "-t", help="Only this track.")] = None,
+    query: Annotated[list[str], typer.Argument(help=tr("Words the title must contain."))],
+    track: Annotated[str | None, typer.Option("--track", "-t", help=tr("Only this track."))] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Find items whose title contains the words (works for Chinese: dltrack search 卷积)."""

@@ -13,6 +13,7 @@ from dltrack.cli.common import JsonFlag, StageOpt, TrackOpt, local_today, opened
 from dltrack.cli.learner import mark_and_show
 from dltrack.errors import ExitCode, UsageError, UserError
 from dltrack.files import FileProblem, write_text_atomically
+from dltrack.lang import tr
 from dltrack.learner.days import parse_since
 from dltrack.learner.status import Status
 from dltrack.render import record as _record_screens  # noqa: F401  (registers them)
@@ -22,7 +23,9 @@ def undo(
     ctx: typer.Context,
     ids: Annotated[
         list[str] | None,
-        typer.Argument(help="Older spelling of `reset ID...`; without ids, undo the last command."),
+        typer.Argument(
+            help=tr("Older spelling of `reset ID...`; without ids, undo the last command.")
+        ),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -40,11 +43,11 @@ def log(
     ctx: typer.Context,
     since: Annotated[
         str | None,
-        typer.Option(metavar="SPAN", help="Only since a day: 7d, 30d, YYYY-MM-DD, yesterday."),
+        typer.Option(metavar="SPAN", help=tr("Only since a day: 7d, 30d, YYYY-MM-DD, yesterday.")),
     ] = None,
     track: TrackOpt = None,
     limit: Annotated[
-        int, typer.Option("-n", min=0, help="At most this many entries (0: all).")
+        int, typer.Option("-n", min=0, help=tr("At most this many entries (0: all)."))
     ] = 50,
     as_json: JsonFlag = False,
 ) -> None:
@@ -60,7 +63,7 @@ def log(
 def export(
     ctx: typer.Context,
     file: Annotated[
-        Path | None, typer.Argument(help="Write here instead of standard output.")
+        Path | None, typer.Argument(help=tr("Write here instead of standard output."))
     ] = None,
 ) -> None:
     """Export your record (every event: marks, notes, undos) to move machines or keep a copy."""
@@ -77,15 +80,19 @@ def export(
             write_text_atomically(file, export_events(store))
         except FileProblem as problem:
             raise UserError(problem.message) from None
-    render.emit(render.Message(f"Record written to {file}", {"file": str(file)}))
+    render.emit(
+        render.Message(tr("Record written to {file}").format(file=file), {"file": str(file)})
+    )
 
 
 def restore(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A file written by dltrack export.")],
+    file: Annotated[Path, typer.Argument(help=tr("A file written by dltrack export."))],
     into: Annotated[
         bool,
-        typer.Option("--into", help="Restore another catalogue's record, matching items by URL."),
+        typer.Option(
+            "--into", help=tr("Restore another catalogue's record, matching items by URL.")
+        ),
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
@@ -113,7 +120,8 @@ def restore(
 def sync(
     ctx: typer.Context,
     folder: Annotated[
-        Path, typer.Argument(help="A folder shared by your machines (Dropbox, 坚果云, git, USB).")
+        Path,
+        typer.Argument(help=tr("A folder shared by your machines (Dropbox, 坚果云, git, USB).")),
     ],
     as_json: JsonFlag = False,
 ) -> None:
@@ -131,12 +139,12 @@ def sync(
 
 def add(
     ctx: typer.Context,
-    url: Annotated[str, typer.Argument(help="The article's link.")],
+    url: Annotated[str, typer.Argument(help=tr("The article's link."))],
     title: Annotated[
-        str | None, typer.Option(help="Its title (default: the page's own, fetched).")
+        str | None, typer.Option(help=tr("Its title (default: the page's own, fetched)."))
     ] = None,
     track: Annotated[
-        str | None, typer.Option("--track", "-t", help="Your own track to put it in (mine).")
+        str | None, typer.Option("--track", "-t", help=tr("Your own track to put it in (mine)."))
     ] = None,
     stage: StageOpt = None,
     as_json: JsonFlag = False,
@@ -152,13 +160,15 @@ def add(
 
 def note(
     ctx: typer.Context,
-    item_id: Annotated[str, typer.Argument(metavar="ID", help="Item id (17, or m3).")],
-    text: Annotated[str | None, typer.Argument(help="The note's text.")] = None,
+    item_id: Annotated[str, typer.Argument(metavar="ID", help=tr("Item id (17, or m3)."))],
+    text: Annotated[str | None, typer.Argument(help=tr("The note's text."))] = None,
     edit: Annotated[
-        int | None, typer.Option(metavar="N", min=1, help="Replace note N (as show lists them).")
+        int | None,
+        typer.Option(metavar="N", min=1, help=tr("Replace note N (as show lists them).")),
     ] = None,
     delete: Annotated[
-        int | None, typer.Option(metavar="N", min=1, help="Delete note N (undo brings it back).")
+        int | None,
+        typer.Option(metavar="N", min=1, help=tr("Delete note N (undo brings it back).")),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -167,11 +177,11 @@ def note(
     from dltrack.learner.marking import change_note
 
     if edit is not None and delete is not None:
-        raise UsageError("give --edit or --delete, not both")
+        raise UsageError(tr("give --edit or --delete, not both"))
     if delete is not None and text is not None:
-        raise UsageError("--delete takes no text")
+        raise UsageError(tr("--delete takes no text"))
     if delete is None and text is None:
-        raise UsageError("give the note's text (or --delete N)")
+        raise UsageError(tr("give the note's text (or --delete N)"))
     one = one_id(item_id)
     with opened(ctx) as store:
         result = change_note(store, one, text=text, edit=edit, delete=delete)

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Final
 
 from dltrack.errors import UserError
+from dltrack.lang import tr
 
 _SPAN: Final = re.compile(r"([0-9]{1,5})d")
 MAX_SPAN_DAYS: Final = 36_500  # a hundred years: anything longer is a slip
@@ -27,18 +28,24 @@ def parse_day(text: str, today: date) -> date:
     if word == "yesterday":
         return today - timedelta(days=1)
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", word):
-        raise UserError(f"not a date: {_shown(text)} ({_HINT})")
+        raise UserError(tr("not a date: {text} ({hint})").format(text=_shown(text), hint=tr(_HINT)))
     try:
         return date.fromisoformat(word)
     except ValueError:
-        raise UserError(f"no such date: {_shown(text)} ({_HINT})") from None
+        raise UserError(
+            tr("no such date: {text} ({hint})").format(text=_shown(text), hint=tr(_HINT))
+        ) from None
 
 
 def past_day(text: str, today: date) -> date:
     """A day named by the learner that is not after today (what a change may be dated)."""
     day = parse_day(text, today)
     if day > today:
-        raise UserError(f"{day.isoformat()} is in the future; a change can be dated up to today")
+        raise UserError(
+            tr("{value} is in the future; a change can be dated up to today").format(
+                value=day.isoformat()
+            )
+        )
     return day
 
 
@@ -49,7 +56,11 @@ def parse_since(text: str, today: date) -> date:
         return parse_day(text, today)
     days = int(match.group(1))
     if not 1 <= days <= MAX_SPAN_DAYS:
-        raise UserError(f"not a span of days: {_shown(text)} (1d to {MAX_SPAN_DAYS}d)")
+        raise UserError(
+            tr("not a span of days: {text} (1d to {max_span_days}d)").format(
+                text=_shown(text), max_span_days=MAX_SPAN_DAYS
+            )
+        )
     return today - timedelta(days=days - 1)
 
 
@@ -79,7 +90,11 @@ def when(on: date | None = None, *, now: datetime | None = None) -> When:
     if on is None or on == local_now.date():
         return When(at=recorded, day=local_now.date().isoformat(), recorded_at=recorded)
     if on > local_now.date():
-        raise UserError(f"{on.isoformat()} is in the future; a change can be dated up to today")
+        raise UserError(
+            tr("{value} is in the future; a change can be dated up to today").format(
+                value=on.isoformat()
+            )
+        )
     noon = datetime.combine(on, BACKDATED_AT, tzinfo=local_now.tzinfo)
     return When(at=_utc_text(noon), day=on.isoformat(), recorded_at=recorded)
 

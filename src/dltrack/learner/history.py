@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Final, NamedTuple
 
 from dltrack.errors import UserError
+from dltrack.lang import tr
 from dltrack.learner.days import When, local_day
 from dltrack.learner.status import Status
 from dltrack.store.db import Store, set_meta
@@ -153,7 +154,7 @@ def catalogue_of(store: Store) -> str:
     """The identity of the catalogue this database is synced with."""
     found = store.meta("catalogue")
     if found is None:  # sync names it before any command runs
-        raise UserError("the database has not been synced with a catalogue yet")
+        raise UserError(tr("the database has not been synced with a catalogue yet"))
     return found
 
 

@@ -6,6 +6,7 @@ import re
 from typing import Final
 
 from dltrack.errors import UserError
+from dltrack.lang import tr
 
 # An item id is a positive integer below 2^53: exact as a JSON number in every
 # reader (JavaScript's included), and well inside SQLite's 64-bit INTEGER. The
@@ -27,7 +28,7 @@ def _shown(text: str) -> str:
 def _number(digits: str, part: str) -> int:
     # Bounded before int(): a 5,000-digit number is refused, not converted.
     if len(digits.lstrip("0")) > _MAX_DIGITS or int(digits) > MAX_ITEM_ID:
-        raise UserError(f"no item with id {_shown(part)}: ids are below 2^53")
+        raise UserError(tr("no item with id {part}: ids are below 2^53").format(part=_shown(part)))
     return int(digits)
 
 
@@ -44,21 +45,29 @@ def parse_ids(words: list[str]) -> list[int]:
             match = own or _ID_PART.fullmatch(part)
             if not match:
                 raise UserError(
-                    f"not an item id: {_shown(part)} (ids are numbers, like 17 or 3-7, "
-                    "or m3 for your own items)"
+                    tr(
+                        "not an item id: {part} (ids are numbers, like 17 or 3-7, "
+                        "or m3 for your own items)"
+                    ).format(part=_shown(part))
                 )
             first = _number(match.group(1), part)
             last = _number(match.group(2), part) if match.group(2) else first
             if first < 1 or last < first:
-                raise UserError(f"not an item id range: {_shown(part)}")
+                raise UserError(tr("not an item id range: {part}").format(part=_shown(part)))
             if last - first >= MAX_IDS:
-                raise UserError(f"range {_shown(part)} is too long (at most {MAX_IDS} ids at once)")
+                raise UserError(
+                    tr("range {part} is too long (at most {max_ids} ids at once)").format(
+                        part=_shown(part), max_ids=MAX_IDS
+                    )
+                )
             span = range(first, last + 1)
             ids.update(dict.fromkeys((-n for n in span) if own else span))
             if len(ids) > MAX_IDS:
-                raise UserError(f"too many ids: at most {MAX_IDS} at once")
+                raise UserError(
+                    tr("too many ids: at most {max_ids} at once").format(max_ids=MAX_IDS)
+                )
     if not ids:
-        raise UserError("give at least one item id")
+        raise UserError(tr("give at least one item id"))
     return list(ids)
 
 
@@ -66,7 +75,7 @@ def one_id(word: str) -> int:
     """Exactly one item id."""
     ids = parse_ids([word])
     if len(ids) != 1:
-        raise UserError(f"give one item id, not {_shown(word)}")
+        raise UserError(tr("give one item id, not {word}").format(word=_shown(word)))
     return ids[0]
 
 

@@ -7,6 +7,7 @@ import sqlite3
 from typing import Final
 
 from dltrack.errors import UserError
+from dltrack.lang import tr
 from dltrack.learner.ids import shown_id
 from dltrack.learner.linkstate import LATEST_LINK_VERDICT
 from dltrack.learner.notes import MAX_NOTE_BYTES
@@ -155,10 +156,18 @@ def require_items(store: Store, ids: list[int]) -> dict[int, ItemInStage]:
         first = missing[0]
         others = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
         if first in gone:
-            raise UserError(f"item {shown_id(first)} is no longer in the catalogue{others}")
+            raise UserError(
+                tr("item {first} is no longer in the catalogue{others}").format(
+                    first=shown_id(first), others=others
+                )
+            )
         if first < 0:
-            raise UserError(f"no item of your own with id {shown_id(first)}{others}")
-        raise UserError(f"no item with id {first}{others}")
+            raise UserError(
+                tr("no item of your own with id {first}{others}").format(
+                    first=shown_id(first), others=others
+                )
+            )
+        raise UserError(tr("no item with id {first}{others}").format(first=first, others=others))
     return found
 
 
@@ -202,7 +211,7 @@ def show_item(store: Store, item_id: int) -> ItemDetail:
         (item_id,),
     ).fetchone()
     if row is None:
-        raise UserError(f"no item with id {shown_id(item_id)}")
+        raise UserError(tr("no item with id {item_id}").format(item_id=shown_id(item_id)))
     notes = [
         _note(store, note_id, created_at)
         for note_id, created_at in store.conn.execute(
@@ -324,7 +333,11 @@ def item_url(store: Store, item_id: int) -> str:
     """The link of an item, for opening it."""
     detail = show_item(store, item_id)
     if not detail.url:
-        raise UserError(f"item {shown_id(item_id)} has no link ({detail.title})")
+        raise UserError(
+            tr("item {item_id} has no link ({value})").format(
+                item_id=shown_id(item_id), value=detail.title
+            )
+        )
     return detail.url
 
 
@@ -348,7 +361,7 @@ def search(store: Store, query: str, *, track_name: str | None = None) -> Search
     """
     words = normalise(query).split()
     if not words:
-        raise UserError("search needs some text")
+        raise UserError(tr("search needs some text"))
     conditions: list[str] = []
     args: list[object] = []
     phrases = [w for w in words if len(w) >= _TRIGRAM]

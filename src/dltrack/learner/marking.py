@@ -6,6 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Final
 
 from dltrack.errors import UserError
+from dltrack.lang import tr
 from dltrack.learner.days import when
 from dltrack.learner.history import (
     ENTERS,
@@ -21,9 +22,9 @@ from dltrack.learner.history import (
 from dltrack.learner.ids import shown_id
 from dltrack.learner.items import first_places, require_items
 from dltrack.learner.notes import TOO_LONG, note_too_long
-from dltrack.learner.results import ItemInStage, Marked, StageSummary
+from dltrack.learner.results import Marked, StageSummary, TrackCounts
 from dltrack.learner.status import Status
-from dltrack.learner.tracks import stage_summaries, track_by_slug
+from dltrack.learner.tracks import stage_summaries, track_by_slug, track_counts
 from dltrack.store.db import Store
 
 if TYPE_CHECKING:  # loaded by the commands that return them: `done` starts without
@@ -61,9 +62,9 @@ def mark(
     failure there undoes the marking too. on backdates the change to a past day.
     """
     if note is not None and not note.strip():
-        raise UserError("the note is empty")
+        raise UserError(tr("the note is empty"))
     if note is not None and note_too_long(note):
-        raise UserError(f"the note is {TOO_LONG}")
+        raise UserError(tr("the note is {too_long}").format(too_long=tr(TOO_LONG)))
     moment = when(on)
     with store.write() as conn:
         entries = require_items(store, ids)
@@ -112,28 +113,48 @@ def mark(
         conn.executemany(
             "INSERT INTO note (item_id, text, created_at, event_id) VALUES (?, ?, ?, ?)", notes
         )
-        stages = _stages_of(store, list(entries.values()))
+        stages = _stages_of(store, list(entries))
+        tracks = _tracks_of(store, stages)
     unchanged = [entries[i] for i in ids if before.get(i, Status.UNREAD) == status]
     return Marked(
         status=status,
         changed=[e._replace(status=status) for e in changed],
         unchanged=unchanged,
         stages=stages,
+        tracks=tracks,
     )
 
 
-def _stages_of(store: Store, entries: list[ItemInStage]) -> list[StageSummary]:
-    """The new progress of the stages these entries stand in (their first place)."""
+def _stages_of(store: Store, ids: list[int]) -> list[StageSummary]:
+    """The new progress of every stage these items stand in, in catalogue order.
+
+    An article listed in two tracks counts in both: the answer names each place.
+    """
+    marks = ",".join("?" * len(ids))
     wanted: dict[str, set[str]] = {}
-    for e in entries:
-        wanted.setdefault(e.track_slug, set()).add(e.stage_slug)
+    for track_slug, stage_slug in store.conn.execute(
+        "SELECT s.track_slug, s.slug FROM placement p JOIN stage s ON s.id = p.stage_id "
+        f"JOIN track t ON t.slug = s.track_slug WHERE p.item_id IN ({marks}) "
+        "ORDER BY t.position, s.position",
+        ids,
+    ):
+        wanted.setdefault(track_slug, set()).add(stage_slug)
     out: list[StageSummary] = []
     for track_slug, stage_slugs in wanted.items():
         track = track_by_slug(store, track_slug)
         if track is None:  # the entries were just read from this very track
-            raise UserError(f"track {track_slug} left the catalogue")
+            raise UserError(
+                tr("track {track_slug} left the catalogue").format(track_slug=track_slug)
+            )
         out.extend(s for s in stage_summaries(store, track) if s.slug in stage_slugs)
     return out
+
+
+def _tracks_of(store: Store, stages: list[StageSummary]) -> list[TrackCounts]:
+    """The new progress of each track those stages belong to, in the same order."""
+    refs = {s.track.slug: s.track for s in stages}
+    counts = track_counts(store)
+    return [TrackCounts(track=ref, counts=counts[slug]) for slug, ref in refs.items()]
 
 
 def undo_last(store: Store) -> Undone:
@@ -161,7 +182,7 @@ def undo_last(store: Store) -> Undone:
                 last = (command, name, at)
                 break
         if last is None:
-            raise UserError("nothing to undo")
+            raise UserError(tr("nothing to undo"))
         command, name, at = last
         touched = conn.execute(
             "SELECT catalogue, item_id, SUM(action LIKE 'note%') FROM event WHERE command = ? "
@@ -206,9 +227,9 @@ def change_note(
     from dltrack.learner.reports import NoteChanged
 
     if text is not None and not text.strip():
-        raise UserError("the note is empty")
+        raise UserError(tr("the note is empty"))
     if text is not None and note_too_long(text):
-        raise UserError(f"the note is {TOO_LONG}")
+        raise UserError(tr("the note is {too_long}").format(too_long=tr(TOO_LONG)))
     with store.write() as conn:
         entry = require_items(store, [item_id])[item_id]
         notes = conn.execute(
@@ -220,10 +241,18 @@ def change_note(
         if number is not None:
             if not 1 <= number <= len(notes):
                 have = f"it has {len(notes)}" if notes else "it has none"
-                raise UserError(f"item {shown_id(item_id)} has no note {number} ({have})")
+                raise UserError(
+                    tr("item {item_id} has no note {number} ({have})").format(
+                        item_id=shown_id(item_id), number=number, have=have
+                    )
+                )
             row_id, target, _old = notes[number - 1]
             if target is None:  # a note no event explains (never: the log made them all)
-                raise UserError(f"note {number} of item {shown_id(item_id)} cannot be changed")
+                raise UserError(
+                    tr("note {number} of item {item_id} cannot be changed").format(
+                        number=number, item_id=shown_id(item_id)
+                    )
+                )
         action = (
             Action.NOTE_DELETED
             if delete is not None

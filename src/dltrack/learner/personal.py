@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Final
 
 from dltrack.errors import UserError
+from dltrack.lang import tr
 from dltrack.learner.days import when
 from dltrack.learner.history import (
     NOT_UNDONE,
@@ -201,7 +202,9 @@ def key_of(conn: sqlite3.Connection, item_id: int) -> int:
     """The log's key of an own item, from its mirror id (minus its number)."""
     row = conn.execute("SELECT key FROM personal_item WHERE number = ?", (-item_id,)).fetchone()
     if row is None:
-        raise UserError(f"no item of your own with id {shown_id(item_id)}")
+        raise UserError(
+            tr("no item of your own with id {item_id}").format(item_id=shown_id(item_id))
+        )
     return int(row[0])
 
 
@@ -260,15 +263,19 @@ def add_item(
 
     url = url.strip()
     if len(url) > MAX_URL or not is_http_url(url):
-        raise UserError(f"not a web link dltrack can keep: {url[:80]!r}")
+        raise UserError(tr("not a web link dltrack can keep: {value!r}").format(value=url[:80]))
     track_slug = track or DEFAULT_TRACK[0]
     stage_slug = stage or DEFAULT_STAGE[0]
     for slug in (track_slug, stage_slug):
         if not SLUG.fullmatch(slug) or slug.isdigit():
-            raise UserError(f"not a slug (lower-case letters, digits and '-'): {slug[:80]!r}")
+            raise UserError(
+                tr("not a slug (lower-case letters, digits and '-'): {value!r}").format(
+                    value=slug[:80]
+                )
+            )
     given = title.strip() if title else None
     if title is not None and not given:
-        raise UserError("the title is empty")
+        raise UserError(tr("the title is empty"))
     key = canonical(url)
     already = _existing(store.conn, key)
     if already is not None:
@@ -291,7 +298,9 @@ def add_item(
         theirs = conn.execute("SELECT 1 FROM track WHERE slug = ?", (track_slug,)).fetchone()
         if theirs and not mine:
             raise UserError(
-                f"the catalogue has a track {track_slug}; give your own track another name"
+                tr(
+                    "the catalogue has a track {track_slug}; give your own track another name"
+                ).format(track_slug=track_slug)
             )
         Recorder(store, "add", when()).record(
             [

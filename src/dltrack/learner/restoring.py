@@ -30,6 +30,7 @@ from dltrack.files import (
     read_json,
     size_text,
 )
+from dltrack.lang import tr
 from dltrack.learner.days import when
 from dltrack.learner.history import Action, NewEvent, Recorder, catalogue_of, rebuild
 from dltrack.learner.ids import MAX_ITEM_ID
@@ -261,7 +262,11 @@ def _item_lines(file: BinaryIO, path: Path) -> Iterator[Any]:
         for line in file:
             read += len(line)
             if read > EXPORT_LIMIT:
-                raise UserError(f"{_WHAT} file {path} is larger than {size_text(EXPORT_LIMIT)}")
+                raise UserError(
+                    tr("{what} file {path} is larger than {export_limit}").format(
+                        what=tr(_WHAT), path=path, export_limit=size_text(EXPORT_LIMIT)
+                    )
+                )
             stripped = line.strip()
             if stripped == b"]":
                 if expect == "item":
@@ -305,11 +310,17 @@ def _whole(path: Path) -> tuple[dict[str, Any], Iterator[Any]]:
 
 def _check_header(data: dict[str, Any]) -> None:
     if data.get("format") != EXPORT_FORMAT:
-        raise UserError(f'not a dltrack progress export (expected "format": "{EXPORT_FORMAT}")')
+        raise UserError(
+            tr('not a dltrack progress export (expected "format": "{export_format}")').format(
+                export_format=EXPORT_FORMAT
+            )
+        )
     if data.get("version") != EXPORT_VERSION:
-        raise UserError(f"unsupported export version {data.get('version')!r}")
+        raise UserError(
+            tr("unsupported export version {value!r}").format(value=data.get("version"))
+        )
     if not isinstance(data.get("items"), list):
-        raise UserError("items: must be a list")
+        raise UserError(tr("items: must be a list"))
 
 
 @lru_cache(maxsize=4096)  # an export repeats its times: done_at is most often updated_at
@@ -332,10 +343,16 @@ def _check_time(value: Any, n: int, field: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise UserError(f"items[{n}]{field}: must be a date-time string")
+        raise UserError(
+            tr("items[{n}]{field}: must be a date-time string").format(n=n, field=field)
+        )
     utc = _utc(value)
     if utc is None:
-        raise UserError(f"items[{n}]{field}: not an ISO 8601 date-time in range: {value!r}")
+        raise UserError(
+            tr("items[{n}]{field}: not an ISO 8601 date-time in range: {value!r}").format(
+                n=n, field=field, value=value
+            )
+        )
     return utc
 
 
@@ -348,27 +365,33 @@ def _checked(
     spelled out once there is one.
     """
     if not isinstance(raw, dict):
-        raise UserError(f"items[{n}]: must be an object")
+        raise UserError(tr("items[{n}]: must be an object").format(n=n))
     get = raw.get
     item_id = get("id")
     if type(item_id) is not int or item_id < 1:  # type(): True is an int, but no id
-        raise UserError(f"items[{n}].id: must be a positive whole number")
+        raise UserError(tr("items[{n}].id: must be a positive whole number").format(n=n))
     if item_id > MAX_ITEM_ID:
-        raise UserError(f"items[{n}].id: must be below 2^53")
+        raise UserError(tr("items[{n}].id: must be below 2^53").format(n=n))
     status = get("status", Status.UNREAD)
     # A tuple, not a set: the value may be any JSON, a list included.
     if status not in _STATUSES:
-        raise UserError(f"items[{n}].status: must be one of {', '.join(Status)}")
+        raise UserError(
+            tr("items[{n}].status: must be one of {status}").format(n=n, status=", ".join(Status))
+        )
     notes = get("notes", ())
     if not isinstance(notes, list | tuple):
-        raise UserError(f"items[{n}].notes: must be a list")
+        raise UserError(tr("items[{n}].notes: must be a list").format(n=n))
     checked_notes = []
     for k, note in enumerate(notes):
         text = note.get("text") if isinstance(note, dict) else None
         if not isinstance(text, str):
-            raise UserError(f"items[{n}].notes[{k}]: must be an object with a text")
+            raise UserError(
+                tr("items[{n}].notes[{k}]: must be an object with a text").format(n=n, k=k)
+            )
         if note_too_long(text):
-            raise UserError(f"items[{n}].notes[{k}].text: {TOO_LONG}")
+            raise UserError(
+                tr("items[{n}].notes[{k}].text: {too_long}").format(n=n, k=k, too_long=TOO_LONG)
+            )
         created = _check_time(note.get("created_at"), n, f".notes[{k}].created_at")
         checked_notes.append((item_id, text, created or now))
     started = _check_time(get("started_at"), n, ".started_at")

@@ -137,18 +137,31 @@ class NextItems(NamedTuple):
     counts: Counts
 
     @property
-    def finished(self) -> bool:
-        """True when nothing is left unread or in progress."""
+    def caught_up(self) -> bool:
+        """True when `next` has nothing left to offer: nothing unread or in progress."""
         return self.counts.unread + self.counts.reading == 0
+
+    @property
+    def finished(self) -> bool:
+        """True when every item is read: a skipped one is still left unread."""
+        return self.counts.done == self.counts.total
+
+
+class TrackCounts(NamedTuple):
+    """A track and its counts, as a marking command answers with them."""
+
+    track: TrackRef
+    counts: Counts
 
 
 class Marked(NamedTuple):
-    """The result of done/skip/start/undo: what changed, and the stages' new progress."""
+    """The result of done/skip/start/undo: what changed, and its places' new progress."""
 
     status: Status
     changed: list[ItemInStage]
     unchanged: list[ItemInStage]
-    stages: list[StageSummary]
+    stages: list[StageSummary]  # every stage the items stand in
+    tracks: tuple[TrackCounts, ...] | list[TrackCounts] = ()  # and every track
 
 
 class PastCheck(NamedTuple):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Final
 
 from dltrack.errors import UserError
+from dltrack.lang import tr
 from dltrack.learner import eventfile
 from dltrack.learner.eventfile import BadEventFile, Reading
 from dltrack.learner.history import (
@@ -133,9 +134,13 @@ def sync_folder(store: Store, folder: Path) -> FolderSynced:
     left out whole and named; one cut short gives its complete events and is named.
     """
     if not folder.exists():
-        raise UserError(f"sync folder {folder} does not exist; create it, or name another")
+        raise UserError(
+            tr("sync folder {folder} does not exist; create it, or name another").format(
+                folder=folder
+            )
+        )
     if not folder.is_dir():
-        raise UserError(f"sync folder {folder} is not a folder")
+        raise UserError(tr("sync folder {folder} is not a folder").format(folder=folder))
     device = device_id(store)
     own = folder / own_file_name(device)
     files: list[SyncedFile] = []
@@ -187,8 +192,10 @@ def sync_folder(store: Store, folder: Path) -> FolderSynced:
     new_total = sum(f.new for f in files)
     if failure is not None:
         raise UserError(
-            f"{failure.message}; the other devices' events were read ({new_total} new), "
-            "this device's were not written"
+            tr(
+                "{value}; the other devices' events were read ({new_total} new), "
+                "this device's were not written"
+            ).format(value=failure.message, new_total=new_total)
         )
     return FolderSynced(
         folder=str(folder),
@@ -233,11 +240,15 @@ def restore_events(store: Store, reading: Reading, *, into: bool = False) -> Eve
     theirs = reading.header.get("catalogue")
     catalogue = catalogue_of(store)
     if not isinstance(theirs, str):
-        raise UserError(f"{reading.path} does not say which catalogue it is of")
+        raise UserError(
+            tr("{value} does not say which catalogue it is of").format(value=reading.path)
+        )
     if theirs != catalogue and not into:
         raise UserError(
-            f"{reading.path} is the record of catalogue {theirs!r}, not of {catalogue!r} "
-            "that this database follows (restore --into maps its items by URL)"
+            tr(
+                "{value} is the record of catalogue {theirs!r}, not of {catalogue!r} that this "
+                "database follows (restore --into maps its items by URL)"
+            ).format(value=reading.path, theirs=theirs, catalogue=catalogue)
         )
     with store.write() as conn:
         known = {r[0] for r in conn.execute("SELECT id FROM item")}

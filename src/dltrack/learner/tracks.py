@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dltrack.errors import UserError
+from dltrack.lang import tr
 from dltrack.learner.linkstate import LATEST_LINK_VERDICT
 from dltrack.learner.results import (
     Counts,
@@ -48,8 +49,23 @@ def _shown(name: str) -> str:
     return repr(name if len(name) <= 40 else f"{name[:30]}… ({len(name)} characters)")
 
 
+def _by_prefix(slugs: list[str], name: str, what: str) -> str | None:
+    """The one slug that starts with name; None when none does; several are a UserError.
+
+    A learner types the start of a slug (`dltrack use zhihu`), as a shell completes it.
+    """
+    found = [s for s in slugs if name and s.startswith(name)]
+    if len(found) > 1:
+        raise UserError(
+            tr("{name} could be {what} {found}; type more of it").format(
+                name=_shown(name), what=tr(what), found=", ".join(found)
+            )
+        )
+    return found[0] if found else None
+
+
 def resolve_track(store: Store, name: str | None) -> TrackRef:
-    """The track the learner named (slug, else 1-based number), or the current one, or the first."""
+    """The track the learner named (slug, number, or a slug's unique start), or the current one."""
     if name is None:
         current = store.meta("current_track")
         if current is not None and (found := track_by_slug(store, current)):
@@ -57,19 +73,25 @@ def resolve_track(store: Store, name: str | None) -> TrackRef:
         # No choice made, or the chosen track left the catalogue: start at the top.
         first = _track_ref(store, "ORDER BY position LIMIT 1", ())
         if first is None:
-            raise UserError("the catalogue has no tracks")
+            raise UserError(tr("the catalogue has no tracks"))
         return first
     found = track_by_slug(store, name)
     if found is None and (position := _position(name)) is not None:
         found = _track_ref(store, "WHERE position = ?", (position,))
     if found is None:
         slugs = [r[0] for r in store.conn.execute("SELECT slug FROM track ORDER BY position")]
-        raise UserError(f"no track {_shown(name)}; tracks are: {', '.join(slugs)}")
+        if (slug := _by_prefix(slugs, name, "track")) is not None:
+            return _track_ref(store, "WHERE slug = ?", (slug,)) or TrackRef(slug, slug, None)
+        raise UserError(
+            tr("no track {name}; tracks are: {slugs}").format(
+                name=_shown(name), slugs=", ".join(slugs)
+            )
+        )
     return found
 
 
 def resolve_stage(store: Store, track: TrackRef, name: str) -> tuple[int, str]:
-    """(id, slug) of a track's stage named by slug, else by 1-based number."""
+    """(id, slug) of a track's stage named by slug, number or a slug's unique start."""
     row = store.conn.execute(
         "SELECT id, slug FROM stage WHERE track_slug = ? AND slug = ?", (track.slug, name)
     ).fetchone()
@@ -85,8 +107,12 @@ def resolve_stage(store: Store, track: TrackRef, name: str) -> tuple[int, str]:
                 "SELECT slug FROM stage WHERE track_slug = ? ORDER BY position", (track.slug,)
             )
         ]
+        if (slug := _by_prefix(slugs, name, "stage")) is not None:
+            return resolve_stage(store, track, slug)
         raise UserError(
-            f"no stage {_shown(name)} in track {track.slug}; stages are: {', '.join(slugs)}"
+            tr("no stage {name} in track {value}; stages are: {slugs}").format(
+                name=_shown(name), value=track.slug, slugs=", ".join(slugs)
+            )
         )
     return row[0], row[1]
 

@@ -14,7 +14,7 @@ import sys
 from rich.console import Console
 from rich.text import Text
 
-from dltrack.render import learner  # noqa: F401  (it registers its screens)
+from dltrack.render import learner, lists, pager  # noqa: F401  (screens register)
 from dltrack.render.base import Message, dumps, error, screen, stderr, stdout, to_data
 from dltrack.render.style import Line
 
@@ -32,19 +32,27 @@ def emit(result: object, *, as_json: bool = False) -> None:
         sys.stdout.write(dumps(to_data(result)))
         return
     console = stdout()
+    if pager.wanted(console):
+        with pager.paged(console):
+            _show(console, result, plain=False)
+        return
+    _show(console, result, plain=True)
+
+
+def _show(console: Console, result: object, *, plain: bool) -> None:
     lines: list[Text | Line] = []
     for renderable in screen(result):
         if isinstance(renderable, Text | Line):
             lines.append(renderable)
             if len(lines) >= _LINES_PER_PRINT:
-                _print_lines(console, lines)
+                _print_lines(console, lines, plain)
             continue
-        _print_lines(console, lines)
+        _print_lines(console, lines, plain)
         console.print(renderable)  # tables fit themselves to the width
-    _print_lines(console, lines)
+    _print_lines(console, lines, plain)
 
 
-def _print_lines(console: Console, lines: list[Text | Line]) -> None:
+def _print_lines(console: Console, lines: list[Text | Line], plain: bool = True) -> None:
     """Print lines of text in one call, left to the terminal to wrap.
 
     A URL folded by rich could no longer be copied. One call, not one per line: each
@@ -52,7 +60,7 @@ def _print_lines(console: Console, lines: list[Text | Line]) -> None:
     """
     if not lines:
         return
-    if console.color_system is None:
+    if plain and console.color_system is None:
         # No terminal (a pipe, a file, NO_COLOR): rich would print exactly the plain
         # text, after styling every span of it for nothing.
         console.file.write("".join(line.plain + "\n" for line in lines))

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import RenderableType
 from rich.text import Text
 
+from dltrack.lang import tr
 from dltrack.learner.ids import json_id, shown_id
 from dltrack.learner.results import (
     Counts,
     ItemDetail,
     ItemInStage,
     ItemList,
-    LinkHealth,
     Marked,
     NextItems,
     Place,
@@ -31,16 +32,20 @@ from dltrack.learner.results import (
 from dltrack.learner.status import Status
 from dltrack.linkcheck.verdicts import Verdict
 from dltrack.render.base import Message, screen, to_data
+from dltrack.render.lists import stage_table, track_title
 from dltrack.render.style import (
     STATUS_COLOUR,
-    STATUS_GLYPH,
     VERDICT_COLOUR,
     bar,
+    glyph,
     link,
+    padded,
     status,
+    status_word,
     text,
+    verdict_word,
+    when,
 )
-from dltrack.text import safe
 
 # ---------------------------------------------------------------- JSON
 
@@ -126,6 +131,7 @@ def _(result: NextItems) -> Any:
     return {
         "track": track_data(result.track),
         "finished": result.finished,
+        "caught_up": result.caught_up,
         **counts_data(result.counts),
         "items": [item_data(e) for e in result.items],
     }
@@ -138,6 +144,7 @@ def _(result: Marked) -> Any:
         "changed": [item_data(e) for e in result.changed],
         "unchanged": [item_data(e) for e in result.unchanged],
         "stages": [{"track": s.track.slug, **stage_data(s)} for s in result.stages],
+        "tracks": [{**track_data(t.track), **counts_data(t.counts)} for t in result.tracks],
     }
 
 
@@ -188,11 +195,7 @@ def _(result: Message) -> Any:
 
 # ---------------------------------------------------------------- screens
 
-
-def track_title(ref: TrackRef) -> Text:
-    out = text(ref.title, "bold")
-    out.append(f"  ({ref.slug})", style="dim")
-    return out
+__all__ = ["stage_table", "status_line", "track_title"]  # record's screens use them too
 
 
 @screen.register
@@ -201,240 +204,187 @@ def _(result: Message) -> list[RenderableType]:
 
 
 @screen.register
-def _(result: TrackList) -> list[RenderableType]:
-    from rich.table import Table
-
-    table = Table(box=None, pad_edge=False)
-    table.add_column("")
-    table.add_column("#", justify="right")
-    table.add_column("track")
-    table.add_column("title", overflow="fold")
-    table.add_column("done", justify="right")
-    table.add_column("")
-    checked = any(t.links for t in result.tracks)
-    if checked:
-        table.add_column("links", no_wrap=True)
-    for n, t in enumerate(result.tracks, 1):
-        row: list[RenderableType] = [
-            text("▶" if t.current else " ", "bold cyan"),
-            str(n),
-            text(t.track.slug, "cyan"),
-            text(t.track.title),
-            f"{t.counts.done}/{t.counts.total}",
-            bar(t.counts, 12),
-        ]
-        if checked:
-            row.append(_link_health(t.links))
-        table.add_row(*row)
-    return [table, text("▶ current track; change it with: dltrack use TRACK", "dim")]
-
-
-def _link_health(health: LinkHealth | None) -> Text:
-    """'96% alive · 3 dead', or nothing for a track whose links were never checked."""
-    if health is None:
-        return text("")
-    alive = (health.checked - health.dead) / health.checked * 100
-    colour = "green" if not health.dead else "red" if alive < 80 else "yellow"
-    return text(f"{alive:.0f}% alive · {health.dead} dead", colour)
-
-
-@screen.register
-def _(result: StageList) -> list[RenderableType]:
-    return [track_title(result.track), stage_table(result.stages)]
-
-
-@screen.register
-def _(result: ItemList) -> list[RenderableType]:
-    if not result.items:
-        return [track_title(result.track), text("No items match.", "dim")]
-    return [track_title(result.track), _item_lines(result.items)]
-
-
-def _item_lines(entries: list[ItemInStage]) -> Text:
-    """Items under their stage headings, as one Text.
-
-    A rich Table measures every cell; a track of 10,000 items took seconds that
-    way. Here only the id and status columns are padded (both plain ASCII
-    widths), and the title comes last so CJK widths need no measuring at all.
-    """
-    out = Text()
-    width = max(len(shown_id(e.id)) for e in entries)
-    stage = None
-    for e in entries:
-        if e.stage_slug != stage:
-            stage = e.stage_slug
-            out.append(safe(e.stage_title) + "\n", style="bold")
-        out.append(f"  {shown_id(e.id):>{width}}  ", style="bold")
-        out.append(f"{STATUS_GLYPH[e.status]} {e.status:<7}  ", style=STATUS_COLOUR[e.status])
-        out.append(safe(e.title))
-        if e.link and e.link is not Verdict.OK:
-            out.append(f"  [{e.link} link]", style=VERDICT_COLOUR[e.link])
-        out.append("\n")
-    out.rstrip()
-    return out
-
-
-def stage_table(stages: list[StageSummary], title: Text | None = None) -> RenderableType:
-    from rich.table import Table
-
-    table = Table(title=title, title_justify="left", box=None, pad_edge=False)
-    table.add_column("#", justify="right")
-    table.add_column("stage", overflow="fold")
-    table.add_column("done", justify="right")
-    table.add_column("skipped", justify="right")
-    table.add_column("total", justify="right")
-    table.add_column("%", justify="right")
-    table.add_column("")
-    for s in stages:
-        name = text(s.title)
-        if s.title_en:
-            name.append(f"  {safe(s.title_en)}", style="dim")
-        table.add_row(
-            str(s.position + 1),
-            name,
-            str(s.counts.done),
-            str(s.counts.skipped),
-            str(s.counts.total),
-            f"{s.counts.percent:.0f}%",
-            bar(s.counts),
-        )
-    return table
-
-
-@screen.register
 def _(result: NextItems) -> list[RenderableType]:
     c = result.counts
     head = track_title(result.track)
-    head.append(f"  {c.done}/{c.total} done", style="dim")
+    head.append("  " + tr("{done}/{total} done").format(done=c.done, total=c.total), style="dim")
     if result.finished:
-        return [
-            head,
-            text(
-                f"✓ Track finished: {c.done} done, {c.skipped} skipped. "
-                "See the other tracks with: dltrack tracks",
-                "bold green",
-            ),
-        ]
+        said = tr(
+            "{mark} Track finished: all {total} read. See the other tracks with: dltrack tracks"
+        )
+        return [head, text(said.format(mark=glyph(Status.DONE), total=c.total), "bold green")]
+    if result.caught_up:
+        # Skipped items are still unread: the track is not finished.
+        said = tr(
+            "Nothing left to read but what you skipped: {done} done, {skipped} skipped. "
+            "See them with: dltrack list -t {slug} --status skipped"
+        )
+        said = said.format(done=c.done, skipped=c.skipped, slug=result.track.slug)
+        return [head, text(said, "bold yellow")]
     out: list[RenderableType] = [head]
     for e in result.items:
-        line = text(f"{STATUS_GLYPH[e.status]} ", STATUS_COLOUR[e.status] or "bold")
-        line.append(f"{shown_id(e.id)}  ", style="bold")
-        line.append(text(e.title, "bold"))
-        where = text(f"    {e.stage_title}", "dim")
-        if e.kind:
-            where.append(f" · {e.kind}")
-        if e.status is Status.READING:
-            where.append(" · reading", style="cyan")
-        if e.link is Verdict.DEAD:
-            where.append(" · ✗ link found dead (dltrack show for details)", style="bold red")
-        url = text("    ")
-        url.append(link(e.url))
-        out += [line, where, url]
-        if e.archive_url:
-            copy = text("    archived copy: ", "dim")
-            copy.append(link(e.archive_url))
-            out.append(copy)
+        out += next_item_lines(e)
     first = shown_id(result.items[0].id)
-    out.append(text(f"Mark it read: dltrack done {first}    open it: dltrack open {first}", "dim"))
+    hint = tr("Mark it read: dltrack done {id}").format(id=first)
+    if result.items[0].url:  # `open` of an item without a link can only fail
+        hint += "    " + tr("open it: dltrack open {id}").format(id=first)
+    out.append(text(hint, "dim"))
+    return out
+
+
+def next_item_lines(e: ItemInStage) -> list[RenderableType]:
+    """One item as `next` shows it: id and title, where it stands, its link."""
+    from dltrack.render.base import stdout
+
+    dot = glyph("dot")
+    line = text(f"{glyph(e.status)} ", STATUS_COLOUR[e.status] or "bold")
+    line.append(f"{shown_id(e.id)}  ", style="bold")
+    console = stdout()
+    if console.is_terminal:  # a long title hangs under itself; a pipe keeps it whole
+        from dltrack.render.wrap import hanging
+
+        line = hanging(line, text(e.title, "bold"), console.width)
+    else:
+        line.append(text(e.title, "bold"))
+    where = text(f"    {e.stage_title}", "dim")
+    if e.kind:
+        where.append(f" {dot} {e.kind}")
+    if e.status is Status.READING:
+        where.append(f" {dot} {status_word(Status.READING)}", style="cyan")
+    if e.link is Verdict.DEAD:
+        dead = tr("{mark} link found dead (dltrack show for details)").format(mark=glyph("dead"))
+        where.append(f" {dot} {dead}", style="bold red")
+    shown = link(e.url)
+    # A URL too long for the line starts at the margin, where the terminal's wrapping
+    # of it goes on, rather than indented above its own continuation.
+    url = text("" if cell_len(shown.plain) + 4 > console.width else "    ")
+    url.append(shown)
+    out: list[RenderableType] = [line, where, url]
+    if e.archive_url:
+        copy = text("    " + tr("archived copy:") + " ", "dim")
+        copy.append(link(e.archive_url))
+        out.append(copy)
     return out
 
 
 def status_line(e: ItemInStage, status: Status, said: str) -> Text:
     """`✓ 17  title  — done`: an item and the status it now has, as marking commands say it."""
-    line = text(f"{STATUS_GLYPH[status]} ", STATUS_COLOUR[status])
+    line = text(f"{glyph(status)} ", STATUS_COLOUR[status])
     line.append(f"{shown_id(e.id)}  ", style="bold")
     line.append(text(e.title))
-    line.append(f"  — {said}", style="dim")
+    line.append(f"  {glyph('dash')} {said}", style="dim")
     return line
 
 
 @screen.register
 def _(result: Marked) -> list[RenderableType]:
-    now = "unread again" if result.status is Status.UNREAD else str(result.status)
+    now = tr("unread again") if result.status is Status.UNREAD else status_word(result.status)
     out: list[RenderableType] = [status_line(e, result.status, now) for e in result.changed]
+    already = tr("was already {status}")
     for e in result.unchanged:
-        out.append(text(f"  {shown_id(e.id)}  was already {result.status}", "dim"))
-    for s in result.stages:
-        line = text(f"{s.track.slug} › ", "dim")
-        line.append(text(s.title))
-        line.append(f"  {s.counts.done}/{s.counts.total} done  ")
-        line.append(bar(s.counts))
-        line.append(f" {s.counts.percent:.0f}%")
-        out.append(line)
+        said = already.format(status=status_word(result.status))
+        out.append(text(f"  {shown_id(e.id)}  {said}", "dim"))
+    shown = [t.track.slug for t in result.tracks] or list(
+        dict.fromkeys(s.track.slug for s in result.stages)
+    )
+    totals = {t.track.slug: t.counts for t in result.tracks}
+    in_track = tr("{done}/{total} done in the track")
+    for slug in shown:
+        for s in result.stages:
+            if s.track.slug == slug:
+                out.append(_stage_line(s))
+        if (c := totals.get(slug)) is not None:
+            said = in_track.format(done=c.done, total=c.total)
+            out.append(text(f"{slug}  {said} {glyph('dot')} {c.percent:.0f}%", "dim"))
     return out
+
+
+def _stage_line(s: StageSummary) -> Text:
+    """`basics › 一、学习资源  1/3 done  ███░░░ 33%`: a stage's new progress after marking."""
+    line = text(f"{s.track.slug} › ", "dim")
+    line.append(text(s.title))
+    done = tr("{done}/{total} done").format(done=s.counts.done, total=s.counts.total)
+    line.append(f"  {done}  ")
+    line.append(bar(s.counts))
+    line.append(f" {s.counts.percent:.0f}%")
+    return line
 
 
 @screen.register
 def _(d: ItemDetail) -> list[RenderableType]:
-    from rich.table import Table
+    from dltrack.render.wrap import Title
 
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="dim", no_wrap=True)
-    grid.add_column(overflow="fold")
-    grid.add_row("title", text(d.title, "bold"))
-    grid.add_row("link", link(d.url))
-    if d.archive_url:
-        copy = link(d.archive_url)
-        if d.archived_at:
-            copy.append(text(f"  (taken {d.archived_at[:10]})", "dim"))
-        grid.add_row("archived copy", copy)
+    rows: list[tuple[str, RenderableType]] = []
     if d.kind:
-        grid.add_row("kind", d.kind)
+        rows.append((tr("kind"), d.kind))
     if d.tags:
-        grid.add_row("tags", text(", ".join(d.tags)))
-    grid.add_row("status", status(d.status))
-    for label, value in (("started", d.started_at), ("done", d.done_at), ("updated", d.updated_at)):
-        if value:
-            grid.add_row(label, value)
+        rows.append((tr("tags"), text(", ".join(d.tags))))
+    rows.append((tr("status"), status(d.status)))
+    dates = ((tr("started"), d.started_at), (tr("done"), d.done_at), (tr("updated"), d.updated_at))
+    rows += [(label, when(value)) for label, value in dates if value]
     places = text("")
     for n, p in enumerate(d.places):
         places.append(("\n" if n else "") + f"{p.track_slug} › ")
         places.append(text(p.stage_title))
     if not d.in_catalogue:
-        places = text("no longer in the catalogue", "yellow")
-    grid.add_row("in", places)
+        places = text(tr("no longer in the catalogue"), "yellow")
+    rows.append((tr("in"), places))
     if len(d.finished_on) > 1:
-        grid.add_row("finished", ", ".join(d.finished_on))
+        rows.append((tr("finished"), ", ".join(d.finished_on)))
     if d.other_title:
-        other = text("your earlier record under this id is about another article: ", "yellow")
+        other = text(tr("your earlier record under this id is about another article: "), "yellow")
         other.append(text(d.other_title))
-        other.append(text(" (not counted here)", "dim"))
-        grid.add_row("record", other)
+        other.append(text(tr(" (not counted here)"), "dim"))
+        rows.append((tr("record"), other))
     for note in d.notes:
-        line = text(f"{note.created_at[:10]}  ", "dim")
+        line = text(f"{when(note.created_at)}  ", "dim")
         line.append(text(note.text))
         if note.truncated:
-            more = f" … ({note.omitted_bytes:,} more bytes; dltrack export has it whole)"
-            line.append(more, style="dim")
-        grid.add_row("note", line)
+            more = tr(" {more} ({n} more bytes; dltrack export has it whole)")
+            line.append(more.format(more=glyph("more"), n=f"{note.omitted_bytes:,}"), style="dim")
+        rows.append((tr("note"), line))
     for check in d.checks:
-        line = text(f"{check.checked_at[:16].replace('T', ' ')}  ", "dim")
-        line.append(text(check.verdict, VERDICT_COLOUR[check.verdict]))
+        line = text(f"{when(check.checked_at)}  ", "dim")
+        line.append(text(verdict_word(check.verdict), VERDICT_COLOUR[check.verdict]))
         line.append(text(f"  {check.reason}"))
         if check.moved_to:
-            line.append(text(f" → {check.moved_to}", "cyan"))
+            line.append(text(f" {glyph('arrow')} {check.moved_to}", "cyan"))
         if check.page_title:
-            line.append(text(f" · title no longer matches: the page says {check.page_title!r}"))
+            mismatch = tr(" · title no longer matches: the page says {title}")
+            line.append(text(mismatch.format(title=repr(check.page_title))))
         if check.url != d.url:
-            line.append(text(f"  (then {check.url})", "dim"))
-        grid.add_row("link check", line)
-    return [text(shown_id(d.id), "bold"), grid]
+            line.append(text(tr("  (then {url})").format(url=check.url), "dim"))
+        rows.append((tr("link check"), line))
+    labels = [tr("title"), tr("link"), *(r[0] for r in rows)]
+    if d.archive_url:
+        labels.append(tr("archived copy"))
+    width = max(cell_len(label) for label in labels)
+    # The link is a line of its own, outside the grids, which would fold it: a URL cut
+    # in two can no longer be copied. The terminal wraps it, if it must.
+    shown_link = text(padded(tr("link"), width + 2), "dim")
+    shown_link.append(link(d.url))
+    links: list[RenderableType] = [shown_link]
+    if d.archive_url:
+        copy = text(padded(tr("archived copy"), width + 2), "dim")
+        copy.append(link(d.archive_url))
+        if d.archived_at:
+            copy.append(text("  " + tr("(taken {day})").format(day=d.archived_at[:10]), "dim"))
+        links.append(copy)
+    return [
+        text(shown_id(d.id), "bold"),
+        _grid(width, [(tr("title"), Title(text(d.title, "bold")))]),
+        *links,
+        _grid(width, rows),
+    ]
 
 
-@screen.register
-def _(result: SearchResult) -> list[RenderableType]:
-    if not result.hits:
-        return [text(f"Nothing found for {result.query!r}.")]
+def _grid(width: int, rows: list[tuple[str, RenderableType]]) -> RenderableType:
+    """Labels and values, the labels width columns wide; long values hang under their own."""
     from rich.table import Table
 
-    table = Table(box=None, pad_edge=False)
-    table.add_column("id", justify="right", style="bold")
-    table.add_column("title", overflow="fold", ratio=3)
-    table.add_column("where", overflow="fold", ratio=2)
-    table.add_column("status", no_wrap=True)
-    for h in result.hits:
-        where = text(f"{h.places[0].track_slug} › {h.places[0].stage_title}")
-        if len(h.places) > 1:
-            where.append(f" (+{len(h.places) - 1})", style="dim")
-        table.add_row(shown_id(h.id), text(h.title), where, status(h.status))
-    return [table, text(f"{len(result.hits)} found", "dim")]
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True, min_width=width)
+    grid.add_column(overflow="fold")
+    for label, value in rows:
+        grid.add_row(label, value)
+    return grid

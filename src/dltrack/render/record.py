@@ -11,6 +11,7 @@ from typing import Any
 from rich.console import RenderableType
 from rich.text import Text
 
+from dltrack.lang import plural, tr
 from dltrack.learner.ids import json_id, shown_id
 from dltrack.learner.reports import (
     Added,
@@ -25,16 +26,9 @@ from dltrack.learner.reports import (
     Undone,
 )
 from dltrack.render.base import screen, to_data
-from dltrack.render.learner import (
-    counts_data,
-    item_data,
-    stage_data,
-    stage_table,
-    status_line,
-    track_data,
-    track_title,
-)
-from dltrack.render.style import count, text
+from dltrack.render.learner import counts_data, item_data, stage_data, status_line, track_data
+from dltrack.render.lists import stage_table, track_title
+from dltrack.render.style import glyph, padded, status_word, text
 
 
 def _forecast_data(t: TrackProgress) -> dict[str, Any] | None:
@@ -95,32 +89,44 @@ def _(report: ProgressReport) -> list[RenderableType]:
     for t in report.tracks:
         c = t.counts
         title = track_title(t.track)
-        title.append(f"  {c.done}/{c.total} done · {c.percent:.0f}%")
-        out.append(stage_table(t.stages, title=title))
+        done = tr("{done}/{total} done").format(done=c.done, total=c.total)
+        title.append(f"  {done} {glyph('dot')} {c.percent:.0f}%")
+        # A line of its own, not the table's title: a title wraps at the table's width.
+        out += [title, stage_table(t.stages)]
         out.append(text(""))
         forecast = _forecast_line(t)
         if forecast is not None:
             out.insert(len(out) - 1, forecast)
     out += _calendar(report)
+    said = tr(
+        "Done in the last 7 days: {week} {dot} last 30 days: {month} {dot} "
+        "streak: {streak} {dot} longest: {longest}"
+    )
+    days = (
+        plural(n, "{n} day", "{n} days").format(n=n)
+        for n in (report.streak_days, report.longest_streak_days)
+    )
+    streak, longest = days
     out.append(
         text(
-            f"Done in the last 7 days: {report.done_last_7_days} · "
-            f"last 30 days: {report.done_last_30_days} · "
-            f"streak: {count(report.streak_days, 'day')} · "
-            f"longest: {count(report.longest_streak_days, 'day')}",
+            said.format(
+                week=report.done_last_7_days,
+                month=report.done_last_30_days,
+                streak=streak,
+                longest=longest,
+                dot=glyph("dot"),
+            ),
             "bold",
         )
     )
     if report.other_articles:
         ids = ", ".join(map(shown_id, report.other_articles[:10]))
-        more = "…" if len(report.other_articles) > 10 else ""
-        out.append(
-            text(
-                f"{len(report.other_articles)} of your records are about articles these ids no "
-                f"longer mean, and do not count: {ids}{more} (dltrack show ID)",
-                "yellow",
-            )
+        more = glyph("more") if len(report.other_articles) > 10 else ""
+        said = tr(
+            "{n} of your records are about articles these ids no longer mean, "
+            "and do not count: {ids} (dltrack show ID)"
         )
+        out.append(text(said.format(n=len(report.other_articles), ids=ids + more), "yellow"))
     return out
 
 
@@ -131,57 +137,62 @@ def _forecast_line(t: TrackProgress) -> Text | None:
     if t.counts.unread + t.counts.reading == 0:
         return None  # the title line says it is all done
     if f.finish_on is None:
-        return text("  at your pace: no pace yet (nothing finished in the last 30 days)", "dim")
-    return text(
-        f"  at your pace ({f.pace_per_day * 7:.1f} a week): finished by {f.finish_on}", "dim"
-    )
+        return text(
+            "  " + tr("at your pace: no pace yet (nothing finished in the last 30 days)"), "dim"
+        )
+    said = tr("at your pace ({pace} a week): finished by {day}")
+    return text("  " + said.format(pace=f"{f.pace_per_day * 7:.1f}", day=f.finish_on), "dim")
 
 
 # One cell a day, darker for more items; the levels are items finished that day.
-_HEAT: tuple[tuple[int, str, str], ...] = (
-    (0, "·", "dim"),
-    (1, "░", "green"),
-    (2, "▒", "green"),
-    (4, "▓", "bold green"),
-    (7, "█", "bold green"),
+_HEAT: tuple[tuple[int, str], ...] = (
+    (0, "dim"),
+    (1, "green"),
+    (2, "green"),
+    (4, "bold green"),
+    (7, "bold green"),
 )
 
 
 def _cell(n: int) -> tuple[str, str]:
-    glyph, style = _HEAT[0][1], _HEAT[0][2]
-    for least, g, st in _HEAT:
+    found, style = _HEAT[0]
+    for least, st in _HEAT:
         if n >= least:
-            glyph, style = g, st
-    return glyph, style
+            found, style = least, st
+    return glyph(f"day {found}"), style
 
 
 def _calendar(report: ProgressReport) -> list[RenderableType]:
     """The last 26 weeks as GitHub draws them: a column a week, Monday at the top."""
     if not report.days:
         return []
-    rows = [text(label.ljust(4), "dim") for label in ("Mon", "", "Wed", "", "Fri", "", "Sun")]
+    labels = (tr("Mon"), "", tr("Wed"), "", tr("Fri"), "", tr("Sun"))
+    rows = [text(padded(label, 4), "dim") for label in labels]
     for n, (_day, finished) in enumerate(report.days):
-        glyph, style = _cell(finished)
-        rows[n % 7].append(glyph, style=style)
+        cell, style = _cell(finished)
+        rows[n % 7].append(cell, style=style)
     first, last = report.days[0][0], report.days[-1][0]
-    legend = text(f"    {first} … {last}   less ", "dim")
-    for _least, glyph, style in _HEAT:
-        legend.append(glyph, style=style)
-    legend.append(" more", style="dim")
+    legend = text(f"    {first} {glyph('more')} {last}   {tr('less')} ", "dim")
+    for least, style in _HEAT:
+        legend.append(glyph(f"day {least}"), style=style)
+    legend.append(f" {tr('more')}", style="dim")
     rows.append(legend)
     return [*rows, text("")]
 
 
 @screen.register
 def _(result: Undone) -> list[RenderableType]:
-    what = count(len(result.items), "item")
-    notes = f", {count(result.notes, 'note')}" if result.notes else ""
+    n = len(result.items)
+    what = plural(n, "{n} item", "{n} items").format(n=n)
+    if result.notes:
+        what += tr(", ") + plural(result.notes, "{n} note", "{n} notes").format(n=result.notes)
+    said = tr("Undid `{command}` of {at} ({what}):")
     out: list[RenderableType] = [
-        text(f"Undid `{result.command_name}` of {_local(result.at)} ({what}{notes}):")
+        text(said.format(command=result.command_name, at=_local(result.at), what=what))
     ]
-    out += [status_line(e, e.status, str(e.status)) for e in result.items]
+    out += [status_line(e, e.status, status_word(e.status)) for e in result.items]
     if not result.items:
-        out.append(text("  what it added is gone (dltrack log shows it)", "dim"))
+        out.append(text("  " + tr("what it added is gone (dltrack log shows it)"), "dim"))
     return out
 
 
@@ -207,28 +218,31 @@ def _local(at: str) -> str:
 @screen.register
 def _(result: Log) -> list[RenderableType]:
     if not result.entries:
-        return [text("Nothing recorded yet." if result.since is None else "Nothing in that span.")]
+        return [
+            text(tr("Nothing recorded yet." if result.since is None else "Nothing in that span."))
+        ]
     out: list[RenderableType] = []
     for e in result.entries:
         line = text(f"{_local(e.at)}  ", "dim")
-        line.append(f"{_ACTION_WORDS.get(e.action, e.action):<9} ", style="bold")
+        line.append(padded(tr(_ACTION_WORDS.get(e.action, e.action)), 9) + " ", style="bold")
         line.append(f"{shown_id(e.item_id)}  ", style="bold")
         line.append(text(e.title or ""))
         if e.text and e.action in ("note_added", "note_edited"):
             line.append(text(f"  “{e.text}”", "italic"))
         if e.day != _local(e.at)[:10]:
-            line.append(f"  (counts for {e.day})", style="dim")
+            line.append("  " + tr("(counts for {day})").format(day=e.day), style="dim")
         if e.undone:
-            line.append("  (undone)", style="yellow")
+            line.append("  " + tr("(undone)"), style="yellow")
         out.append(line)
     if result.more:
-        out.append(text(f"… and {result.more} earlier (dltrack log -n 0 shows all)", "dim"))
+        said = tr("{more} and {n} earlier (dltrack log -n 0 shows all)")
+        out.append(text(said.format(more=glyph("more"), n=result.more), "dim"))
     return out
 
 
 def _ids(ids: tuple[int, ...]) -> str:
     shown = ", ".join(map(str, ids[:10]))
-    return shown + (f" (and {len(ids) - 10} more)" if len(ids) > 10 else "")
+    return shown + (tr(" (and {n} more)").format(n=len(ids) - 10) if len(ids) > 10 else "")
 
 
 @to_data.register
@@ -244,20 +258,26 @@ def _(result: RestoreResult) -> Any:
 def _(result: RestoreResult) -> list[RenderableType]:
     out: list[RenderableType] = [
         text(
-            f"Restored: {result.added} added, {result.updated} updated, "
-            f"{result.unchanged} unchanged, {result.notes_added} notes added."
+            tr(
+                "Restored: {added} added, {updated} updated, {unchanged} unchanged, "
+                "{notes} notes added."
+            ).format(
+                added=result.added,
+                updated=result.updated,
+                unchanged=result.unchanged,
+                notes=result.notes_added,
+            )
         )
     ]
     if result.unknown:
-        out.append(text(f"Not in this catalogue, left out: {_ids(result.unknown)}", "yellow"))
+        said = tr("Not in this catalogue, left out: {ids}")
+        out.append(text(said.format(ids=_ids(result.unknown)), "yellow"))
     if result.other_articles:
-        out.append(
-            text(
-                "Left out, about other articles than these ids name here (an export of "
-                f"another catalogue?): {_ids(result.other_articles)}",
-                "yellow",
-            )
+        said = tr(
+            "Left out, about other articles than these ids name here "
+            "(an export of another catalogue?): {ids}"
         )
+        out.append(text(said.format(ids=_ids(result.other_articles)), "yellow"))
     return out
 
 
@@ -269,19 +289,26 @@ def _(result: EventsRestored) -> Any:
 @screen.register
 def _(result: EventsRestored) -> list[RenderableType]:
     out: list[RenderableType] = [
-        text(f"Restored: {result.new} new events ({result.events - result.new} already here).")
+        text(
+            tr("Restored: {new} new events ({old} already here).").format(
+                new=result.new, old=result.events - result.new
+            )
+        )
     ]
     if result.mapped_items is not None:
         out.append(
             text(
-                f"Matched by URL: {result.mapped_items} items; "
-                f"{result.unmatched_items} had no match here and were left out."
+                tr(
+                    "Matched by URL: {mapped} items; "
+                    "{unmatched} had no match here and were left out."
+                ).format(mapped=result.mapped_items, unmatched=result.unmatched_items)
             )
         )
     if result.unknown:
-        out.append(text(f"Not in this catalogue, left out: {_ids(result.unknown)}", "yellow"))
+        said = tr("Not in this catalogue, left out: {ids}")
+        out.append(text(said.format(ids=_ids(result.unknown)), "yellow"))
     if not result.complete:
-        out.append(text("The file ends early: only its complete events were read.", "yellow"))
+        out.append(text(tr("The file ends early: only its complete events were read."), "yellow"))
     return out
 
 
@@ -297,10 +324,12 @@ def _(result: FolderSynced) -> Any:
 @screen.register
 def _(result: FolderSynced) -> list[RenderableType]:
     others = [f for f in result.files if f.name != result.own_file]
-    line = text(f"Synced with {result.folder}: ")
-    line.append(f"{result.new_events} new events", style="bold")
-    line.append(f" from {count(len(others), 'other file')}; ")
-    line.append(f"wrote {result.own_events} of this machine's to {result.own_file}.")
+    line = text(tr("Synced with {folder}: ").format(folder=result.folder))
+    line.append(tr("{n} new events").format(n=result.new_events), style="bold")
+    files = plural(len(others), "{n} other file", "{n} other files").format(n=len(others))
+    line.append(tr(" from {files}; ").format(files=files))
+    said = tr("wrote {n} of this machine's to {file}.")
+    line.append(said.format(n=result.own_events, file=result.own_file))
     return [line]
 
 
@@ -322,19 +351,21 @@ def _(result: Added) -> Any:
 def _(result: Added) -> list[RenderableType]:
     shown = shown_id(result.item_id)
     if result.already:
-        line = text("Already there: ", "yellow")
+        line = text(tr("Already there: "), "yellow")
         line.append(f"{shown}  ", style="bold")
         line.append(text(result.title))
-        line.append(f"  ({result.track_slug} › {result.stage_slug}); nothing added", style="dim")
+        said = tr("  ({track} › {stage}); nothing added")
+        line.append(said.format(track=result.track_slug, stage=result.stage_slug), style="dim")
         return [line]
     line = text("+ ", "green")
     line.append(f"{shown}  ", style="bold")
     line.append(text(result.title))
-    line.append(f"  → {result.track_slug} › {result.stage_slug}", style="dim")
+    line.append(f"  {glyph('arrow')} {result.track_slug} › {result.stage_slug}", style="dim")
     out: list[RenderableType] = [line]
     if result.title_from == "url":
         why = f" ({result.note})" if result.note else ""
-        out.append(text(f"  could not read the page's title{why}; the link stands for it", "dim"))
+        said = tr("could not read the page's title{why}; the link stands for it")
+        out.append(text("  " + said.format(why=why), "dim"))
     return out
 
 
@@ -353,10 +384,10 @@ _NOTE_DONE = {"note_added": "added", "note_edited": "edited", "note_deleted": "d
 
 @screen.register
 def _(result: NoteChanged) -> list[RenderableType]:
-    line = text(f"Note {result.number} of ")
+    line = text(tr("Note {number} of ").format(number=result.number))
     line.append(f"{shown_id(result.item.id)}  ", style="bold")
     line.append(text(result.item.title))
-    line.append(f"  {_NOTE_DONE.get(result.action, result.action)}", style="dim")
+    line.append(f"  {tr(_NOTE_DONE.get(result.action, result.action))}", style="dim")
     out: list[RenderableType] = [line]
     if result.text is not None:
         out.append(text(f"  {result.text}"))

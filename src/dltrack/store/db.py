@@ -47,6 +47,8 @@ class Store:
     # Sentences for the learner about this database that are not errors (a stale
     # catalogue shown from a read-only database); the CLI shows them on stderr.
     notices: list[str] = field(default_factory=list)
+    # The file did not exist before this command: the learner's first run here.
+    created: bool = False
 
     @property
     def version(self) -> int:
@@ -207,7 +209,7 @@ def connect(db_path: Path) -> Store:
         except OSError as error:
             raise StoreError(f"cannot create {db_path.parent}: {error.strerror}") from None
     try:
-        return Store(_open(str(db_path)), db_path)
+        return Store(_open(str(db_path)), db_path, created=info is None)
     except sqlite3.Error as error:
         if info is None or _code(error) != _CANTOPEN or _directory_writable(db_path):
             raise StoreError(describe_db_error(error, db_path)) from None
@@ -215,4 +217,19 @@ def connect(db_path: Path) -> Store:
         conn = _open(f"{db_path.resolve().as_uri()}?immutable=1", uri=True)
     except sqlite3.Error as error:
         raise StoreError(describe_db_error(error, db_path)) from None
+    return Store(conn, db_path, read_only=True)
+
+
+def peek(db_path: Path) -> Store | None:
+    """The database opened read-only, for a shell's completion; None when there is none.
+
+    Completion runs on every Tab: it must neither create a database nor wait on a lock,
+    upgrade a schema or sync a catalogue. What it offers is the database as it is.
+    """
+    if not db_path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
+    except sqlite3.Error:
+        return None
     return Store(conn, db_path, read_only=True)

@@ -1,0 +1,97 @@
+"""Completion through the real shell protocol: bash sources the script dltrack prints."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+
+
+@pytest.fixture
+def shell_env(tmp_path: Path, run) -> dict[str, str]:
+    """An environment with `dltrack` on PATH (this interpreter's) and a database in use."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    program = bin_dir / "dltrack"
+    program.write_text(f'#!/bin/sh\nexec {sys.executable} -m dltrack "$@"\n')
+    program.chmod(0o755)
+    run("next")  # the database exists, as it does once the learner has used dltrack
+    return {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+
+
+def complete(env: dict[str, str], line: str) -> list[str]:
+    """What bash offers for line, run through the script `--show-completion bash` prints."""
+    shown = subprocess.run(
+        ["dltrack", "--show-completion", "bash"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert shown.returncode == 0, shown.stderr
+    script = shown.stdout
+    assert "complete " in script and "_DLTRACK_COMPLETE" in script
+    words = line.split(" ")
+    driver = (
+        f"{script}\n"
+        f"COMP_WORDS=({' '.join(repr(w) for w in words)})\n"
+        f"COMP_CWORD={len(words) - 1}\n"
+        "_dltrack_completion dltrack\n"
+        'printf "%s\\n" "${COMPREPLY[@]}"\n'
+    )
+    done = subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", driver],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    return [w for w in done.stdout.splitlines() if w]
+
+
+def test_a_track_slug_completes_from_its_start(shell_env) -> None:
+    assert complete(shell_env, "dltrack use cv") == ["cv-path"]
+    assert complete(shell_env, "dltrack use ") == ["basics", "cv-path"]
+
+
+def test_done_offers_what_next_would_show_first(shell_env, run) -> None:
+    run("start", "5")
+    run("done", "2")
+    offered = complete(shell_env, "dltrack done ")
+    # What is being read first, then the unread in reading order; nothing already done.
+    assert offered[:3] == ["5", "1", "3"]
+    assert "2" not in offered
+    assert complete(shell_env, "dltrack reset ") == ["5", "2"]  # the one being read first
+
+
+def test_commands_statuses_and_stages_complete(shell_env) -> None:
+    assert complete(shell_env, "dltrack li") == ["list", "lint"]
+    assert complete(shell_env, "dltrack list --status re") == ["reading"]
+    assert complete(shell_env, "dltrack list -t cv-path -s ") == ["step-01", "step-02"]
+    assert complete(shell_env, "dltrack list -t cv -s 2") == ["2"]  # numbers, once one is typed
+
+
+def test_completion_without_a_database_offers_nothing_and_creates_none(
+    shell_env, tmp_path: Path
+) -> None:
+    env = {**shell_env, "DLTRACK_DB": str(tmp_path / "never.db")}
+    assert complete(env, "dltrack use ") == []
+    assert not (tmp_path / "never.db").exists()
+
+
+def test_done_and_open_without_an_id_take_the_first_of_next(run, monkeypatch) -> None:
+    import webbrowser
+
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url) or True)
+    assert run("open").out == "Opened 1: https://example.org/cnn\n"
+    assert opened == ["https://example.org/cnn"]
+    assert run("done").out.startswith("✓ 1  卷积神经网络入门  — done\n")
+    assert run("done").out.startswith("✓ 2  深度学习资料大全  — done\n")
