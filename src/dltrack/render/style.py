@@ -100,9 +100,21 @@ def verdict_word(value: Verdict) -> str:
 
 def padded(value: str, width: int) -> str:
     """value padded with spaces to width terminal columns (a Chinese character takes two)."""
-    from rich.cells import cell_len
+    return value + " " * max(0, width - columns(value))
 
-    return value + " " * max(0, width - cell_len(value))
+
+def columns(value: str) -> int:
+    """Terminal columns of a short label, as rich counts them.
+
+    Labels (status words, their glyphs, field names) are few and short: the
+    standard library's width classes answer for them without loading rich's table
+    of every character's width, which `list` otherwise paid for at each start.
+    """
+    if value.isascii():
+        return len(value)
+    from unicodedata import combining, east_asian_width
+
+    return sum(0 if combining(c) else 2 if east_asian_width(c) in "WF" else 1 for c in value)
 
 
 def bar_width(wanted: int, *, spare: int) -> int:
