@@ -118,7 +118,7 @@ def test_zhihu_answer_numbered_parts_retitles_and_kinds(catalogue: Catalogue) ->
     assert intro["神经网络与深度学习（中文版）"].kind == Kind.BOOK
     assert "Example Book" not in intro  # a book named next to its links is not a second item
     part2 = {i.title: i for i in zhihu.stages[2].items}
-    assert part2["Surpassing Human"].url == "http://arxiv.org/abs/1502.01852"
+    assert part2["Surpassing Human"].url == "https://arxiv.org/abs/1502.01852"
     assert part2["Surpassing Human"].kind == Kind.PAPER
     assert "someone" not in part2  # the author's profile link
     assert titles(catalogue, "zhihu-how-to-start-dl", "part-6") == ["Wavenet note"]

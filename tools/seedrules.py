@@ -113,7 +113,7 @@ SPECS: tuple[TrackSpec, ...] = (
             ("25、认真做一个项目", "Do a real project"),
         ),
         # The repositories the steps point to are written out as bare URLs in code blocks.
-        options=ExtractOptions(bare_urls=True),
+        options=ExtractOptions(bare_urls=True, code_urls=True),
         begin="2 准备哪些知识",
         # After step 25 come the author's paid video course and a list of unrelated
         # past articles: promotion, not part of the path.
@@ -161,7 +161,7 @@ SPECS: tuple[TrackSpec, ...] = (
                 "http://colah.github.io/": "Colah 的博客",
                 "https://www.zhihu.com/question/22334626/answer/103835591": "颜沁睿的回答",
                 # The source splits this link around a stray letter: [S]r[urpassing Human].
-                "http://arxiv.org/abs/1502.01852": "Surpassing Human",
+                "https://arxiv.org/abs/1502.01852": "Surpassing Human",
                 "https://zhuanlan.zhihu.com/p/21699462": "卷积神经网络的更多介绍",
                 "http://karpathy.github.io/2015/05/21/rnn-effectiveness/": (
                     "The Unreasonable Effectiveness of Recurrent Neural Networks"
