@@ -226,7 +226,7 @@ class _Extractor:
         for index, node in enumerate(nodes):
             if isinstance(node, Text):
                 gap = (gap + node.text[:4])[:4]
-                if bare and not node.code:
+                if bare and not node.code and ("://" in node.text or "www." in node.text):
                     self.text_urls(node, context, around, found)
                 else:
                     around.text(node.text, bold=node.bold)
@@ -238,7 +238,7 @@ class _Extractor:
             url, reason = self.check_url(node.href)
             title = plain_text(node.children)
             cleaned = clean_title(title)
-            if url is not None and cleaned and (why := chrome_or_profile(cleaned)):
+            if url is not None and 0 < len(cleaned) <= 40 and (why := chrome_or_profile(cleaned)):
                 url, reason = None, why
             if url is None or not cleaned:
                 images = [c for c in node.children if isinstance(c, Image)]

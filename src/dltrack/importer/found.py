@@ -117,12 +117,15 @@ def applies(option: SectionFilter, section: Section) -> bool:
 
 def drop_linked_books(sections: list[Section], skipped: list[Skipped]) -> None:
     """Leave out a 《book》 named without a link when the document also links it."""
+    if not any(f.url is None and f.kind_hint == "book" for s in sections for f in s.items):
+        return
     linked: set[str] = set()
     for section in sections:
         for found in section.items:
             if found.url is not None:
                 linked.add(found.title.strip("《》").casefold())
-                linked.update(m.group(1).casefold() for m in BOOK.finditer(found.title))
+                if "《" in found.title:
+                    linked.update(m.group(1).casefold() for m in BOOK.finditer(found.title))
     if not linked:
         return
     for section in sections:

@@ -84,6 +84,7 @@ _SILENT = frozenset(
         "主页",
     }
 )
+_LONGEST_LABEL = 2 + max(len(w) for w in (*_SILENT, *_LABEL_KINDS))  # with brackets
 _DECORATION = " \t\n[]()【】（）<>《》「」{}:：.,，。;；!！?？-–—|/\\*_~'\"`"
 _NUMBER = re.compile(r"\d{1,3}")
 # An address, or a host and path written without one ("example.org/page").
@@ -116,6 +117,9 @@ def looks_like_url(text: str) -> bool:
 
 def generic_label(text: str) -> str | None:
     """For a link text that names no title, the word it does say ('pdf', '2', ''); else None."""
+    # Most titles are longer than any label and hold no address: one test each.
+    if len(text) > _LONGEST_LABEL and "/" not in text and "www." not in text:
+        return None
     word = _bare_word(text)
     if not word or word in _SILENT or word in _LABEL_KINDS or _NUMBER.fullmatch(word):
         return word
