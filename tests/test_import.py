@@ -70,7 +70,7 @@ def test_items_in_order_with_new_ids_above_last_id(imported: CatalogueTrack) -> 
     assert items["intro"] == [(21, "a preface", "https://example.org/preface?page=2")]
     assert items["foundations"] == [
         (22, "Gradient descent, explained", "https://example.org/gradient-descent"),
-        (23, "Batch Normalization (via Baidu Scholar)", "http://arxiv.org/abs/1502.03167"),
+        (23, "Batch Normalization (via Baidu Scholar)", "https://arxiv.org/abs/1502.03167"),
         (24, "深度学习", None),
         (25, "Pattern Recognition and Machine Learning", None),
     ]
@@ -88,7 +88,7 @@ def test_numbered_references_repeat_earlier_articles_with_the_same_id(
     # "[1] [Batch Normalization](https://arxiv…)" is the Baidu Scholar link of stage 2,
     # "[2] [Deep Residual Learning](http://…#fig1)" the ResNet of stage 3.
     assert stage_items(imported)["stage-04"] == [
-        (23, "Batch Normalization (via Baidu Scholar)", "http://arxiv.org/abs/1502.03167"),
+        (23, "Batch Normalization (via Baidu Scholar)", "https://arxiv.org/abs/1502.03167"),
         (3, "Deep Residual Learning for Image Recognition", "https://arxiv.org/abs/1512.03385"),
         (28, "Dropout", "https://jmlr.org/papers/v15/srivastava14a.html"),
     ]

@@ -309,3 +309,88 @@ def test_plain_links_read_as_the_general_code_reads_them(url: str, empty: str) -
     assert host_and_path(url) == host_and_path(url + empty)
     assert guess_kind("x", url) == guess_kind("x", url + empty)
     assert is_http_url(url) == is_http_url(url + empty)
+
+
+# -- one paper, one address -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://arxiv.org/abs/1512.03385",
+        "http://arxiv.org/abs/1512.03385",
+        "https://arxiv.org/pdf/1512.03385",
+        "https://arxiv.org/pdf/1512.03385.pdf",
+        "https://arxiv.org/pdf/1512.03385v2.pdf",
+        "https://arxiv.org/abs/1512.03385v1",
+        "https://www.arxiv.org/abs/1512.03385",
+        "http://export.arxiv.org/abs/1512.03385",
+    ],
+)
+def test_every_spelling_of_an_arxiv_paper_is_one_paper(url: str) -> None:
+    assert canonical(url) == "https://arxiv.org/abs/1512.03385"
+    assert clean(url).startswith("https://arxiv.org/abs/1512.03385")
+
+
+def test_arxiv_keeps_a_pinned_version_and_old_style_ids() -> None:
+    assert clean("https://arxiv.org/pdf/1603.09382v3.pdf") == "https://arxiv.org/abs/1603.09382v3"
+    assert clean("https://arxiv.org/pdf/1603.09382.pdf") == "https://arxiv.org/abs/1603.09382"
+    assert clean("http://arxiv.org/abs/cs/0112017v1") == "https://arxiv.org/abs/cs/0112017v1"
+    # Pages that are not one paper stay as written.
+    assert clean("https://arxiv.org/list/cs.LG/recent") == "https://arxiv.org/list/cs.LG/recent"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://doi.org/10.1038/nature14539",
+        "http://doi.org/10.1038/nature14539",
+        "http://dx.doi.org/10.1038/nature14539",
+        "https://dx.doi.org/10.1038/NATURE14539",
+    ],
+)
+def test_doi_links_are_one_paper(url: str) -> None:
+    assert canonical(url) == "https://doi.org/10.1038/nature14539"
+    assert clean(url).lower() == "https://doi.org/10.1038/nature14539"
+
+
+def test_www_and_the_bare_host_are_one_page() -> None:
+    assert canonical("https://www.example.org/a") == canonical("http://example.org/a")
+    assert canonical("https://www.example.org/a?x=1") == canonical("https://example.org/a?x=1")
+    # Stored as written: only the comparison ignores it.
+    assert clean("https://www.example.org/a") == "https://www.example.org/a"
+
+
+@pytest.mark.parametrize(
+    ("url", "cleaned"),
+    [
+        ("https://zhuanlan.zhihu.com/p/1?refer=column", "https://zhuanlan.zhihu.com/p/1"),
+        (
+            "https://mp.weixin.qq.com/s?__biz=QUJD&mid=1&idx=1&sn=x&xtrack=1",
+            "https://mp.weixin.qq.com/s?__biz=QUJD&mid=1&idx=1&sn=x",
+        ),
+        (
+            "https://www.bilibili.com/video/BV1x?p=3&from=search&seid=9&spm_id_from=1.2"
+            "&vd_source=abc",
+            "https://www.bilibili.com/video/BV1x?p=3",
+        ),
+        (
+            "https://study.163.com/course/1.htm?_trace_c_p_k2_=ab&share=1",
+            "https://study.163.com/course/1.htm?share=1",
+        ),
+        ("https://example.org/a?from_source=feed&id=2", "https://example.org/a?id=2"),
+        # "from" is tracking only on the hosts known to use it that way.
+        ("https://example.org/a?from=2020", "https://example.org/a?from=2020"),
+    ],
+)
+def test_tracking_parameters_are_dropped(url: str, cleaned: str) -> None:
+    assert clean(url) == cleaned
+    assert canonical(url) == canonical(cleaned)
+
+
+def test_escaped_ampersands_are_read_back() -> None:
+    assert clean("https://example.org/a?x=1&amp;y=2") == "https://example.org/a?x=1&y=2"
+    assert clean("https://example.org/a?x=1&amp;amp;y=2") == "https://example.org/a?x=1&y=2"
+    assert clean("https://example.org/a?x=1&#38;y=2") == "https://example.org/a?x=1&y=2"
+    # Only the ampersand: "&para" is a parameter, not the pilcrow html.unescape makes it.
+    assert clean("https://example.org/a?x=1&para=2") == "https://example.org/a?x=1&para=2"

@@ -172,12 +172,12 @@ def test_invisible_titles_are_empty(run, tmp_path: Path) -> None:
 
 def test_tracking_parameters_are_a_warning(run, tmp_path: Path) -> None:
     data = base()
-    item(data, 0, 1)["url"] = "https://arxiv.org/abs/1409.4842?utm_source=feed&spm=1.2&v=2"
+    item(data, 0, 1)["url"] = "https://example.org/1409.4842?utm_source=feed&spm=1.2&v=2"
     result = run("lint", write(tmp_path, data))
     assert result.code == 0, result.out
     assert (
         "warning tracks[0].stages[0].items[1].url: tracking parameters left in the URL: "
-        "spm, utm_source (clean: https://arxiv.org/abs/1409.4842?v=2)"
+        "spm, utm_source (clean: https://example.org/1409.4842?v=2)"
     ) in findings(result.out)
 
 
@@ -334,4 +334,58 @@ def test_a_private_address_is_a_warning(run, tmp_path: Path, url: str) -> None:
         f.startswith("warning tracks[0].stages[0].items[1].url: ")
         and "is a private or local address" in f
         for f in findings(result.out)
+    )
+
+
+# -- what import would have refused -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("https://arxiv.org/abs/1512.03385", "https://arxiv.org/pdf/1512.03385v2.pdf"),
+        ("https://www.example.org/a", "http://example.org/a"),
+        ("https://doi.org/10.1000/ABC", "http://dx.doi.org/10.1000/abc"),
+    ],
+)
+def test_two_ids_for_one_article_under_the_canonical_form(
+    run, tmp_path: Path, first: str, second: str
+) -> None:
+    data = base()
+    item(data, 0, 0)["url"] = first
+    item(data, 0, 1)["url"] = second
+    result = run("lint", write(tmp_path, data))
+    assert result.code == 1
+    assert any(
+        line.startswith("error tracks[0].stages[0].items[1].url: ")
+        and "is the same article as id" in line
+        for line in findings(result.out)
+    ), result.out
+
+
+@pytest.mark.parametrize(
+    ("url", "glued"),
+    [
+        ("https://example.org/a?x=1&amp;y=2", "'&amp;'"),
+        ("https://example.org/a)后面的中文", "')后'"),
+        ("https://example.org/a](https://example.org/b)", "']('"),
+        ("https://example.org/a，然后", "'，'"),
+    ],
+)
+def test_mangled_addresses_are_errors(run, tmp_path: Path, url: str, glued: str) -> None:
+    data = base()
+    item(data, 0, 0)["url"] = url
+    result = run("lint", write(tmp_path, data))
+    assert result.code == 1
+    assert f"error tracks[0].stages[0].items[0].url: {glued} in the address" in result.out
+
+
+@pytest.mark.parametrize("title", ["[pdf]", "链接", "2", "https://example.org/a"])
+def test_generic_or_address_titles_are_warnings(run, tmp_path: Path, title: str) -> None:
+    data = base()
+    item(data, 0, 0)["title"] = title
+    result = run("lint", write(tmp_path, data))
+    assert result.code == 0, result.out
+    assert f"warning tracks[0].stages[0].items[0].title: {title!r} says what the link is" in (
+        result.out
     )

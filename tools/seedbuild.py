@@ -138,6 +138,13 @@ def _track(
         stage_items: list[CatalogueItem] = []
         stage_ids: set[int] = set()
         for entry in entries:
+            if entry.url in spec.drop:
+                used.add(entry.url)
+                if not ids.known:
+                    # Built from nothing, it still takes the id it had before it was
+                    # dropped, so that every later id is the one the file has.
+                    ids.id_for(spec.slug, entry.title, entry.url)
+                continue  # its id stays retired
             title = spec.retitle.get(entry.url, entry.title) if entry.url else entry.title
             if entry.url and entry.url in spec.retitle:
                 used.add(entry.url)
@@ -161,6 +168,9 @@ def _track(
     warnings.extend(
         f"{spec.slug}: title override for {url} matched no link"
         for url in sorted(spec.retitle.keys() - used)
+    )
+    warnings.extend(
+        f"{spec.slug}: dropped link {url} matched no link" for url in sorted(spec.drop - used)
     )
     source = Source(document=document.name, author=spec.author, published=spec.published)
     return CatalogueTrack(

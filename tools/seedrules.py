@@ -46,6 +46,7 @@ class TrackSpec:
     null_kind: Kind = Kind.TOPIC  # kind of url-less items the importer has no hint for
     retitle: Mapping[str, str] = field(default_factory=dict)  # stored URL -> title
     rekind: Mapping[str, Kind] = field(default_factory=dict)  # stored URL -> kind
+    drop: frozenset[str] = frozenset()  # stored URLs that are promotion, not curriculum
 
 
 def _steps(*titles: tuple[str, str]) -> tuple[StageSpec, ...]:
@@ -113,7 +114,7 @@ SPECS: tuple[TrackSpec, ...] = (
             ("25、认真做一个项目", "Do a real project"),
         ),
         # The repositories the steps point to are written out as bare URLs in code blocks.
-        options=ExtractOptions(bare_urls=True),
+        options=ExtractOptions(bare_urls=True, code_urls=True),
         begin="2 准备哪些知识",
         # After step 25 come the author's paid video course and a list of unrelated
         # past articles: promotion, not part of the path.
@@ -159,9 +160,31 @@ SPECS: tuple[TrackSpec, ...] = (
                 _NNDL_ZH: "神经网络与深度学习（中文版）",
                 _NNDL_EN: "神经网络与深度学习（英文版）",
                 "http://colah.github.io/": "Colah 的博客",
-                "https://www.zhihu.com/question/22334626/answer/103835591": "颜沁睿的回答",
-                # The source splits this link around a stray letter: [S]r[urpassing Human].
-                "http://arxiv.org/abs/1502.01852": "Surpassing Human",
+                # The answer is cited for what activation functions do; the document
+                # does not name the question it answers, so the title is the sentence's.
+                "https://www.zhihu.com/question/22334626/answer/103835591": (
+                    "激活函数的作用（颜沁睿的回答）"
+                ),
+                # Papers the answer links by a fragment or a nickname ("[S]r[urpassing
+                # Human]", "Semantic Image Segmentation with Deep ...", "深度残差网络"): the
+                # full titles are the papers' own, as arXiv gives them.
+                "https://arxiv.org/abs/1502.01852": (
+                    "Delving Deep into Rectifiers: Surpassing Human-Level Performance "
+                    "on ImageNet Classification"
+                ),
+                "https://arxiv.org/abs/1412.7062": (
+                    "Semantic Image Segmentation with Deep Convolutional Nets and Fully "
+                    "Connected CRFs"
+                ),
+                "https://arxiv.org/abs/1512.03385": "Deep Residual Learning for Image Recognition",
+                "https://arxiv.org/abs/1603.09382v3": (
+                    "Deep Networks with Stochastic Depth（1202 层深的网络）"
+                ),
+                "https://arxiv.org/abs/1512.02595": (
+                    "Deep Speech 2: End-to-End Speech Recognition in English and Mandarin"
+                ),
+                # "正则项" links a WeChat article the document names only by that word; its
+                # own title is not in the document, so the link text stays.
                 "https://zhuanlan.zhihu.com/p/21699462": "卷积神经网络的更多介绍",
                 "http://karpathy.github.io/2015/05/21/rnn-effectiveness/": (
                     "The Unreasonable Effectiveness of Recurrent Neural Networks"
@@ -171,6 +194,8 @@ SPECS: tuple[TrackSpec, ...] = (
                 ),
             }
         ),
+        # "宣传一下我们最新的工作": the author's own paper, put first; not part of the answer.
+        drop=frozenset({"https://zhuanlan.zhihu.com/p/100558627"}),
         rekind=(
             {
                 _NNDL_ZH: Kind.BOOK,
@@ -213,6 +238,12 @@ SPECS: tuple[TrackSpec, ...] = (
         # "补充" is a note with its citation, not reading material.
         end=r"^补充$",
         null_kind=Kind.TOPIC,
+        # A blog's category page, linked by the category's name only: say whose it is.
+        retitle={
+            "https://blog.csdn.net/app_12062011/article/category/6673389": (
+                "深度学习（CSDN 博客 app_12062011 的文章分类）"
+            )
+        },
     ),
     TrackSpec(
         slug="dl-course-3-modules",

@@ -152,20 +152,25 @@ class _Importer:
         self.track = track
         self.ids = Ids(catalogue)
         self.stages: list[_StageDraft] = []
-        self.by_stage_title: dict[str, _StageDraft] = {}
+        # Existing stages by title, in order: the n-th section of this import with a
+        # title goes to the n-th stage with it, so two stages of one name stay apart.
+        self.by_stage_title: dict[str, list[_StageDraft]] = {}
+        self.met: dict[str, int] = {}
         for s in existing.stages if existing else ():
             draft = _StageDraft(s.title, s)
             self.stages.append(draft)
-            self.by_stage_title.setdefault(s.title, draft)
+            self.by_stage_title.setdefault(s.title, []).append(draft)
         self.issued: dict[str, tuple[CatalogueItem, str]] = {}  # key -> (item, first stage)
         self.skipped: list[SkippedLink] = []
 
     def stage_for(self, heading: str) -> _StageDraft:
         """The existing stage with this title (appending), else a new stage."""
-        existing = self.by_stage_title.get(heading or INTRO_TITLE)
-        if existing is not None:
-            return existing
-        draft = _StageDraft(heading or INTRO_TITLE, intro=not heading)
+        title = heading or INTRO_TITLE
+        seen = self.met[title] = self.met.get(title, 0) + 1
+        existing = self.by_stage_title.get(title, ())
+        if seen <= len(existing):
+            return existing[seen - 1]
+        draft = _StageDraft(title, intro=not heading)
         self.stages.append(draft)
         return draft
 
@@ -254,6 +259,18 @@ class _Importer:
             stage.slug = _unique(base, used)
 
 
+def stage_titles(sections: Sequence[Section]) -> dict[int, str]:
+    """Stage titles (by id of section) for headings that repeat: "Python › 教程"."""
+    counts: dict[str, int] = {}
+    for section in sections:
+        counts[section.title] = counts.get(section.title, 0) + 1
+    return {
+        id(s): f"{s.parent} › {s.title}"
+        for s in sections
+        if counts[s.title] > 1 and s.parent and s.title
+    }
+
+
 def import_documents(
     catalogue: Catalogue,
     documents: Sequence[SourceDocument],
@@ -261,6 +278,7 @@ def import_documents(
     *,
     title: str | None = None,
     topics: bool = False,
+    base_url: str | None = None,
 ) -> tuple[Catalogue, ImportReport]:
     """The catalogue with the documents' reading items in track, and what changed.
 
@@ -274,14 +292,19 @@ def import_documents(
     # 《Book》 mentions without a link are items; so are addresses written out in full.
     # Outlines and course plans name topics without links; only asked for, since in
     # an article list a link-less line is usually prose, not something to study.
-    options = ExtractOptions(books=True, bare_urls=True, plain_items=topics)
+    options = ExtractOptions(
+        books=True, books_in_prose=False, bare_urls=True, plain_items=topics, base_url=base_url
+    )
     document_title: str | None = None
     empty_headings = 0
+    extractions = []
     for document in documents:
         try:
-            extraction = extract_report(document.text, options)
+            extractions.append(extract_report(document.text, options))
         except ExtractError as error:
             raise UserError(f"{document.name}: {error}") from None
+    titles = stage_titles([s for e in extractions for s in e.sections if s.items])
+    for document, extraction in zip(documents, extractions, strict=True):
         importer.skipped.extend(
             SkippedLink(
                 file=document.name, section=s.section, title=s.title, url=s.url, reason=s.reason
@@ -299,7 +322,7 @@ def import_documents(
                 if index:
                     empty_headings += 1
                 continue
-            stage = importer.stage_for(section.title)
+            stage = importer.stage_for(titles.get(id(section), section.title))
             for found in section.items:
                 importer.place(document.name, stage, found)
             # Placed, they are not needed again: a reading list of 700,000 links would
@@ -367,12 +390,15 @@ def import_files(
     title: str | None = None,
     topics: bool = False,
     dry_run: bool = False,
+    base_url: str | None = None,
 ) -> ImportReport:
     """Import documents into a track of the catalogue file; a dry run writes nothing."""
     # Every document is read before anything is written: a bad file changes nothing.
     documents = [read_document(p) for p in paths]
     catalogue = open_catalogue(catalogue_path)
-    updated, report = import_documents(catalogue, documents, track, title=title, topics=topics)
+    updated, report = import_documents(
+        catalogue, documents, track, title=title, topics=topics, base_url=base_url
+    )
     if not dry_run:
         write_catalogue(updated, catalogue_path)
     return report._replace(catalogue=str(catalogue_path), dry_run=dry_run)

@@ -19,6 +19,7 @@ from dltrack.catalogue.reports import Finding, Level, LintReport
 from dltrack.errors import CatalogueError
 from dltrack.files import CATALOGUE_LIMIT, FileProblem, decode_json, read_bytes
 from dltrack.hosts import is_private
+from dltrack.importer.labels import glued_text, usable_title
 from dltrack.importer.urls import canonical, clean, unwrap
 from dltrack.text import is_blank, same_title
 
@@ -194,7 +195,28 @@ def _content(catalogue: Catalogue) -> list[Finding]:
     for item_id, (path, item) in _first_places(catalogue).items():
         if is_blank(item.title):
             findings.append(Finding(ERROR, f"{path}.title", "empty (only invisible characters)"))
+        elif not usable_title(item.title):
+            findings.append(
+                Finding(
+                    WARNING,
+                    f"{path}.title",
+                    f"{item.title!r} says what the link is, not what it is about "
+                    "(a link text or an address): give the article's title",
+                )
+            )
         if item.url is None:
+            continue
+        if (glued := glued_text(item.url)) is not None:
+            # What import would have cut off or decoded; the other checks would only
+            # repeat it.
+            findings.append(
+                Finding(
+                    ERROR,
+                    f"{path}.url",
+                    f"{glued!r} in the address: text of the page glued onto it, or an "
+                    "escaped '&'; fix the URL",
+                )
+            )
             continue
         host = urlsplit(item.url).hostname or ""
         if is_private(host):

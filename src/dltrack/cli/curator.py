@@ -64,6 +64,14 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+def _absolute_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not value.lower().startswith(("http://", "https://")) or value.strip()[-3:] == "://":
+        raise typer.BadParameter(f"{value!r} is not an http(s) address")
+    return value.strip()
+
+
 def import_(
     ctx: typer.Context,
     files: Annotated[
@@ -99,6 +107,16 @@ def import_(
             "--personal", help="Into your own items (m1, m2, ...) instead of a catalogue file."
         ),
     ] = False,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            metavar="URL",
+            help="The documents' own address: relative links are resolved against it "
+            "(without it they are skipped).",
+            callback=_absolute_url,
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Import the reading items of documents into a track of the catalogue.
@@ -114,6 +132,8 @@ def import_(
     importing the same document again changes nothing.
     """
     if personal:
+        if base_url is not None:
+            raise typer.BadParameter("--base-url is for imports into a catalogue file")
         from dltrack.cli.common import opened
         from dltrack.learner.own_import import import_personal
 
@@ -130,7 +150,13 @@ def import_(
         )
     with _no_cycle_collection():
         report = import_files(
-            files, track, catalogue_path=catalogue, title=title, topics=topics, dry_run=dry_run
+            files,
+            track,
+            catalogue_path=catalogue,
+            title=title,
+            topics=topics,
+            dry_run=dry_run,
+            base_url=base_url,
         )
         render.emit(report, as_json=as_json)
 

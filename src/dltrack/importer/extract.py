@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 
 from dltrack.importer.found import (
     BOLD_LEVEL,
+    BOOK,
     ExtractError,
     Extraction,
     ExtractOptions,
@@ -25,6 +26,9 @@ from dltrack.importer.found import (
     Section,
     SectionFilter,
     Skipped,
+    applies,
+    drop_linked_books,
+    short_label,
 )
 from dltrack.importer.htmlconv import (
     COMMENTS_CLOSE,
@@ -33,6 +37,8 @@ from dltrack.importer.htmlconv import (
     looks_like_html,
 )
 from dltrack.importer.kinds import guess_kind
+from dltrack.importer.labels import find_bare_urls, generic_label, label_kind
+from dltrack.importer.lines import Context, bare_title, bold_only, joins, lead, leading_ordinal
 from dltrack.importer.markdown import (
     Block,
     Image,
@@ -58,6 +64,7 @@ from dltrack.importer.skips import (
     RELATIVE,
     SKIP_REASONS,
     SKIP_RULE,
+    chrome_or_profile,
     default_rule_may_match,
 )
 from dltrack.importer.titles import FRONT_MATTER, clean_title, front_matter
@@ -81,42 +88,16 @@ __all__ = [
 ]
 
 
-_BOOK = re.compile(r"《([^《》\n]{1,100})》")
-_ORDINAL = re.compile(r"^\s*(\d{1,3})\s*[.、．:：)）]?\s*$")
-_BARE_URL = re.compile(r"https?://[^\s<>\"'`，。；：、）（【】《》「」\u3000]+", re.I)
 _DANGLING = re.compile(r"^\[([^\[\]]+)\]$")
 _PROSE_END = ("。", "，", ",", "；", ";", "：", ":", "、")
+_URL_ONLY = re.compile(r"\s*(https?://|www\.)\S+\s*", re.I)
+_SENTENCE = ("，", "。", "；", "！", "？")
+# More text than this beside the 《titles》 of a paragraph makes it prose.
+_MENTION = 30
 _SCHEMELESS_SKIP = ("javascript:", "mailto:", "tel:", "data:", "about:", "file:", "sms:")
-_CODE_HOSTS = ("github.com", "gitlab.com", "gitee.com", "bitbucket.org")
 _MARKER = frozenset({COMMENTS_OPEN, COMMENTS_CLOSE})
-_HOST_PART = re.compile(r"^[a-z]+://[^/]+", re.I)
 _HAS_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 _SPACE = re.compile(r"\s")
-
-
-# How much of a section's title names it in the report of what was skipped: every
-# skipped link repeats it, so a heading of 100,000 characters would otherwise turn a
-# small document into a report of gigabytes.
-_LABEL_LENGTH = 120
-
-
-def _label(title: str) -> str:
-    return title if len(title) <= _LABEL_LENGTH else title[: _LABEL_LENGTH - 1] + "…"
-
-
-def _applies(option: SectionFilter, section: Section) -> bool:
-    if isinstance(option, bool):
-        return option
-    return section.title in option
-
-
-def _bare_title(url: str) -> str:
-    """A readable title for a link written out as a bare URL."""
-    host = host_of(url)
-    rest = _HOST_PART.sub("", url).strip("/")
-    if host.removeprefix("www.") in _CODE_HOSTS and rest:
-        return rest  # owner/repo
-    return (host.removeprefix("www.") + ("/" + rest if rest else "")) or url
 
 
 class _Extractor:
@@ -132,6 +113,7 @@ class _Extractor:
         self.section = Section("", 0)
         self.sections = [self.section]
         self.skip_level: int | None = None
+        self.open_headings: list[tuple[int, str]] = []  # (level, title) above the section
         self.footer = ""  # title of the footer being skipped
         self.footer_reason = FOOTER  # why links in it are left out
         self.comments = 0  # depth of comment-thread containers (marked by htmlconv)
@@ -154,11 +136,15 @@ class _Extractor:
             self.skip_level = None
         if footer:
             self.skip_level = level
-            self.footer = _label(title)
+            self.footer = short_label(title)
             # Once per footer, not once per link under it: the title may be long.
             self.footer_reason = COMMENTS if COMMENT_TITLE.search(title) else FOOTER
             return
-        self.section = Section(title, level)
+        while self.open_headings and self.open_headings[-1][0] >= level:
+            self.open_headings.pop()
+        parent = self.open_headings[-1][1] if self.open_headings else ""
+        self.open_headings.append((level, title))
+        self.section = Section(title, level, parent=parent)
         self.sections.append(self.section)
         self.seen = set()
 
@@ -169,7 +155,7 @@ class _Extractor:
         elif self.skip_level is not None:
             reason, where = self.footer_reason, self.footer
         else:
-            where = _label(self.section.title)
+            where = short_label(self.section.title)
         self.skipped.append(Skipped(url, clean_title(title), reason, where))
 
     def add(self, entry: FoundItem) -> None:
@@ -205,6 +191,8 @@ class _Extractor:
             return None, href.split(":", 1)[0].lower() + ": link"
         if href.startswith("//"):
             href = "https:" + href
+        elif href[:4].lower() == "www.":
+            href = "https://" + href  # written without a scheme: no relative path starts so
         elif not _HAS_SCHEME.match(href):
             if not self.options.base_url:
                 return None, RELATIVE  # a relative link means nothing without the page's address
@@ -222,15 +210,26 @@ class _Extractor:
                 return None, reason
         return url, ""
 
-    def link_items(self, nodes: list[Inline], context: str) -> list[FoundItem]:
-        """Entries for the links among nodes, merging a link split into adjacent pieces."""
+    def link_items(
+        self, nodes: list[Inline], context: str, *, bare: bool = False
+    ) -> list[FoundItem]:
+        """Entries for the links among nodes (and, with bare, URLs written out in the text).
+
+        A link split into adjacent pieces is merged; a link whose text names no title
+        ("[pdf]", "链接", a URL) takes its title from the text around it.
+        """
         found: list[FoundItem] = []
-        # Text since the last link entry; only its first characters matter (_joins), so
+        around = Context()
+        # Text since the last link entry; only its first characters matter (joins), so
         # it is kept short: a line of many text runs must not build one long string.
         gap = ""
-        for node in nodes:
+        for index, node in enumerate(nodes):
             if isinstance(node, Text):
                 gap = (gap + node.text[:4])[:4]
+                if bare and not node.code and ("://" in node.text or "www." in node.text):
+                    self.text_urls(node, context, around, found)
+                else:
+                    around.text(node.text, bold=node.bold)
                 continue
             if isinstance(node, Image):
                 self.skip(node.src, node.alt, IMAGE)
@@ -239,6 +238,8 @@ class _Extractor:
             url, reason = self.check_url(node.href)
             title = plain_text(node.children)
             cleaned = clean_title(title)
+            if url is not None and 0 < len(cleaned) <= 40 and (why := chrome_or_profile(cleaned)):
+                url, reason = None, why
             if url is None or not cleaned:
                 images = [c for c in node.children if isinstance(c, Image)]
                 if url is not None:
@@ -246,49 +247,92 @@ class _Extractor:
                 # An avatar linked to a profile is named by its alt text, if by anything.
                 self.skip(node.href.strip(), title or (images[0].alt if images else ""), reason)
                 gap = (gap + title[:4])[:4]
+                around.text(title)
                 continue
             last = found[-1] if found else None
             # Zhihu's editor splits one link into pieces around a styled letter:
             # [S]r[urpassing Human] -> "Surpassing Human" when both pieces share a URL.
-            if last is not None and last.url == url and _joins(gap):
+            if last is not None and last.url == url and joins(gap):
                 merged = clean_title(last.title + gap + title)
                 found[-1] = FoundItem(merged, url, guess_kind(merged, url), context)
                 gap = ""
                 continue
-            found.append(FoundItem(cleaned, url, guess_kind(cleaned, url), context))
+            label = generic_label(cleaned)
+            kind = None
+            if label is not None:
+                following = nodes[index + 1] if index + 1 < len(nodes) else None
+                after = following.text if isinstance(following, Text) else ""
+                given, shared = around.title_for(after)
+                if given:
+                    named = f"{given} ({label})" if shared and label else given
+                    around.item(given)
+                    kind = label_kind(label)
+                    cleaned = named
+                else:
+                    around.item()
+                    if label == "":  # a URL as its own text, and nothing beside it
+                        cleaned = bare_title(url)
+            else:
+                around.item()
+            guessed = guess_kind(cleaned, url)
+            if kind not in ("paper", "repo", "video"):
+                kind = guessed
+            found.append(FoundItem(cleaned, url, kind, context))
             gap = ""
         return found
 
+    def text_urls(self, node: Text, context: str, around: Context, found: list[FoundItem]) -> None:
+        """Entries for the URLs written out in text, titled by the label beside them."""
+        text, position = node.text, 0
+        for start, end, written in find_bare_urls(text):
+            around.text(text[position:start], bold=node.bold)
+            position = end
+            url, reason = self.check_url(written)
+            if url is None:
+                self.skip(written, bare_title(written), reason)
+                continue
+            given, shared = around.title_for("")
+            if not given or generic_label(given) is not None:
+                title, given = bare_title(url), ""
+            else:
+                # Two addresses under one label: "Label", "Label (2)".
+                title = f"{given} ({around.uses + 1})" if shared else given
+            around.item(given or None)
+            found.append(FoundItem(title, url, guess_kind(title, url), context))
+        around.text(text[position:], bold=node.bold)
+
     # -- blocks ----------------------------------------------------------------------------
 
-    def unit(self, lines: list[str], nodes: list[Inline] | None = None) -> None:
+    def unit(
+        self, lines: list[str], nodes: list[Inline] | None = None, *, item: bool = False
+    ) -> None:
         """Read items from one paragraph (part) or list item (nodes: lines parsed)."""
         if nodes is None:
             nodes = parse_inlines("\n".join(lines), self.refs)
         plain = plain_text(nodes)
         context = clean_title(plain)
-        links = self.link_items(nodes, context)
+        section = self.section
+        links = self.link_items(nodes, context, bare=applies(self.options.bare_urls, section))
         if links:
             for entry in links:
                 self.add(entry)
             return
         if any(isinstance(node, Link) for node in nodes):
             return  # only unusable links (images, profiles, mailto): nothing here
-        section = self.section
-        if _applies(self.options.bare_urls, section) and self.bare_urls(plain):
-            return
-        if _applies(self.options.books, section):
-            books = [clean_title(m.group(1)) for m in _BOOK.finditer(plain)]
+        if applies(self.options.books, section):
+            books = [clean_title(m.group(1)) for m in BOOK.finditer(plain)]
+            if books and not self.options.books_in_prose and _prose(plain, item=item):
+                books = []  # 《Book》 named in a sentence is a mention, not a reading item
             if books:
                 for title in books:
                     self.add(FoundItem(title, None, "book", context))
                 return
-        if _applies(self.options.lead_items, section):
-            lead = _lead(nodes)
-            if lead is not None:
-                self.add(FoundItem(lead[0], None, "topic", lead[1]))
+        if applies(self.options.lead_items, section):
+            named = lead(nodes)
+            if named is not None:
+                self.add(FoundItem(named[0], None, "topic", named[1]))
                 return
-        if _applies(self.options.plain_items, section):
+        if applies(self.options.plain_items, section):
             for line in lines:
                 title = clean_title(plain_text(parse_inlines(line, self.refs)))
                 hint = None
@@ -300,13 +344,12 @@ class _Extractor:
 
     def bare_urls(self, text: str) -> bool:
         found = False
-        for match in _BARE_URL.finditer(text):
-            written = match.group(0).rstrip(".,;:!?)]}'\"")
+        for _start, _end, written in find_bare_urls(text):
             url, reason = self.check_url(written)
             if url is None:
-                self.skip(written, _bare_title(written), reason)
+                self.skip(written, bare_title(written), reason)
             else:
-                title = _bare_title(url)
+                title = bare_title(url)
                 self.add(FoundItem(title, url, guess_kind(title, url), ""))
                 found = True
         return found
@@ -341,11 +384,11 @@ class _Extractor:
                 continue
             nodes = parse_inlines(line, self.refs)
             text = clean_title(plain_text(nodes))
-            if _bold_only(nodes) or (text and text in self.options.heading_lines):
+            if bold_only(nodes) or (text and text in self.options.heading_lines):
                 flush()
                 self.open_section(text, BOLD_LEVEL)
                 continue
-            ordinal = _leading_ordinal(nodes) if self.options.numbered_sections else None
+            ordinal = leading_ordinal(nodes) if self.options.numbered_sections else None
             if ordinal is not None:
                 flush()
                 self.open_section(ordinal, BOLD_LEVEL)
@@ -360,59 +403,24 @@ class _Extractor:
             if block.kind == "heading":
                 self.heading(block)
             elif block.kind == "code":
-                if _applies(self.options.bare_urls, self.section):
+                # Addresses in code are examples or commands ("git clone URL"); a line
+                # that is nothing but an address is a list of them.
+                if applies(self.options.code_urls, self.section):
                     self.bare_urls("\n".join(block.lines))
+                elif applies(self.options.bare_urls, self.section):
+                    self.bare_urls("\n".join(x for x in block.lines if _URL_ONLY.fullmatch(x)))
             elif block.kind == "item" and not _MARKER.intersection(block.lines):
                 if block.lines:
-                    self.unit(block.lines)
+                    self.unit(block.lines, item=True)
             else:
                 self.paragraph(block)
         return self.sections
 
 
-def _joins(gap: str) -> bool:
-    """True when the text between two same-URL links is short enough to be one word."""
-    return len(gap) <= 3 and "\0" not in gap and not any(c.isspace() for c in gap)
-
-
-def _bold_only(nodes: list[Inline]) -> bool:
-    """True for a line that is nothing but bold text (no links, no images)."""
-    seen_bold = False
-    for node in nodes:
-        if not isinstance(node, Text):
-            return False
-        if node.text.strip():
-            if not node.bold:
-                return False
-            seen_bold = True
-    return seen_bold and bool(clean_title(plain_text(nodes)))
-
-
-def _leading_ordinal(nodes: list[Inline]) -> str | None:
-    """'3.' when a line opens with a bold ordinal such as **3.** or <b>3. </b>."""
-    for node in nodes:
-        if isinstance(node, Text) and not node.text.strip():
-            continue
-        if isinstance(node, Text) and node.bold and (m := _ORDINAL.match(node.text)):
-            return m.group(0).strip()
-        return None
-    return None
-
-
-def _lead(nodes: list[Inline]) -> tuple[str, str] | None:
-    """(name, rest) for '**Name**. rest of the text', else None."""
-    head: Text | None = None
-    for index, node in enumerate(nodes):
-        if isinstance(node, Text) and not node.text.strip():
-            continue
-        if isinstance(node, Text) and node.bold:
-            head = node
-            rest = clean_title(plain_text(nodes[index + 1 :]))
-            name = clean_title(head.text).rstrip("。.")
-            if name and rest:
-                return name, rest
-        return None
-    return None
+def _prose(text: str, *, item: bool) -> bool:
+    """True for a sentence rather than a title with a note ("《书名》 作者, 出版社")."""
+    rest = BOOK.sub("", text).strip()
+    return any(mark in rest for mark in _SENTENCE) or (not item and len(rest) > _MENTION)
 
 
 def extract(text: str, options: ExtractOptions | None = None) -> list[Section]:
@@ -436,4 +444,7 @@ def extract_report(text: str, options: ExtractOptions | None = None) -> Extracti
     if looks_like_html(text):
         text = html_outside_fences(text)
     extractor = _Extractor(options or ExtractOptions())
-    return Extraction(extractor.run(text), extractor.skipped)
+    sections = extractor.run(text)
+    if extractor.options.books:
+        drop_linked_books(sections, extractor.skipped)
+    return Extraction(sections, extractor.skipped)

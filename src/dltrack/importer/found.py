@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from dltrack.importer.skips import DEFAULT_FOOTERS, DEFAULT_SKIP_URLS
+from dltrack.importer.skips import DEFAULT_FOOTERS, DEFAULT_SKIP_URLS, DUPLICATE
 from dltrack.importer.urls import canonical
+
+BOOK = re.compile(r"《([^《》\n]{1,100})》")
 
 # Level given to sections opened by a bold line (or a configured heading line): below
 # every real heading, so a bold line never closes a heading's footer skip early.
@@ -65,6 +68,7 @@ class Section:
     title: str
     level: int
     items: list[FoundItem] = field(default_factory=list)
+    parent: str = ""  # the title of the heading this section stands under, if any
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,9 @@ class ExtractOptions:
     books: SectionFilter = False  # 《title》 with no link in its block -> url-less book entry
     plain_items: SectionFilter = False  # a short link-less line or list item -> url-less entry
     lead_items: SectionFilter = False  # "**Name**. description" with no link -> entry "Name"
-    bare_urls: SectionFilter = False  # https://... written out (also in code blocks)
+    bare_urls: SectionFilter = False  # https://... and www.... written out in text
+    code_urls: SectionFilter = False  # https://... written out in fenced code blocks
+    books_in_prose: bool = True  # 《title》 inside a sentence counts too
     numbered_sections: bool = False  # a paragraph opening with bold "3." opens section "3."
     heading_lines: frozenset[str] = frozenset()  # plain lines to read as section headings
     footers: tuple[str, ...] = DEFAULT_FOOTERS
@@ -89,3 +95,44 @@ class Extraction:
 
     sections: list[Section]
     skipped: list[Skipped]
+
+
+# How much of a section's title names it in the report of what was skipped: every
+# skipped link repeats it, so a heading of 100,000 characters would otherwise turn a
+# small document into a report of gigabytes.
+LABEL_LENGTH = 120
+
+
+def short_label(title: str) -> str:
+    """title, cut to LABEL_LENGTH characters."""
+    return title if len(title) <= LABEL_LENGTH else title[: LABEL_LENGTH - 1] + "…"
+
+
+def applies(option: SectionFilter, section: Section) -> bool:
+    """Whether a per-section option is on for section."""
+    if isinstance(option, bool):
+        return option
+    return section.title in option
+
+
+def drop_linked_books(sections: list[Section], skipped: list[Skipped]) -> None:
+    """Leave out a 《book》 named without a link when the document also links it."""
+    if not any(f.url is None and f.kind_hint == "book" for s in sections for f in s.items):
+        return
+    linked: set[str] = set()
+    for section in sections:
+        for found in section.items:
+            if found.url is not None:
+                linked.add(found.title.strip("《》").casefold())
+                if "《" in found.title:
+                    linked.update(m.group(1).casefold() for m in BOOK.finditer(found.title))
+    if not linked:
+        return
+    for section in sections:
+        kept = []
+        for found in section.items:
+            if found.url is None and found.kind_hint == "book" and found.title.casefold() in linked:
+                skipped.append(Skipped(None, found.title, DUPLICATE, short_label(section.title)))
+            else:
+                kept.append(found)
+        section.items = kept

@@ -27,10 +27,11 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Text:
-    """A run of text; bold when it sat between ``**`` markers."""
+    """A run of text; bold when it sat between ``**`` markers, code in a code span."""
 
     text: str
     bold: bool = False
+    code: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ def parse_blocks(text: str) -> tuple[list[Block], dict[str, str]]:
     refs: dict[str, str] = {}
     current: Block | None = None
     fence: str | None = None
+    in_comment = False  # inside <!-- ... -->: what a page author hid is not read
 
     def close() -> None:
         nonlocal current
@@ -131,6 +133,10 @@ def parse_blocks(text: str) -> tuple[list[Block], dict[str, str]]:
                 current.lines.append(raw)
             continue
         line = raw
+        if in_comment or "<!--" in line:
+            line, in_comment = _outside_comments(line, in_comment)
+            if not line.strip() and raw.strip():
+                continue  # a line that was all comment: no paragraph break either
         # Block quotes are containers; their content reads like any other text. One
         # match and one slice, not a slice of the rest of the line per marker.
         quotes = _QUOTES.match(line)
@@ -166,6 +172,24 @@ def parse_blocks(text: str) -> tuple[list[Block], dict[str, str]]:
         current.lines.append(line.strip())
     close()
     return blocks, refs
+
+
+def _outside_comments(line: str, in_comment: bool) -> tuple[str, bool]:
+    """The parts of line outside HTML comments; and whether a comment is still open."""
+    kept: list[str] = []
+    i = 0
+    while True:
+        if in_comment:
+            end = line.find("-->", i)
+            if end == -1:
+                return "".join(kept), True
+            i, in_comment = end + 3, False
+        start = line.find("<!--", i)
+        if start == -1:
+            kept.append(line[i:])
+            return "".join(kept), False
+        kept.append(line[i:start])
+        i, in_comment = start + 4, True
 
 
 def _bold_marks(text: str, spans: Spans) -> set[int]:
@@ -252,7 +276,8 @@ def parse_inlines(text: str, refs: dict[str, str] | None = None, _depth: int = 0
         if char == "`":
             run, end = spans.code(i)
             if end != -1:
-                buffer.append(text[i + run : end])
+                flush()  # its own run: an address in code is an example, not a link
+                nodes.append(Text(text[i + run : end], bold, code=True))
                 i = end + run
                 continue
             buffer.append("`" * run)

@@ -23,6 +23,11 @@ DEFAULT_FOOTERS: tuple[str, ...] = (
     r"(发表|网友|用户|读者)(评论|留言)",
     r"leave a (reply|comment)",
     r"share( this)?( post| article)?:?",
+    # A repository's own business, and the people behind it: never reading.
+    r"[\W_]*(contribut(e|ing|ors?|ion|ions)( guide(lines?)?)?|how to contribute|licen[cs]es?|"
+    r"credits?|acknowledge?ments?|thanks|sponsors?|backers?|maintainers?|translators?|"
+    r"贡献(者|指南|代码)?|参与贡献|如何贡献|致谢|鸣谢|感谢|许可(证|协议)?|开源(许可|协议)|"
+    r"维护者|译者|翻译(者|人员)|赞助(商|者)?)[\W_]*",
 )
 
 # Why a link is left out; shown to curators by `dltrack import --dry-run`.
@@ -39,6 +44,8 @@ DUPLICATE = "duplicate in this section"
 COMMENTS = "comment thread"
 FOOTER = "page footer"
 SKIP_RULE = "skip rule"
+CHROME = "page chrome"
+REPO_META = "repository meta"
 
 # Links that are never reading items: images, avatars, author and column pages, sharing.
 _SKIP_RULES: tuple[tuple[str, str], ...] = (
@@ -48,12 +55,26 @@ _SKIP_RULES: tuple[tuple[str, str], ...] = (
     (r"^https?://(www\.)?gravatar\.com/avatar", AVATAR),
     (r"^https?://avatars\d*\.githubusercontent\.com/", AVATAR),
     (r"^https?://(www\.)?zhihu\.com/(people|org)/", PROFILE),
-    (r"^https?://zhuanlan\.zhihu\.com/(c_\d+|[\w-]+/?$)", PROFILE),
-    (r"^https?://(www\.)?zhihu\.com/column/", PROFILE),
     (r"^https?://(www\.)?jianshu\.com/u/", PROFILE),
     (r"^https?://juejin\.(cn|im)/user/", PROFILE),
-    (r"^https?://space\.bilibili\.com/", PROFILE),
-    (r"^https?://(www\.)?weibo\.com/u/", PROFILE),
+    # A channel, collection or list of someone's videos is content; their page is not.
+    (r"^https?://space\.bilibili\.com/\d+/?(\?[^/]*)?$", PROFILE),
+    (r"^https?://(www\.)?weibo\.com/(u/)?[\w-]+/?(\?[^/]*)?$", PROFILE),
+    (r"^https?://(www\.|mobile\.)?(twitter|x)\.com/@?\w+/?(\?[^/]*)?$", PROFILE),
+    (r"^https?://([a-z]+\.)?facebook\.com/[\w.-]+/?(\?[^/]*)?$", PROFILE),
+    (r"^https?://([a-z]+\.)?linkedin\.com/(in|pub)/", PROFILE),
+    (r"^https?://scholar\.google\.[a-z.]+/citations\?", PROFILE),
+    (
+        r"^https?://(www\.)?github\.com/[\w.-]+/[\w.-]+/"
+        r"(issues|pulls?|compare|fork|stargazers|watchers|network|graphs|discussions)(/|\?|$)",
+        REPO_META,
+    ),
+    (
+        r"^https?://(www\.)?github\.com/[\w.-]+/[\w.-]+/(blob|tree)/[^/]+/"
+        r"(LICEN[CS]E|CONTRIBUTING|CODE_OF_CONDUCT)[\w.-]*$",
+        REPO_META,
+    ),
+    (r"^https?://(www\.)?github\.com/[\w.-]+/[\w.-]+/(archive|zipball|tarball)/", CHROME),
     (r"^https?://(my|me)\.csdn\.net/", PROFILE),
     (r"^https?://service\.weibo\.com/share", SHARE),
     (r"^https?://connect\.qq\.com/widget/share", SHARE),
@@ -76,6 +97,25 @@ _DEFAULT_ANCHORED = re.compile(
     "|".join(f"(?:{p})" for p in DEFAULT_SKIP_URLS if p.startswith("^")), re.I
 )
 _DEFAULT_UNANCHORED = [re.compile(p, re.I) for p in DEFAULT_SKIP_URLS if not p.startswith("^")]
+
+
+# Link texts of page chrome: the buttons and badges a page puts around its content.
+_CHROME = re.compile(
+    r"(view|fork( me)?|edit|star|watch) (it |this (page |project )?)?on (github|gitlab|gitee)|"
+    r"download (zip|tar(\.gz|ball)?|\.zip|\.tar\.gz)|edit this page|(back|return) to top|"
+    r"↑.*top|返回顶部|回到顶部|(share|tweet|分享)( (on|to|到) .{1,20}| this| it)?|"
+    r"分享到.{1,10}|(star|fork|watch|tweet|follow)",
+    re.I,
+)
+
+
+def chrome_or_profile(text: str) -> str | None:
+    """Why a link with this text is no reading item (page chrome, a @handle), else None."""
+    if text.startswith("@") and " " not in text.strip():
+        return PROFILE
+    if len(text) <= 40 and _CHROME.fullmatch(text.strip(" →←↑↓»«|·")) is not None:
+        return CHROME
+    return None
 
 
 def default_rule_may_match(url: str) -> bool:

@@ -19,6 +19,7 @@ from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 
 from dltrack.hosts import plain_url
+from dltrack.importer.scholarly import SCHOLARLY_HOSTS, scholarly
 
 __all__ = ["canonical", "clean", "host_and_path", "host_of", "unwrap"]
 
@@ -58,7 +59,9 @@ _REDIRECT_PATHS: dict[str, tuple[str, ...]] = {
 }
 
 # Tracking parameters dropped on every host.
-_TRACKING_ANY = re.compile(r"^(utm_\w*|spm|spm_id_from|fbclid|gclid|mc_cid|mc_eid)$", re.I)
+_TRACKING_ANY = re.compile(
+    r"^(utm_\w*|spm|spm_id_from|fbclid|gclid|mc_cid|mc_eid|from_source|_trace_\w*)$", re.I
+)
 
 # WeChat adds share/session noise to article links; the article itself is named by
 # __biz/mid/idx/sn. These names are only dropped on WeChat hosts, because words like
@@ -90,12 +93,44 @@ _TRACKING_WECHAT = frozenset(
         "poc_token",
         "rd2werd",
         "share_token",
+        "xtrack",
+        "nwr_flag",
+        "forceh5",
     }
 )
 _WECHAT_PREFIXES = ("sharer_",)
 
 # Zhihu appends where a reader came from.
-_TRACKING_ZHIHU = frozenset({"rf", "group_id", "utm_psn", "utm_oi", "share_code"})
+_TRACKING_ZHIHU = frozenset({"rf", "refer", "group_id", "utm_psn", "utm_oi", "share_code"})
+
+# Bilibili marks the page, search or share a visitor came from; "p" (the part) and "t"
+# (a moment in the video) are kept: they name what to watch.
+_TRACKING_BILIBILI = frozenset(
+    {
+        "from",
+        "seid",
+        "vd_source",
+        "share_source",
+        "share_medium",
+        "share_plat",
+        "share_session_id",
+        "share_tag",
+        "share_from",
+        "from_spmid",
+        "bbid",
+        "ts",
+        "timestamp",
+        "unique_k",
+        "buvid",
+        "up_id",
+        "plat_id",
+        "is_story_h5",
+    }
+)
+_BILIBILI_DOMAINS = ("bilibili.com", "b23.tv")
+
+# HTML pages and Markdown converted from them leave '&' escaped in addresses.
+_AMPERSAND_ENTITY = re.compile(r"&(?:amp|#0*38|#x0*26);", re.I)
 
 # Fragments that are routing noise rather than a place in the page.
 _JUNK_FRAGMENTS = frozenset({"wechat_redirect", "rd", ""})
@@ -154,6 +189,12 @@ def _is_zhihu(host: str) -> bool:
     return host == "zhihu.com" or host.endswith(".zhihu.com")
 
 
+def _is_bilibili(host: str) -> bool:
+    return host.endswith(_BILIBILI_DOMAINS) and (
+        host in _BILIBILI_DOMAINS or host.endswith(tuple("." + d for d in _BILIBILI_DOMAINS))
+    )
+
+
 def _is_tracking(name: str, host: str) -> bool:
     if _TRACKING_ANY.match(name):
         return True
@@ -162,7 +203,19 @@ def _is_tracking(name: str, host: str) -> bool:
         return lowered in _TRACKING_WECHAT or lowered.startswith(_WECHAT_PREFIXES)
     if _is_zhihu(host):
         return lowered in _TRACKING_ZHIHU
+    if _is_bilibili(host):
+        return lowered in _TRACKING_BILIBILI
     return False
+
+
+def decode_entities(url: str) -> str:
+    """url with HTML-escaped ampersands ('&amp;', '&#38;') read back as '&'."""
+    # Only the ampersand: html.unescape would also read "&para=1" as "¶=1".
+    for _ in range(3):  # "&amp;amp;" was escaped twice
+        if "&" not in url or _AMPERSAND_ENTITY.search(url) is None:
+            break
+        url = _AMPERSAND_ENTITY.sub("&", url)
+    return url
 
 
 def _decode_target(value: str) -> str:
@@ -221,7 +274,7 @@ def _trim(url: str) -> str:
 
 def unwrap(url: str) -> str:
     """The real destination of url, following redirector links repeatedly."""
-    current = _trim(url)
+    current = decode_entities(_trim(url))
     # A bounded loop: a redirector pointing at itself must not hang the importer.
     for _ in range(10):
         target = _redirect_target(current)
@@ -261,7 +314,7 @@ def _encode_spaces(text: str) -> str:
 
 def clean(url: str) -> str:
     """The URL to store: unwrapped, tracking parameters and junk fragments removed."""
-    if plain_url(url):
+    if (plain := plain_url(url)) and plain[0] not in SCHOLARLY_HOSTS and "&" not in url:
         return url
     target = unwrap(url)
     parts = _split(target)
@@ -269,6 +322,8 @@ def clean(url: str) -> str:
         return target
     scheme, netloc, path, query, fragment = parts
     host = host_of(target)
+    if host in SCHOLARLY_HOSTS and (paper := scholarly(host, path)):
+        return paper[0]
     query = _filter_query(query, host)
     if fragment in _JUNK_FRAGMENTS or _is_wechat(host):
         fragment = ""
@@ -332,8 +387,9 @@ def _wechat_key(path: str, query: str) -> str | None:
 @lru_cache(maxsize=4096)
 def canonical(url: str) -> str:
     """A comparison key for url: equal keys mean the same page."""
-    if plain := plain_url(url):
-        return "https://" + plain[0] + (plain[1] or "/")
+    if (plain := plain_url(url)) and plain[0] not in SCHOLARLY_HOSTS and "&" not in url:
+        # www.example.org and example.org serve the same pages.
+        return "https://" + plain[0].removeprefix("www.") + (plain[1] or "/")
     target = unwrap(url)
     parts = _split(target)
     if parts is None:
@@ -345,6 +401,10 @@ def canonical(url: str) -> str:
         # http and https versions of a page are the same reading item.
         scheme = "https"
     host = netloc.rpartition("@")[2].split(":")[0]
+    if host in SCHOLARLY_HOSTS and (paper := scholarly(host, path)):
+        return paper[1]
+    if host.startswith("www.") and netloc == host:
+        netloc = host = host.removeprefix("www.")
     if _is_wechat(host):
         key = _wechat_key(path, query)
         if key is not None:

@@ -1,0 +1,142 @@
+"""Pieces of one line or list item: bold labels, ordinals, and titles taken from context.
+
+When a link's text names no title ("[pdf]", "链接", a URL), the title stands beside
+it: the text before it on its line, the title its neighbour on the line got, the text
+after it, or the line before. ``Context`` follows the text of one list item or
+paragraph as the extractor walks it and answers that question.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dltrack.importer.markdown import Inline, Text, plain_text
+from dltrack.importer.titles import clean_title
+from dltrack.importer.urls import host_of
+
+_ORDINAL = re.compile(r"^\s*(\d{1,3})\s*[.、．:：)）]?\s*$")
+_CODE_HOSTS = ("github.com", "gitlab.com", "gitee.com", "bitbucket.org")
+_HOST_PART = re.compile(r"^[a-z]+://[^/]+", re.I)
+# Separators between a title and its links: "Title: [pdf]", "Title - [code]", "Title ([1])".
+_AROUND = " :：-–—|,，;；/([{（【"
+_CLAUSE = re.compile(r"[。；;！!？?]\s*|[，,]\s*|\.\s+")
+# Words that lead into a link rather than name it: "notes at <url>", "（见 <url>".
+_LEAD_IN = re.compile(
+    r"(?:\s+(?:see|at|in|via|from|on|is|are)|见|参见|详见|参考|请看|地址|网址)\s*\Z", re.I
+)
+# "Title. Authors et al., 2014." : the citation after the title is not part of it.
+_CITATION = re.compile(r"(.{8,}?)\.\s+[^.]{0,80}?(?:et al|\b(?:19|20)\d\d\b).*")
+_KEEP = 300  # characters of a line's text kept: enough for any title
+_LONGEST = 100
+
+
+def _title_from(text: str) -> str:
+    title = clean_title(text.replace("*", "")).strip(_AROUND)
+    title = _LEAD_IN.sub("", title).strip(_AROUND).lstrip(")]}）】").strip()
+    if (citation := _CITATION.fullmatch(title)) is not None:
+        title = citation.group(1)
+    if len(title) > _LONGEST:
+        # Prose, not a label: its last clause stands nearest the link.
+        clauses = [c for c in _CLAUSE.split(title) if len(c.strip()) >= 4]
+        last = clauses[-1].strip(_AROUND) if clauses else ""
+        title = last if 4 <= len(last) <= _LONGEST else title[: _LONGEST - 1].rstrip() + "…"
+    return title
+
+
+class Context:
+    """The text around the links of one list item or paragraph, as it is read."""
+
+    def __init__(self) -> None:
+        self.line = ""  # text on the current line since the last item
+        self.previous = ""  # the last line of text before the current one
+        self.shared = ""  # the title the last label link on this line was given
+        self.bold = ""  # a bold label on the current line ("**Name**, a note [pdf]")
+        self.uses = 0  # how many items have had the shared title
+
+    def text(self, piece: str, *, bold: bool = False) -> None:
+        """Text read between items."""
+        if "\n" in piece:
+            self.bold = ""
+            lines = (self.line + piece).split("\n")
+            for line in reversed(lines[:-1]):
+                if line.strip():
+                    self.previous = line[-_KEEP:]
+                    break
+            self.line, self.shared = lines[-1][-_KEEP:], ""
+        else:
+            self.line = (self.line + piece)[-_KEEP:]
+        if bold and not self.bold and piece.strip():
+            self.bold = piece.rsplit("\n", 1)[-1][:_KEEP]
+
+    def item(self, title: str | None = None) -> None:
+        """An item was read; title is what a label link was given (None: a titled link)."""
+        self.line = ""
+        self.uses = self.uses + 1 if title and title == self.shared else 1
+        self.shared = title or ""
+        self.bold = ""
+
+    def title_for(self, after: str) -> tuple[str, bool]:
+        """(title, shared) for a link without a title of its own; after is the text after it."""
+        if self.bold and (label := _title_from(self.bold)):
+            return label, False
+        if before := _title_from(self.line):
+            return before, False
+        if self.shared:
+            return self.shared, True
+        if following := _title_from(after[:_KEEP].split("\n", 1)[0]):
+            return following, False
+        return _title_from(self.previous), False
+
+
+def bare_title(url: str) -> str:
+    """A readable title for a link written out as a bare URL."""
+    host = host_of(url)
+    rest = _HOST_PART.sub("", url).strip("/")
+    if host.removeprefix("www.") in _CODE_HOSTS and rest:
+        return rest  # owner/repo
+    return (host.removeprefix("www.") + ("/" + rest if rest else "")) or url
+
+
+def joins(gap: str) -> bool:
+    """True when the text between two same-URL links is short enough to be one word."""
+    return len(gap) <= 3 and "\0" not in gap and not any(c.isspace() for c in gap)
+
+
+def bold_only(nodes: list[Inline]) -> bool:
+    """True for a line that is nothing but bold text (no links, no images)."""
+    seen_bold = False
+    for node in nodes:
+        if not isinstance(node, Text):
+            return False
+        if node.text.strip():
+            if not node.bold:
+                return False
+            seen_bold = True
+    return seen_bold and bool(clean_title(plain_text(nodes)))
+
+
+def leading_ordinal(nodes: list[Inline]) -> str | None:
+    """'3.' when a line opens with a bold ordinal such as **3.** or <b>3. </b>."""
+    for node in nodes:
+        if isinstance(node, Text) and not node.text.strip():
+            continue
+        if isinstance(node, Text) and node.bold and (m := _ORDINAL.match(node.text)):
+            return m.group(0).strip()
+        return None
+    return None
+
+
+def lead(nodes: list[Inline]) -> tuple[str, str] | None:
+    """(name, rest) for '**Name**. rest of the text', else None."""
+    head: Text | None = None
+    for index, node in enumerate(nodes):
+        if isinstance(node, Text) and not node.text.strip():
+            continue
+        if isinstance(node, Text) and node.bold:
+            head = node
+            rest = clean_title(plain_text(nodes[index + 1 :]))
+            name = clean_title(head.text).rstrip("。.")
+            if name and rest:
+                return name, rest
+        return None
+    return None
