@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import pty
 import shutil
 import subprocess
+import sys
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -106,3 +109,46 @@ class LoopThread:
         if self._loop is not None and self._thread is not None:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(10)
+
+
+class OnTerminal(NamedTuple):
+    """What a run of dltrack with some of its streams on a pseudo-terminal left."""
+
+    out: str  # stdout, when it was a pipe
+    err: str  # stderr, when it was a pipe
+    shown: str  # what the terminal received, line ends as "\n"
+
+
+def on_terminal(args: list[str], *, streams: set[str], env: dict[str, str]) -> OnTerminal:
+    """Run the real program with the named streams (stdin, stdout, stderr) on a pty."""
+    main, child = pty.openpty()
+    try:
+        pipe_or_tty = {s: child if s in streams else subprocess.PIPE for s in ("stdout", "stderr")}
+        done = subprocess.run(
+            [sys.executable, "-m", "dltrack", *args],
+            stdin=child if "stdin" in streams else None,
+            **pipe_or_tty,
+            env=env,
+            timeout=60,
+            check=True,
+        )
+        os.close(child)
+        child = -1
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # the terminal's other end is closed: all is read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(main)
+        if child != -1:
+            os.close(child)
+    return OnTerminal(
+        (done.stdout or b"").decode(),
+        (done.stderr or b"").decode(),
+        shown.decode(errors="replace").replace("\r\n", "\n"),
+    )

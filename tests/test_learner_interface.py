@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import pty
-import subprocess
-import sys
 from pathlib import Path
 
-from helpers import one_line
+from helpers import on_terminal, one_line
 
 
 def as_json(result) -> dict:
@@ -34,32 +31,8 @@ def test_dltrack_db_in_a_missing_directory_is_refused(run, tmp_path: Path, monke
 
 def _dltrack_with_a_terminal_on_stderr(*args: str) -> tuple[str, str]:
     """Run the real program with stderr on a pseudo-terminal; (stdout, the terminal's text)."""
-    main, child = pty.openpty()
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "dltrack", *args],
-            stdout=subprocess.PIPE,
-            stderr=child,
-            env=os.environ,
-            timeout=60,
-            check=True,
-        )
-        os.close(child)
-        child = -1
-        said = b""
-        while True:
-            try:
-                chunk = os.read(main, 4096)
-            except OSError:  # the terminal's other end is closed: all is read
-                break
-            if not chunk:
-                break
-            said += chunk
-    finally:
-        os.close(main)
-        if child != -1:
-            os.close(child)
-    return done.stdout.decode(), said.decode().replace("\r\n", "\n")
+    ran = on_terminal(list(args), streams={"stderr"}, env=dict(os.environ))
+    return ran.out, ran.shown
 
 
 def test_the_first_run_says_where_the_database_is_and_lists_the_tracks(db_path: Path) -> None:

@@ -3,42 +3,15 @@
 from __future__ import annotations
 
 import os
-import pty
 import shlex
-import subprocess
-import sys
 from pathlib import Path
+
+from helpers import on_terminal
 
 
 def _on_a_terminal(args: list[str], env: dict[str, str]) -> str:
     """Run dltrack with stdin and stdout on a pseudo-terminal; what the terminal shows."""
-    main, child = pty.openpty()
-    try:
-        subprocess.run(
-            [sys.executable, "-m", "dltrack", *args],
-            stdin=child,
-            stdout=child,
-            stderr=subprocess.PIPE,
-            env=env,
-            timeout=60,
-            check=True,
-        )
-        os.close(child)
-        child = -1
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(main, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        os.close(main)
-        if child != -1:
-            os.close(child)
-    return shown.decode(errors="replace")
+    return on_terminal(args, streams={"stdin", "stdout"}, env=env).shown
 
 
 def _env(tmp_path: Path, paged: Path) -> dict[str, str]:
