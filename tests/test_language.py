@@ -84,7 +84,8 @@ def vocabulary() -> dict[str, str]:
     from dltrack.render import record, style
 
     words: dict[str, str] = {}
-    for table in (style._STATUS_WORD, style._VERDICT_WORD, record._ACTION_WORDS, record._NOTE_DONE):
+    tables = (style._STATUS_WORD, style._VERDICT_WORD, style._KIND_WORD)
+    for table in (*tables, record._ACTION_WORDS, record._NOTE_DONE):
         words.update({w: "vocabulary" for w in table.values()})
     words.update({notes.TOO_LONG: "notes.TOO_LONG", days._HINT: "days._HINT"})
     words.update({restoring._WHAT: "restoring._WHAT"})

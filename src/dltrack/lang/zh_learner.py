@@ -216,6 +216,13 @@ MESSAGES: Final[dict[str, str]] = {
     "progress": "进度",
     # ---------------------------------------------------------------- the vocabulary
     "unread": "未读",
+    "article": "文章",
+    "paper": "论文",
+    "book": "书",
+    "repo": "代码库",
+    "course": "课程",
+    "topic": "主题",
+    "video": "视频",
     "ok": "正常",
     "moved": "已迁移",
     "dead": "失效",

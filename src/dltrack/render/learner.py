@@ -38,6 +38,7 @@ from dltrack.render.style import (
     VERDICT_COLOUR,
     bar,
     glyph,
+    kind_word,
     link,
     padded,
     status,
@@ -248,7 +249,7 @@ def next_item_lines(e: ItemInStage) -> list[RenderableType]:
         line.append(text(e.title, "bold"))
     where = text(f"    {e.stage_title}", "dim")
     if e.kind:
-        where.append(f" {dot} {e.kind}")
+        where.append(f" {dot} {kind_word(e.kind)}")
     if e.status is Status.READING:
         where.append(f" {dot} {status_word(Status.READING)}", style="cyan")
     if e.link is Verdict.DEAD:
@@ -316,7 +317,7 @@ def _(d: ItemDetail) -> list[RenderableType]:
 
     rows: list[tuple[str, RenderableType]] = []
     if d.kind:
-        rows.append((tr("kind"), d.kind))
+        rows.append((tr("kind"), kind_word(d.kind)))
     if d.tags:
         rows.append((tr("tags"), text(", ".join(d.tags))))
     rows.append((tr("status"), status(d.status)))

@@ -93,6 +93,24 @@ def status_word(value: Status) -> str:
     return tr(_STATUS_WORD[value])
 
 
+# The catalogue's kinds (catalogue.model.Kind, not imported: it would load pydantic).
+_KIND_WORD: Final = {
+    "article": "article",
+    "paper": "paper",
+    "book": "book",
+    "repo": "repo",
+    "course": "course",
+    "topic": "topic",
+    "video": "video",
+}
+
+
+def kind_word(kind: str) -> str:
+    """An item's kind as the learner reads it; a kind this version does not know, as is."""
+    word = _KIND_WORD.get(kind)
+    return kind if word is None else tr(word)
+
+
 def verdict_word(value: Verdict) -> str:
     """A link-check verdict as the learner reads it, in their language."""
     return tr(_VERDICT_WORD[value])
