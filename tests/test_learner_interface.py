@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from helpers import on_terminal, one_line
@@ -188,3 +191,22 @@ def test_dltrack_ascii_gives_plain_ascii_glyphs(run, monkeypatch) -> None:
     shown = run("stages").out + run("done", "2").out + run("progress").out
     glyphs = {c for c in shown if not c.isascii() and not ("\u4e00" <= c <= "\u9fff")}
     assert glyphs <= set("、（）：《》›"), glyphs
+
+
+def test_a_reader_that_leaves_early_is_no_error() -> None:
+    """`dltrack list | head`: exit 0 and nothing on stderr once the reader has gone."""
+    env = {k: v for k, v in os.environ.items() if k != "DLTRACK_SEED"}  # the packaged one
+    command = [sys.executable, "-m", "dltrack", "list"]
+    whole = subprocess.run(command, env=env, capture_output=True, check=True)
+    # Far more than the 4 KiB pipe below holds: the writes must meet its closed end.
+    assert len(whole.stdout) > 4 * 4096
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 4096)
+    child = subprocess.Popen(command, stdout=write_end, stderr=subprocess.PIPE, env=env)
+    os.close(write_end)
+    first = os.read(read_end, 200)  # `head` reads its lines, then leaves
+    os.close(read_end)
+    _, err = child.communicate(timeout=60)
+    assert first and whole.stdout.startswith(first)
+    assert child.returncode == 0
+    assert err == b""
