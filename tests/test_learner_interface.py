@@ -210,3 +210,57 @@ def test_a_reader_that_leaves_early_is_no_error() -> None:
     assert first and whole.stdout.startswith(first)
     assert child.returncode == 0
     assert err == b""
+
+
+def _topic_catalogue(path: Path) -> None:
+    """A track whose first item is a bare topic, with articles on it elsewhere."""
+    items = [
+        {"id": 1, "title": "卷积", "kind": "topic"},
+        {"id": 2, "title": "图解卷积神经网络", "url": "https://example.org/a"},
+        {"id": 3, "title": "循环神经网络", "url": "https://example.org/b"},
+        {"id": 4, "title": "卷积的直观理解", "url": "https://example.org/c"},
+        {"id": 5, "title": "池化", "kind": "topic"},
+        {"id": 6, "title": "卷积笔记（无链接）", "kind": "book"},
+    ]
+    track = {"slug": "outline", "title": "大纲", "stages": [
+        {"slug": "s1", "title": "一", "items": items[:1] + items[4:5]},
+        {"slug": "s2", "title": "二", "items": items[1:4] + items[5:]},
+    ]}  # fmt: skip
+    path.write_text(json.dumps({"schema": 1, "catalogue": "topics", "tracks": [track]}))
+
+
+def test_next_on_a_topic_suggests_the_catalogues_items_on_it(run, tmp_path, monkeypatch) -> None:
+    catalogue = tmp_path / "topics.json"
+    _topic_catalogue(catalogue)
+    monkeypatch.setenv("DLTRACK_SEED", str(catalogue))
+    result = run("next")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    # Items with a link whose titles hold the topic's, in catalogue order; not the
+    # topic itself, not an item with nothing to open either, nothing off the topic.
+    start = lines.index("Nothing to open; on this in the catalogue:")
+    assert [line.split()[1:3] for line in lines[start + 1 : start + 3]] == [
+        ["2", "图解卷积神经网络"],
+        ["4", "卷积的直观理解"],
+    ]
+    assert "(all of them: dltrack search 卷积)" in lines[start + 3]
+    assert "dltrack open" not in result.out
+    data = json.loads(run("next", "--json").out)
+    assert [(h["id"], h["url"]) for h in data["on_topic"]] == [
+        (2, "https://example.org/a"),
+        (4, "https://example.org/c"),
+    ]
+
+
+def test_a_topic_with_nothing_on_it_says_so(run, tmp_path, monkeypatch) -> None:
+    catalogue = tmp_path / "topics.json"
+    _topic_catalogue(catalogue)
+    monkeypatch.setenv("DLTRACK_SEED", str(catalogue))
+    assert run("done", "1").code == 0  # next: 池化, which nothing else mentions
+    result = run("next")
+    assert "池化" in result.out
+    assert "no other item of the catalogue is on this yet" in result.out
+    assert json.loads(run("next", "--json").out)["on_topic"] == []
+    # An item with a link gets no suggestions at all.
+    assert run("done", "5").code == 0
+    assert json.loads(run("next", "--json").out)["on_topic"] == []

@@ -124,7 +124,20 @@ def next_items(store: Store, track_name: str | None, n: int = 1) -> NextItems:
         for e in picked
     ]
     counts = track_counts(store, track.slug)[track.slug]
-    return NextItems(track=track, items=picked, counts=counts)
+    on_topic = on_the_topic(store, picked[0]) if picked and not picked[0].url else ()
+    return NextItems(track=track, items=picked, counts=counts, on_topic=on_topic)
+
+
+_ON_TOPIC = 5  # suggestions for an item with nothing to open: a few, not a search page
+
+
+def on_the_topic(store: Store, item: ItemInStage) -> tuple[SearchHit, ...]:
+    """Items with a link whose titles contain the title of item (a topic, a book)."""
+    try:
+        hits = search(store, item.title).hits
+    except UserError:  # a title with nothing to search for
+        return ()
+    return tuple(h for h in hits if h.id != item.id and h.url)[:_ON_TOPIC]
 
 
 def first_places(store: Store, ids: list[int]) -> dict[int, ItemInStage]:

@@ -129,12 +129,24 @@ class ItemList(NamedTuple):
     items: list[ItemInStage]
 
 
+class SearchHit(NamedTuple):
+    """An item whose title matches a search."""
+
+    id: int
+    title: str
+    url: str | None
+    status: Status
+    places: list[Place]
+
+
 class NextItems(NamedTuple):
     """What to read next in a track."""
 
     track: TrackRef
     items: list[ItemInStage]
     counts: Counts
+    # For a first item with no link (a topic): the catalogue's items on it, by title.
+    on_topic: tuple[SearchHit, ...] = ()
 
     @property
     def caught_up(self) -> bool:
@@ -199,16 +211,6 @@ class ItemDetail(NamedTuple):
     archive_url: str | None = None  # an archived copy of the page, when one is known
     archived_at: str | None = None  # when that copy was taken, when known
     link: Verdict | None = None  # the latest verdict that speaks for the current link
-
-
-class SearchHit(NamedTuple):
-    """An item whose title matches a search."""
-
-    id: int
-    title: str
-    url: str | None
-    status: Status
-    places: list[Place]
 
 
 class SearchResult(NamedTuple):
