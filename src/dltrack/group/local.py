@@ -20,7 +20,7 @@ from typing import Any, Final, NamedTuple
 
 from dltrack.errors import UserError
 from dltrack.learner.history import EVENT_COLUMNS, Action, Change, fold
-from dltrack.store.db import Store, set_meta
+from dltrack.store.db import Store, indexes_built_after, set_meta
 
 _KEYS: Final = ("dsn", "role", "name", "catalogue", "share_notes", "pushed", "pulled", "owner")
 _NOTE_ACTIONS: Final = (Action.NOTE_ADDED, Action.NOTE_EDITED, Action.NOTE_DELETED)
@@ -164,16 +164,8 @@ def indexes_after(conn: sqlite3.Connection, table: str, bulk: bool) -> Iterator[
     if not bulk:
         yield
         return
-    found = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-        "AND sql IS NOT NULL",
-        (table,),
-    ).fetchall()
-    for name, _ in found:
-        conn.execute(f'DROP INDEX "{name}"')
-    yield
-    for _, sql in found:
-        conn.execute(sql)
+    with indexes_built_after(conn, table):
+        yield
 
 
 def _undone(conn: sqlite3.Connection, member: str) -> set[str]:

@@ -32,7 +32,7 @@ from dltrack.learner.history import (
 )
 from dltrack.learner.personal import refresh
 from dltrack.learner.reports import EventsRestored, FolderSynced, SyncedFile
-from dltrack.store.db import Store, set_meta, utc_now
+from dltrack.store.db import Store, indexes_built_after, set_meta, utc_now
 
 SUFFIX: Final = ".events"
 _NOTE_CHANGES: Final = frozenset({Action.NOTE_EDITED, Action.NOTE_DELETED})
@@ -102,15 +102,8 @@ def _bulk(conn: sqlite3.Connection, incoming_bytes: int) -> Iterator[None]:
     if incoming_bytes // _BYTES_PER_EVENT <= have:
         yield
         return
-    indexes = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'event' "
-        "AND sql IS NOT NULL"
-    ).fetchall()
-    for name, _ in indexes:
-        conn.execute(f'DROP INDEX "{name}"')
-    yield
-    for _, sql in indexes:
-        conn.execute(sql)
+    with indexes_built_after(conn, "event"):
+        yield
 
 
 def _future_notice(conn: sqlite3.Connection) -> list[str]:

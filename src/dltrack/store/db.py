@@ -89,6 +89,26 @@ def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
     )
 
 
+@contextmanager
+def indexes_built_after(conn: sqlite3.Connection, table: str) -> Iterator[None]:
+    """Drop a table's indexes for a bulk load inside, and build them again after it.
+
+    Sorting many rows into an index once is quicker than inserting them into it one
+    by one. Inside the caller's transaction: a failure puts the indexes back with
+    everything else.
+    """
+    found = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL",
+        (table,),
+    ).fetchall()
+    for name, _ in found:
+        conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in found:
+        conn.execute(sql)
+
+
 def rollback(conn: sqlite3.Connection) -> None:
     """Undo the open transaction, if SQLite has not already undone it.
 
