@@ -249,7 +249,7 @@ def first_to_read(store: Store) -> int:
     """The id of the item `next` shows first in the current track."""
     from dltrack.learner.items import next_items
 
-    shown = next_items(store, None, 1)
+    shown = next_items(store, None, 1, on_topic=False)
     if not shown.items:
         raise UserError(
             tr("nothing left to read in {slug}; name an item id").format(slug=shown.track.slug)

@@ -87,8 +87,14 @@ def list_items(
     return ItemList(track=track, stage=stage_slug, status=status, items=items)
 
 
-def next_items(store: Store, track_name: str | None, n: int = 1) -> NextItems:
-    """The next n items of a track: those being read first, then unread ones, in order."""
+def next_items(
+    store: Store, track_name: str | None, n: int = 1, *, on_topic: bool = True
+) -> NextItems:
+    """The next n items of a track: those being read first, then unread ones, in order.
+
+    With on_topic, a first item without a link comes with the catalogue's items on it
+    (a search); callers that want only the item (`done` with no id) skip that.
+    """
     track = resolve_track(store, track_name)
     seen: set[int] = set()
     picked: list[ItemInStage] = []
@@ -124,8 +130,10 @@ def next_items(store: Store, track_name: str | None, n: int = 1) -> NextItems:
         for e in picked
     ]
     counts = track_counts(store, track.slug)[track.slug]
-    on_topic = on_the_topic(store, picked[0]) if picked and not picked[0].url else ()
-    return NextItems(track=track, items=picked, counts=counts, on_topic=on_topic)
+    suggested: tuple[SearchHit, ...] = ()
+    if on_topic and picked and not picked[0].url:
+        suggested = on_the_topic(store, picked[0])
+    return NextItems(track=track, items=picked, counts=counts, on_topic=suggested)
 
 
 _ON_TOPIC = 5  # suggestions for an item with nothing to open: a few, not a search page

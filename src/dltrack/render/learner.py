@@ -37,6 +37,7 @@ from dltrack.render.style import (
     STATUS_COLOUR,
     VERDICT_COLOUR,
     bar,
+    columns,
     glyph,
     kind_word,
     link,
@@ -389,7 +390,7 @@ def _(d: ItemDetail) -> list[RenderableType]:
     labels = [tr("title"), tr("link"), *(r[0] for r in rows)]
     if d.archive_url:
         labels.append(tr("archived copy"))
-    width = max(cell_len(label) for label in labels)
+    width = max(columns(label) for label in labels)
     # The link is a line of its own, outside the grids, which would fold it: a URL cut
     # in two can no longer be copied. The terminal wraps it, if it must.
     shown_link = text(padded(tr("link"), width + 2), "dim")
