@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -264,3 +265,12 @@ def test_a_topic_with_nothing_on_it_says_so(run, tmp_path, monkeypatch) -> None:
     # An item with a link gets no suggestions at all.
     assert run("done", "5").code == 0
     assert json.loads(run("next", "--json").out)["on_topic"] == []
+
+
+def test_a_heading_on_a_narrow_terminal_never_splits_the_slug() -> None:
+    """At 60 columns the packaged first track's heading wraps before its slug, not in it."""
+    env = {k: v for k, v in os.environ.items() if k != "DLTRACK_SEED"} | {"COLUMNS": "60"}
+    shown = on_terminal(["next"], streams={"stdout"}, env=env).shown
+    # What the terminal draws: colours and hyperlink targets are not on the screen.
+    lines = re.sub(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\", "", shown).splitlines()
+    assert any(line.startswith("(jiqizhixin-2016)") for line in lines), shown

@@ -32,7 +32,7 @@ from dltrack.learner.results import (
 from dltrack.learner.status import Status
 from dltrack.linkcheck.verdicts import Verdict
 from dltrack.render.base import Message, screen, to_data
-from dltrack.render.lists import stage_table, track_title
+from dltrack.render.lists import heading, stage_table, track_title
 from dltrack.render.style import (
     STATUS_COLOUR,
     VERDICT_COLOUR,
@@ -214,11 +214,12 @@ def _(result: NextItems) -> list[RenderableType]:
     c = result.counts
     head = track_title(result.track)
     head.append("  " + tr("{done}/{total} done").format(done=c.done, total=c.total), style="dim")
+    shown = heading(head)
     if result.finished:
         said = tr(
             "{mark} Track finished: all {total} read. See the other tracks with: dltrack tracks"
         )
-        return [head, text(said.format(mark=glyph(Status.DONE), total=c.total), "bold green")]
+        return [shown, text(said.format(mark=glyph(Status.DONE), total=c.total), "bold green")]
     if result.caught_up:
         # Skipped items are still unread: the track is not finished.
         said = tr(
@@ -226,8 +227,8 @@ def _(result: NextItems) -> list[RenderableType]:
             "See them with: dltrack list -t {slug} --status skipped"
         )
         said = said.format(done=c.done, skipped=c.skipped, slug=result.track.slug)
-        return [head, text(said, "bold yellow")]
-    out: list[RenderableType] = [head]
+        return [shown, text(said, "bold yellow")]
+    out: list[RenderableType] = [shown]
     for e in result.items:
         out += next_item_lines(e)
     first = shown_id(result.items[0].id)

@@ -46,6 +46,19 @@ def track_title(ref: TrackRef) -> Text:
     return out
 
 
+def heading(line: Text) -> RenderableType:
+    """A track's heading line as shown: on a terminal, wrapped by the CJK rules.
+
+    Left to the terminal, a heading breaks at the last column, inside the slug the
+    learner has to type (`(jiqizhixin-` / `2016)` at 60 columns); wrapped here it
+    breaks between words and characters. A pipe keeps the line whole.
+    """
+    from dltrack.render.base import stdout
+    from dltrack.render.wrap import Title
+
+    return Title(line) if stdout().is_terminal else line
+
+
 @screen.register
 def _(result: TrackList) -> list[RenderableType]:
     from rich.table import Table
@@ -106,14 +119,14 @@ def _spare(needed: int) -> int:
 
 @screen.register
 def _(result: StageList) -> list[RenderableType]:
-    return [track_title(result.track), stage_table(result.stages)]
+    return [heading(track_title(result.track)), stage_table(result.stages)]
 
 
 @screen.register
 def _(result: ItemList) -> list[RenderableType]:
     if not result.items:
-        return [track_title(result.track), text(tr("No items match."), "dim")]
-    return [track_title(result.track), _item_lines(result.items)]
+        return [heading(track_title(result.track)), text(tr("No items match."), "dim")]
+    return [heading(track_title(result.track)), _item_lines(result.items)]
 
 
 def _item_lines(entries: list[ItemInStage]) -> Text:

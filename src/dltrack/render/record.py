@@ -27,7 +27,7 @@ from dltrack.learner.reports import (
 )
 from dltrack.render.base import screen, to_data
 from dltrack.render.learner import counts_data, item_data, stage_data, status_line, track_data
-from dltrack.render.lists import stage_table, track_title
+from dltrack.render.lists import heading, stage_table, track_title
 from dltrack.render.style import glyph, padded, status_word, text
 
 
@@ -92,7 +92,7 @@ def _(report: ProgressReport) -> list[RenderableType]:
         done = tr("{done}/{total} done").format(done=c.done, total=c.total)
         title.append(f"  {done} {glyph('dot')} {c.percent:.0f}%")
         # A line of its own, not the table's title: a title wraps at the table's width.
-        out += [title, stage_table(t.stages)]
+        out += [heading(title), stage_table(t.stages)]
         out.append(text(""))
         forecast = _forecast_line(t)
         if forecast is not None:
