@@ -228,3 +228,26 @@ def test_db_and_seed_options_override_the_environment(run, tmp_path: Path) -> No
     # The default database (from the environment) saw nothing.
     assert as_json(run("show", "1", "--json"))["status"] == "unread"
     assert os.path.getsize(other_db) > 0
+
+
+def test_a_check_this_machine_failed_does_not_tag_the_item(run, db_path: Path) -> None:
+    from dltrack.linkcheck.outcomes import Failure
+
+    run("next")
+    urls = {i["id"]: i["url"] for i in as_json(run("list", "--json"))["items"] if i["url"]}
+    first, second, third, fourth = sorted(urls)[:4]
+    checks = [  # item, verdict, failure
+        (first, "dead", Failure.REFUSED),
+        (second, "error", Failure.DNS_FAILED),
+        (third, "error", Failure.UNREACHABLE),
+        (fourth, "error", Failure.TIMEOUT),
+    ]
+    with sqlite3.connect(db_path) as conn:
+        conn.executemany(
+            "INSERT INTO link_check (item_id, url, verdict, reason, elapsed_ms, checked_at,"
+            " failure) VALUES (?, ?, ?, 'r', 1, '2026-12-01T00:00:00+00:00', ?)",
+            [(item, urls[item], verdict, failure.value) for item, verdict, failure in checks],
+        )
+    links = {i["id"]: i["link"] for i in as_json(run("list", "--json"))["items"]}
+    # The offline machine's failures (no DNS, no route) say nothing about the link.
+    assert [links[i] for i in (first, second, third, fourth)] == ["dead", None, None, "error"]

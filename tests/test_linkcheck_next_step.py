@@ -15,8 +15,9 @@ from dltrack.linkcheck.next_step import (
     next_step,
 )
 from dltrack.linkcheck.options import CheckOptions
+from dltrack.linkcheck.outcomes import Failure
 from dltrack.linkcheck.rules import RuleSet
-from dltrack.linkcheck.verdicts import Failure, Verdict
+from dltrack.linkcheck.verdicts import Verdict
 
 A, B = "https://a.example/", "https://b.example/"
 OPTS = CheckOptions(retries=2, backoff=0.2, backoff_max=8.0, retry_after_cap=60.0)

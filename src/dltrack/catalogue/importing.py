@@ -11,7 +11,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
 
 from pydantic import ValidationError
 
@@ -39,6 +38,7 @@ from dltrack.importer import (
     front_matter,
 )
 from dltrack.importer.extract import extract_report
+from dltrack.records import Record
 
 # Curators work in a checkout of the repository, where the catalogue is versioned.
 DEFAULT_CATALOGUE = Path("data/seed.json")
@@ -55,7 +55,7 @@ _SLUG_MAX = 48
 _KINDS = frozenset(Kind)
 
 
-class SourceDocument(NamedTuple):
+class SourceDocument(Record):
     """A document to import: its file name (for reports) and its text."""
 
     name: str

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import NamedTuple
+
+from dltrack.records import Record
 
 
 class Placed(StrEnum):
@@ -14,7 +15,7 @@ class Placed(StrEnum):
     REPEAT = "repeat"  # the same article appeared earlier in this import, in another stage
 
 
-class ImportedItem(NamedTuple):
+class ImportedItem(Record):
     """An item an import places in a stage."""
 
     id: int
@@ -27,7 +28,7 @@ class ImportedItem(NamedTuple):
     also_in: tuple[str, ...] = ()
 
 
-class ImportedStage(NamedTuple):
+class ImportedStage(Record):
     """A stage an import creates, or an existing stage it adds items to."""
 
     slug: str
@@ -36,7 +37,7 @@ class ImportedStage(NamedTuple):
     items: tuple[ImportedItem, ...]
 
 
-class SkippedLink(NamedTuple):
+class SkippedLink(Record):
     """A link (or item) found in a document and left out, with the reason."""
 
     file: str
@@ -47,7 +48,7 @@ class SkippedLink(NamedTuple):
     id: int | None = None  # the id the item has, when it is left out as a duplicate
 
 
-class ImportReport(NamedTuple):
+class ImportReport(Record):
     """What an import added (or, in a dry run, would add), merged and skipped."""
 
     track: str
@@ -73,7 +74,7 @@ class Level(StrEnum):
     WARNING = "warning"  # worth a look
 
 
-class Finding(NamedTuple):
+class Finding(Record):
     """One problem in a catalogue."""
 
     level: Level
@@ -85,7 +86,7 @@ class Finding(NamedTuple):
         return f"{self.level} {self.path}: {self.message}"
 
 
-class LintReport(NamedTuple):
+class LintReport(Record):
     """Every finding in a catalogue file, and what it was compared with."""
 
     file: str

@@ -5,8 +5,6 @@ command it was asked for (building every command's parameters is a noticeable
 part of start-up, bench/README.md); `dltrack --help` builds them all.
 """
 
-from __future__ import annotations
-
 import contextlib
 import errno
 import importlib

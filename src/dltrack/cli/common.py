@@ -1,7 +1,5 @@
 """What the commands share: the global options, the open store, option types and checks."""
 
-from __future__ import annotations
-
 import math
 import sys
 from collections.abc import Iterator

@@ -1,7 +1,5 @@
 """The curator's commands: import reading lists into the catalogue, lint it for CI."""
 
-from __future__ import annotations
-
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager

@@ -5,8 +5,6 @@ public functions here. The driver loads only in the commands that reach the serv
 `group board` reads this machine's copy.
 """
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

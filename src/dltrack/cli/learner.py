@@ -1,7 +1,5 @@
 """The learner's commands: what to read next, marking items, progress, moving machines."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """The curator's link check: `dltrack check-links`."""
 
-from __future__ import annotations
-
 import sys
 from dataclasses import replace
 from pathlib import Path

@@ -1,7 +1,5 @@
 """The commands of the learner's record: undo, the log, your own items, moving machines."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated

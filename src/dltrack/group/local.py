@@ -16,10 +16,11 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
 from dltrack.errors import UserError
 from dltrack.learner.history import EVENT_COLUMNS, Action, Change, fold
+from dltrack.records import Record
 from dltrack.store.db import Store, indexes_built_after, set_meta
 
 _KEYS: Final = ("dsn", "role", "name", "catalogue", "share_notes", "pushed", "pulled", "owner")
@@ -32,7 +33,7 @@ PULLED_COLUMNS: Final = (
 )  # fmt: skip
 
 
-class GroupSettings(NamedTuple):
+class GroupSettings(Record):
     """This machine's membership of a study group."""
 
     dsn: str

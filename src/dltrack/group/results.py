@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from dltrack.learner.results import TrackRef
+from dltrack.records import Record
 
 
-class GroupCreated(NamedTuple):
+class GroupCreated(Record):
     """`group init`: the schema made or brought up to date, and who owns the group."""
 
     server: str  # host:port/dbname
@@ -17,7 +16,7 @@ class GroupCreated(NamedTuple):
     version: int
 
 
-class MemberChanged(NamedTuple):
+class MemberChanged(Record):
     """`group admit` / `group remove`: one member's standing changed."""
 
     role: str
@@ -25,7 +24,7 @@ class MemberChanged(NamedTuple):
     already: bool  # it was so before
 
 
-class Joined(NamedTuple):
+class Joined(Record):
     """`group join`: this machine now syncs with the group."""
 
     server: str
@@ -35,14 +34,14 @@ class Joined(NamedTuple):
     share_notes: bool
 
 
-class Left(NamedTuple):
+class Left(Record):
     """`group leave`: this machine no longer syncs with the group."""
 
     server: str
     role: str
 
 
-class GroupSynced(NamedTuple):
+class GroupSynced(Record):
     """`group sync`: own events sent, the others' received."""
 
     server: str
@@ -54,7 +53,7 @@ class GroupSynced(NamedTuple):
     auto: bool = False  # marking commands sync in the background
 
 
-class MemberStage(NamedTuple):
+class MemberStage(Record):
     """One member's progress on one stage of the track."""
 
     slug: str
@@ -62,7 +61,7 @@ class MemberStage(NamedTuple):
     items: int
 
 
-class BoardRow(NamedTuple):
+class BoardRow(Record):
     """One member on the board."""
 
     name: str
@@ -80,7 +79,7 @@ class BoardRow(NamedTuple):
         return 100.0 * self.done / self.items if self.items else 0.0
 
 
-class Board(NamedTuple):
+class Board(Record):
     """`group board`: every active member's progress on a track, most progress first."""
 
     track: TrackRef

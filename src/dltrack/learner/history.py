@@ -7,9 +7,7 @@ record, and `rebuild` derives them again from the events whenever that is simple
 than updating (an undo, a sync, a catalogue whose items changed). Both go through
 `fold`, so the two can never disagree about what a sequence of events means.
 
-Standard library only: `done` records through here on every run. No ``from
-__future__ import annotations`` either: NamedTuple would compile every annotation
-string into a ForwardRef at start-up (see learner.results).
+Standard library only: `done` records through here on every run.
 """
 
 import os
@@ -17,12 +15,13 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from enum import StrEnum
-from typing import Final, NamedTuple
+from typing import Final
 
 from dltrack.errors import UserError
 from dltrack.lang import tr
 from dltrack.learner.days import When, local_day
 from dltrack.learner.status import Status
+from dltrack.records import Record
 from dltrack.store.db import Store, set_meta
 
 
@@ -67,7 +66,7 @@ NOT_UNDONE: Final = (
 UNNAMED_PREFIX: Final = "file:"
 
 
-class NewEvent(NamedTuple):
+class NewEvent(Record):
     """An event about to be recorded (the recorder adds ids, clock, device and command)."""
 
     item_id: int
@@ -79,7 +78,7 @@ class NewEvent(NamedTuple):
     at: str | None = None  # when it took effect, if not the command's moment (a restore)
 
 
-class Event(NamedTuple):
+class Event(Record):
     """One recorded event, as stored."""
 
     id: str
@@ -110,7 +109,7 @@ _INSERT: Final = (
 SELECT_EVENTS: Final = f"SELECT {', '.join(EVENT_COLUMNS)} FROM event"
 
 
-class Change(NamedTuple):
+class Change(Record):
     """What deriving an item's state needs of an event: a third less to read than Event."""
 
     item_id: int
@@ -213,7 +212,7 @@ def insert_events(conn: sqlite3.Connection, events: Iterable[Event]) -> int:
 # -- the state the events add up to
 
 
-class ItemState(NamedTuple):
+class ItemState(Record):
     """What the events of one item add up to."""
 
     status: Status

@@ -6,19 +6,18 @@ types at start-up; the renderer's ``render.record`` imports them when it is need
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from dltrack.learner.results import Counts, ItemInStage, StageSummary, TrackRef
+from dltrack.records import Record
 
 
-class Forecast(NamedTuple):
+class Forecast(Record):
     """When a track will be finished at the pace of the last 30 days."""
 
     pace_per_day: float  # items finished per day, over the last 30 days
     finish_on: str | None  # a local date; None when finished or without a pace
 
 
-class TrackProgress(NamedTuple):
+class TrackProgress(Record):
     """One track's progress with its stages'."""
 
     track: TrackRef
@@ -27,7 +26,7 @@ class TrackProgress(NamedTuple):
     forecast: Forecast | None = None
 
 
-class ProgressReport(NamedTuple):
+class ProgressReport(Record):
     """The whole picture: tables per track and stage, recent activity and the streaks."""
 
     tracks: list[TrackProgress]
@@ -40,7 +39,7 @@ class ProgressReport(NamedTuple):
     other_articles: tuple[int, ...] = ()  # ids whose record is about another article
 
 
-class RestoreResult(NamedTuple):
+class RestoreResult(Record):
     """What a restore merged in."""
 
     added: int
@@ -51,7 +50,7 @@ class RestoreResult(NamedTuple):
     other_articles: tuple[int, ...] = ()  # ids whose exported title is another article's
 
 
-class Undone(NamedTuple):
+class Undone(Record):
     """What `undo` took back: one earlier command, and the items it had changed, as they are now."""
 
     command_name: str  # done, start, skip, reset, restore, ...
@@ -60,7 +59,7 @@ class Undone(NamedTuple):
     notes: int  # notes it had added or changed
 
 
-class LogEntry(NamedTuple):
+class LogEntry(Record):
     """One event of the learner's record, as `log` shows it."""
 
     id: str
@@ -75,7 +74,7 @@ class LogEntry(NamedTuple):
     undone: bool  # taken back by a later undo
 
 
-class Log(NamedTuple):
+class Log(Record):
     """What the learner did, newest first."""
 
     since: str | None  # the first local day shown, if limited
@@ -84,7 +83,7 @@ class Log(NamedTuple):
     more: int  # older entries left out by the limit
 
 
-class EventsRestored(NamedTuple):
+class EventsRestored(Record):
     """What restoring an event file merged in."""
 
     file: str
@@ -96,7 +95,7 @@ class EventsRestored(NamedTuple):
     complete: bool  # the file's end line was there
 
 
-class SyncedFile(NamedTuple):
+class SyncedFile(Record):
     """One device's file read from the sync folder."""
 
     name: str
@@ -105,7 +104,7 @@ class SyncedFile(NamedTuple):
     new: int
 
 
-class FolderSynced(NamedTuple):
+class FolderSynced(Record):
     """What `sync DIR` read and wrote."""
 
     folder: str
@@ -117,7 +116,7 @@ class FolderSynced(NamedTuple):
     refused: int  # files left out whole
 
 
-class NoteChanged(NamedTuple):
+class NoteChanged(Record):
     """A note added, edited or deleted."""
 
     item: ItemInStage
@@ -126,7 +125,7 @@ class NoteChanged(NamedTuple):
     text: str | None  # the note's new text (None once deleted)
 
 
-class Added(NamedTuple):
+class Added(Record):
     """An item the learner added, or the catalogue item that already is that article."""
 
     item_id: int  # mirror id: minus the number for an own item

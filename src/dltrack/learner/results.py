@@ -3,18 +3,17 @@
 The renderer imports these at start-up, so this module needs only the standard
 library. Fields are given by keyword wherever a record is built from a query row.
 
-No ``from __future__ import annotations`` here: NamedTuple compiles every string
-annotation into a ForwardRef, which was a tenth of what dltrack adds to the start-up
-of `done` (counted with callgrind); the types below are all defined before use.
+The records are dltrack.records.Record classes, not typing.NamedTuple ones: the
+renderer imports all of them at start-up, and a NamedTuple costs several times more
+to define (see dltrack.records).
 """
-
-from typing import NamedTuple
 
 from dltrack.learner.status import Status
 from dltrack.linkcheck.verdicts import Verdict
+from dltrack.records import Record
 
 
-class Counts(NamedTuple):
+class Counts(Record):
     """How many items a track or stage has, and how far the learner is."""
 
     total: int
@@ -33,7 +32,7 @@ class Counts(NamedTuple):
         return 100.0 * self.done / self.total if self.total else 0.0
 
 
-class TrackRef(NamedTuple):
+class TrackRef(Record):
     """A track's identity."""
 
     slug: str
@@ -41,14 +40,14 @@ class TrackRef(NamedTuple):
     title_en: str | None
 
 
-class LinkHealth(NamedTuple):
+class LinkHealth(Record):
     """A track's links by their latest verdict: how many were checked, how many are dead."""
 
     checked: int
     dead: int
 
 
-class TrackSummary(NamedTuple):
+class TrackSummary(Record):
     """A track with its progress."""
 
     track: TrackRef
@@ -58,7 +57,7 @@ class TrackSummary(NamedTuple):
     links: LinkHealth | None = None  # None until some link of the track was checked
 
 
-class StageSummary(NamedTuple):
+class StageSummary(Record):
     """A stage with its progress."""
 
     track: TrackRef
@@ -69,7 +68,7 @@ class StageSummary(NamedTuple):
     counts: Counts
 
 
-class ItemInStage(NamedTuple):
+class ItemInStage(Record):
     """An item as it stands in one stage of a track."""
 
     id: int
@@ -84,7 +83,7 @@ class ItemInStage(NamedTuple):
     archive_url: str | None = None  # an archived copy; filled in where a dead link shows it
 
 
-class Place(NamedTuple):
+class Place(Record):
     """One track and stage an item appears in."""
 
     track_slug: str
@@ -93,7 +92,7 @@ class Place(NamedTuple):
     stage_title: str
 
 
-class ItemNote(NamedTuple):
+class ItemNote(Record):
     """A note the learner wrote on an item (its first MAX_NOTE_BYTES, for an older, longer one)."""
 
     text: str
@@ -106,21 +105,21 @@ class ItemNote(NamedTuple):
         return self.omitted_bytes > 0
 
 
-class TrackList(NamedTuple):
+class TrackList(Record):
     """Every track, and which one is current."""
 
     current: str | None
     tracks: list[TrackSummary]
 
 
-class StageList(NamedTuple):
+class StageList(Record):
     """A track's stages in order."""
 
     track: TrackRef
     stages: list[StageSummary]
 
 
-class ItemList(NamedTuple):
+class ItemList(Record):
     """Items of a track, filtered."""
 
     track: TrackRef
@@ -129,7 +128,7 @@ class ItemList(NamedTuple):
     items: list[ItemInStage]
 
 
-class SearchHit(NamedTuple):
+class SearchHit(Record):
     """An item whose title matches a search."""
 
     id: int
@@ -139,7 +138,7 @@ class SearchHit(NamedTuple):
     places: list[Place]
 
 
-class NextItems(NamedTuple):
+class NextItems(Record):
     """What to read next in a track."""
 
     track: TrackRef
@@ -159,14 +158,14 @@ class NextItems(NamedTuple):
         return self.counts.done == self.counts.total
 
 
-class TrackCounts(NamedTuple):
+class TrackCounts(Record):
     """A track and its counts, as a marking command answers with them."""
 
     track: TrackRef
     counts: Counts
 
 
-class Marked(NamedTuple):
+class Marked(Record):
     """The result of done/skip/start/undo: what changed, and its places' new progress."""
 
     status: Status
@@ -176,7 +175,7 @@ class Marked(NamedTuple):
     tracks: tuple[TrackCounts, ...] | list[TrackCounts] = ()  # and every track
 
 
-class PastCheck(NamedTuple):
+class PastCheck(Record):
     """One past check of an item's link."""
 
     url: str
@@ -188,7 +187,7 @@ class PastCheck(NamedTuple):
     page_title: str | None = None  # set when the page's title no longer matches the item's
 
 
-class ItemDetail(NamedTuple):
+class ItemDetail(Record):
     """Everything known about one item."""
 
     id: int
@@ -213,7 +212,7 @@ class ItemDetail(NamedTuple):
     link: Verdict | None = None  # the latest verdict that speaks for the current link
 
 
-class SearchResult(NamedTuple):
+class SearchResult(Record):
     """Items matching a query, in catalogue order."""
 
     query: str

@@ -35,8 +35,8 @@ _EXPORTS = {
     "retry_delay": "next_step",
     "check_links": "engine",
     "check_links_async": "engine",
-    "Failure": "verdicts",
-    "LinkResult": "verdicts",
+    "Failure": "outcomes",
+    "LinkResult": "outcomes",
     "Verdict": "verdicts",
 }
 __all__ = sorted(_EXPORTS)

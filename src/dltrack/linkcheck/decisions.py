@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 
+from dltrack.linkcheck.outcomes import Failure
 from dltrack.linkcheck.pages import title_of
 from dltrack.linkcheck.rules import RuleSet, parked_page
-from dltrack.linkcheck.verdicts import Failure, Verdict
+from dltrack.linkcheck.verdicts import Verdict
 
 PERMANENT_REDIRECTS = frozenset({301, 308})
 TEMPORARY_REDIRECTS = frozenset({302, 303, 307})

@@ -36,9 +36,10 @@ from dltrack.linkcheck.http.client import (
 )
 from dltrack.linkcheck.next_step import Confirm, Finish, Follow, Outcome, Retry, next_step
 from dltrack.linkcheck.options import CheckOptions
+from dltrack.linkcheck.outcomes import Failure, LinkResult
 from dltrack.linkcheck.rules import ContentRule, RuleLike, RuleSet
 from dltrack.linkcheck.scheduling import HostGate, Origin, Run
-from dltrack.linkcheck.verdicts import Failure, LinkResult, Verdict
+from dltrack.linkcheck.verdicts import Verdict
 
 K = TypeVar("K")
 RulesArg = RuleSet | Iterable[ContentRule | RuleLike | dict[str, Any]] | None

@@ -20,7 +20,8 @@ from typing import Any
 from dltrack.errors import NetworkUnreachable
 from dltrack.linkcheck.decisions import Decision
 from dltrack.linkcheck.options import CheckOptions
-from dltrack.linkcheck.verdicts import Failure, LinkResult, Verdict
+from dltrack.linkcheck.outcomes import Failure, LinkResult
+from dltrack.linkcheck.verdicts import Verdict
 
 Origin = tuple[str, int]
 

@@ -9,15 +9,17 @@ under an old id). A dead link that has an archived copy gets ``archive``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from dltrack.catalogue.fileio import read_catalogue_json, write_catalogue
 from dltrack.catalogue.model import Catalogue, parse_catalogue
-from dltrack.linkcheck.verdicts import Failure, Verdict
+from dltrack.linkcheck.outcomes import Failure
+from dltrack.linkcheck.verdicts import Verdict
+from dltrack.records import Record
 from dltrack.store.db import Store, named
 
 
-class LinkFix(NamedTuple):
+class LinkFix(Record):
     """One change to one item, with the evidence for it."""
 
     id: int
@@ -29,7 +31,7 @@ class LinkFix(NamedTuple):
     checked_at: str  # when
 
 
-class FixReport(NamedTuple):
+class FixReport(Record):
     """What fix-links found, and whether it was written."""
 
     catalogue: str

@@ -20,7 +20,8 @@ from dltrack.learner.items import require_items
 from dltrack.learner.tracks import resolve_stage, resolve_track
 from dltrack.linkcheck.engine import CheckOptions, check_links
 from dltrack.linkcheck.hostpolicy import Policies
-from dltrack.linkcheck.verdicts import LinkResult, Verdict
+from dltrack.linkcheck.outcomes import LinkResult
+from dltrack.linkcheck.verdicts import Verdict
 from dltrack.links.limits import learn, learned_limits
 from dltrack.links.results import CheckedLink, LinkReport
 from dltrack.links.titles import title_mismatch

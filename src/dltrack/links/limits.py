@@ -10,17 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from dltrack.linkcheck.hostpolicy import Policies, gentler
 from dltrack.linkcheck.options import CheckOptions
 from dltrack.linkcheck.verdicts import Verdict
 from dltrack.links.results import CheckedLink
+from dltrack.records import Record
 from dltrack.store.db import Store
 
 
-class LearnedLimit(NamedTuple):
+class LearnedLimit(Record):
     """The limits a host's next run starts with, and why."""
 
     host: str

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from dltrack.linkcheck.verdicts import Verdict
+from dltrack.records import Record
 
 
-class CheckedLink(NamedTuple):
+class CheckedLink(Record):
     """The reported outcome for one item's link."""
 
     id: int
@@ -28,7 +28,7 @@ class CheckedLink(NamedTuple):
     title_mismatch: bool = False  # the page's title has nothing in common with the item's
 
 
-class ArchiveTally(NamedTuple):
+class ArchiveTally(Record):
     """What the archive lookups of a run found."""
 
     found: int = 0
@@ -37,7 +37,7 @@ class ArchiveTally(NamedTuple):
     problem: str | None = None  # the first failure's reason
 
 
-class LinkReport(NamedTuple):
+class LinkReport(Record):
     """A whole run: every result, counts per verdict, and how it ended."""
 
     results: list[CheckedLink]

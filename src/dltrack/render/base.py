@@ -10,14 +10,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from functools import cache, singledispatch
-from typing import Any, NamedTuple
+from typing import Any
 
 from rich.console import Console, RenderableType
 
+from dltrack.records import Record
 from dltrack.text import json_safe, safe
 
 
-class Message(NamedTuple):
+class Message(Record):
     """A plain sentence for the learner (e.g. after `use` or `export`)."""
 
     text: str

@@ -251,7 +251,7 @@ class LinkCheckRow(SQLModel, table=True):
     reason: str
     elapsed_ms: int
     checked_at: str
-    failure: str | None = None  # a dltrack.linkcheck.verdicts.Failure value: no server answered
+    failure: str | None = None  # a dltrack.linkcheck.outcomes.Failure value: no server answered
     page_title: str | None = None  # the title the page gives itself, when it was read
     archive_url: str | None = None  # an archived copy of the page, when one was looked up
     archived_at: str | None = None  # when that copy was taken (UTC)

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 import httpx
 
 from dltrack.linkcheck.decisions import Decision, private_redirect
-from dltrack.linkcheck.verdicts import Failure, Verdict
+from dltrack.linkcheck.outcomes import Failure
+from dltrack.linkcheck.verdicts import Verdict
 
 _DNS_NOT_FOUND = frozenset(
     code
