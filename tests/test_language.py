@@ -1,9 +1,10 @@
-"""The Chinese interface: every sentence the learner meets has a translation, and is used.
+"""The Chinese interface: every sentence a person meets has a translation, and is used.
 
-The learner's side of dltrack (the modules in LEARNER_SIDE) writes each sentence in
-English inside tr() or plural(); the English is the key of its translation in
-``dltrack.lang.zh_learner``. These tests read those modules' source, so a sentence
-added without a translation fails here, named.
+Each side of dltrack (the modules in LEARNER_SIDE and CURATOR_SIDE) writes each
+sentence in English inside tr() or plural(), or marks it N_() where it is made in
+English and translated where shown; the English is the key of its translation in
+``dltrack.lang.zh_learner`` or ``dltrack.lang.zh_curator``. These tests read those
+modules' source, so a sentence added without a translation fails here, named.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import pytest
 
 import dltrack
 from dltrack.cli import COMMANDS, load
-from dltrack.lang import CHINESE, ENGLISH, language
+from dltrack.lang import CHINESE, ENGLISH, catalogue, language
+from dltrack.lang.zh_curator import MESSAGES as CURATOR_MESSAGES
 from dltrack.lang.zh_learner import MESSAGES
 
 SRC = Path(dltrack.__file__).parent
@@ -44,25 +46,63 @@ LEARNER_SIDE = [
     "learner/personal.py",
     "learner/history.py",
 ]
-# Calls whose first argument a person reads: it must be tr(...), not English text.
-_SHOWN = {"text", "Message", "UserError", "UsageError", "BadParameter", "add_column"}
+# The curator's commands, the study group's, and the file handling both sides share.
+CURATOR_SIDE = [
+    "cli/curator.py",
+    "cli/links.py",
+    "cli/group.py",
+    "render/curator.py",
+    "render/fixes.py",
+    "render/links.py",
+    "render/link_formats.py",
+    "render/group.py",
+    "catalogue/importing.py",
+    "catalogue/lint.py",
+    "catalogue/model.py",
+    "links/history.py",
+    "group/exchange.py",
+    "group/local.py",
+    "group/membership.py",
+    "group/server.py",
+    "group/serverschema.py",
+    "files.py",
+    "session.py",
+]
+# Calls whose argument a person reads (by position): tr(...) or N_(...), not English text.
+_SHOWN = {
+    "text": 0,
+    "Message": 0,
+    "UserError": 0,
+    "UsageError": 0,
+    "CatalogueError": 0,
+    "StoreError": 0,
+    "GroupServerError": 0,
+    "NetworkUnreachable": 0,
+    "FileProblem": 0,
+    "BadParameter": 0,
+    "add_column": 0,
+    "Finding": 2,
+    "PydanticCustomError": 1,
+}
 _WORDS = re.compile(r"[A-Za-z]{3,}")
+# The calls that mark a sentence for translation (N_: translated where it is shown).
+_MARKS = {"tr", "N_"}
 
 
 def _constant(node: ast.AST) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
-def marked_sentences() -> dict[str, str]:
-    """Every constant given to tr() or plural() in the learner's side: text -> where."""
+def marked_sentences(side: list[str]) -> dict[str, str]:
+    """Every constant given to tr(), N_() or plural() in a side's modules: text -> where."""
     found: dict[str, str] = {}
-    for name in LEARNER_SIDE:
+    for name in side:
         tree = ast.parse((SRC / name).read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
             called = getattr(node.func, "id", None)
-            if called == "tr":
+            if called in _MARKS:
                 args = node.args[:1]
             elif called == "plural":
                 args = node.args[1:3]
@@ -93,52 +133,126 @@ def vocabulary() -> dict[str, str]:
     return words
 
 
-def learner_help() -> dict[str, str]:
-    """The help of the learner's commands and of their options and arguments."""
+def command_help(modules: tuple[str, ...]) -> dict[str, str]:
+    """The help of the commands in some cli modules (a sub-app's commands included)."""
+    import typer
+
     found: dict[str, str] = {}
     for name, where in COMMANDS.items():
-        if where.split(":")[0] not in ("learner", "record"):
+        if where.split(":")[0] not in modules:
             continue
-        found[inspect.cleandoc(load(name).__doc__ or "")] = f"dltrack {name}"
+        command = load(name)
+        found[inspect.cleandoc(command.__doc__ or "")] = f"dltrack {name}"
+        if isinstance(command, typer.Typer):
+            for sub in command.registered_commands:
+                doc = inspect.cleandoc(sub.callback.__doc__ or "") if sub.callback else ""
+                found[doc] = f"dltrack {name} {sub.name}"
     return found
 
 
-def test_every_learner_sentence_has_a_chinese_translation() -> None:
-    wanted = {**marked_sentences(), **vocabulary(), **learner_help()}
-    missing = {text: where for text, where in wanted.items() if text not in MESSAGES}
+def learner_help() -> dict[str, str]:
+    """The help of the learner's commands and of their options and arguments."""
+    return command_help(("learner", "record"))
+
+
+def learner_wanted() -> dict[str, str]:
+    return {**marked_sentences(LEARNER_SIDE), **vocabulary(), **learner_help()}
+
+
+def curator_vocabulary() -> dict[str, str]:
+    """Why import leaves a link out: the importer's reasons, shown through tr(reason)."""
+    from dltrack.importer import skips
+
+    reasons = [
+        value for name, value in vars(skips).items() if name.isupper() and isinstance(value, str)
+    ]
+    return {reason: "importer.skips" for reason in reasons}
+
+
+def curator_wanted() -> dict[str, str]:
+    return {
+        **marked_sentences(CURATOR_SIDE),
+        **curator_vocabulary(),
+        **command_help(("curator", "links", "group")),
+    }
+
+
+def bare_english(side: list[str]) -> list[str]:
+    """English text given straight to a screen, an error or a help text, in a side's modules."""
+    bare: list[str] = []
+    for name in side:
+        tree = ast.parse((SRC / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            called = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            at = _SHOWN.get(called or "", -1)
+            shown = [node.args[at]] if 0 <= at < len(node.args) else []
+            shown += [k.value for k in node.keywords if k.arg in ("help", "message")]
+            for first in shown:
+                pieces = [first] if _constant(first) is not None else []
+                if isinstance(first, ast.JoinedStr):
+                    pieces = [v for v in first.values if _constant(v) is not None]
+                if any(_WORDS.search(_constant(p) or "") for p in pieces):
+                    bare.append(f"{name}:{node.lineno}: {ast.unparse(first)[:60]}")
+    return bare
+
+
+SIDES = {
+    "learner": (learner_wanted, MESSAGES, LEARNER_SIDE),
+    "curator": (curator_wanted, CURATOR_MESSAGES, CURATOR_SIDE),
+}
+
+
+@pytest.mark.parametrize("side", list(SIDES))
+def test_every_sentence_has_a_chinese_translation(side: str) -> None:
+    wanted, _own, _modules = SIDES[side]
+    merged = catalogue()  # a side may use a word the other side translates
+    missing = {text: where for text, where in wanted().items() if text not in merged}
     assert missing == {}, "no Chinese for:\n" + json.dumps(missing, ensure_ascii=False, indent=1)
 
 
-def test_no_translation_is_left_over() -> None:
-    wanted = {**marked_sentences(), **vocabulary(), **learner_help()}
-    assert sorted(set(MESSAGES) - set(wanted)) == []
+@pytest.mark.parametrize("side", list(SIDES))
+def test_no_translation_is_left_over(side: str) -> None:
+    wanted, own, _modules = SIDES[side]
+    assert sorted(set(own) - set(wanted())) == []
+
+
+def test_each_sentence_is_translated_in_one_place() -> None:
+    from dltrack.lang.zh_click import MESSAGES as CLICK_MESSAGES
+
+    parts = [MESSAGES, CURATOR_MESSAGES, CLICK_MESSAGES]
+    assert [sorted(set(a) & set(b)) for n, a in enumerate(parts) for b in parts[n + 1 :]] == [
+        [],
+        [],
+        [],
+    ]
 
 
 def test_translations_keep_their_placeholders() -> None:
     fields = re.compile(r"\{[a-z_0-9]*(?:![rsa])?(?::[^}]*)?\}")
-    for english, chinese in MESSAGES.items():
+    for english, chinese in catalogue().items():
         assert sorted(fields.findall(english)) == sorted(fields.findall(chinese)), english
         assert (chinese.strip() and chinese != english) or not _WORDS.search(english), english
 
 
-def test_what_a_learner_reads_goes_through_tr() -> None:
+@pytest.mark.parametrize("side", list(SIDES))
+def test_what_a_person_reads_goes_through_tr(side: str) -> None:
     """English text given straight to a screen or an error would stay English in Chinese."""
-    bare: list[str] = []
-    for name in LEARNER_SIDE:
-        tree = ast.parse((SRC / name).read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Call) or not node.args:
-                continue
-            called = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-            if called not in _SHOWN:
-                continue
-            first = node.args[0]
-            pieces = [first] if _constant(first) is not None else []
-            if isinstance(first, ast.JoinedStr):
-                pieces = [v for v in first.values if _constant(v) is not None]
-            if any(_WORDS.search(_constant(p) or "") for p in pieces):
-                bare.append(f"{name}:{node.lineno}: {ast.unparse(first)[:60]}")
-    assert bare == []
+    assert bare_english(SIDES[side][2]) == []
+
+
+def test_the_check_for_bare_english_is_not_vacuous(tmp_path: Path, monkeypatch) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "raise UserError(f'no such {x} here')\n"
+        "Finding(ERROR, path, 'empty title')\n"
+        "typer.Option(help='Show it.')\n"
+        "typer.Option(help=tr('Show it.'))\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(sys.modules[__name__], "SRC", tmp_path)
+    assert [line.split(":")[1] for line in bare_english(["bad.py"])] == ["1", "2", "3"]
 
 
 @pytest.mark.parametrize(
