@@ -242,11 +242,15 @@ def test_type_names_are_unique() -> None:
 # ---------------------------------------------------------------- the command registry
 
 
+# The cli modules that hold no commands: what they share, and click's words in Chinese.
+_NOT_COMMANDS = ("dltrack.cli.common", "dltrack.cli.click_words")
+
+
 def command_functions() -> dict[str, object]:
     """Every public function defined in a command module of dltrack.cli."""
     found = {}
     for name in MODULES:
-        if not name.startswith("dltrack.cli.") or name == "dltrack.cli.common":
+        if not name.startswith("dltrack.cli.") or name in _NOT_COMMANDS:
             continue
         module = __import__(name, fromlist=["_"])
         for attr, value in vars(module).items():

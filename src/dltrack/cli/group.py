@@ -7,7 +7,6 @@ public functions here. The driver loads only in the commands that reach the serv
 
 from __future__ import annotations
 
-import inspect
 from typing import Annotated
 
 import typer
@@ -19,7 +18,7 @@ from dltrack.render import group as _group_screens  # noqa: F401  (registers the
 
 _HELP = "Study groups: share your progress with a class or a reading club (PostgreSQL)."
 app = typer.Typer(
-    help=tr(_HELP),
+    help=_HELP,  # in the learner's language once built (dltrack.cli.build_app)
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -137,9 +136,3 @@ def leave(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 
     with opened(ctx) as store:
         render.emit(go(store), as_json=as_json)
-
-
-# Each command's docstring is its help: in the learner's language where it has one.
-for _command in app.registered_commands:
-    if _command.callback is not None:
-        _command.help = tr(inspect.cleandoc(_command.callback.__doc__ or "")) or None

@@ -13,8 +13,9 @@ import re
 from typing import Final, NamedTuple
 
 _FIELD: Final = re.compile(r"\{([a-z_0-9]+)(![rsa])?(:[^{}]*)?\}")
-# Fields whose text is itself a sentence (click's "Invalid value for X: {message}").
-_SENTENCES: Final = frozenset({"message", "problem", "detail"})
+# Fields whose text is itself a sentence (click's "Invalid value for X: {message}"),
+# told again in its turn.
+_SENTENCES: Final = frozenset({"message", "problem", "detail", "reason", "why"})
 
 
 class _Template(NamedTuple):
@@ -59,8 +60,13 @@ def _all(messages: dict[str, str]) -> list[_Template]:
     global _templates
     if _templates is None:
         built = (_compiled(english, chinese) for english, chinese in messages.items())
-        # The template that says the most of a sentence wins over a looser one.
-        _templates = sorted((t for t in built if t is not None), key=lambda t: -t.literal)
+        # A template around a sentence is tried first: "Invalid value for {hint}: {message}"
+        # holds "{value} is not a valid integer.", whose own pattern would match the whole
+        # line too. Then the template that says the most of a sentence wins.
+        _templates = sorted(
+            (t for t in built if t is not None),
+            key=lambda t: (not _SENTENCES.intersection(t.names), -t.literal),
+        )
     return _templates
 
 
