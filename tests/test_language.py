@@ -302,3 +302,174 @@ def test_help_is_chinese_in_a_chinese_locale(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert MESSAGES[inspect.cleandoc(load("done").__doc__ or "")] in done.stdout
     assert "--note" in done.stdout  # option names never change
+
+
+# ---------------------------------------------------------------- the curator's side, end to end
+
+BAD_CATALOGUE = {
+    "schema": 1,
+    "catalogue": "bad",
+    "last_id": 3,
+    "tracks": [
+        {
+            "slug": "t",
+            "title": "路线",
+            "stages": [
+                {
+                    "slug": "s",
+                    "title": "阶段",
+                    "items": [
+                        {"id": 1, "title": "卷积", "url": "https://example.org/a?utm_source=x"},
+                        {"id": 2, "title": "池化", "url": "https://example.org/a"},
+                        {"id": 3, "title": "一本书"},
+                    ],
+                }
+            ],
+        }
+    ],
+}
+
+
+def _in(lang: str, monkeypatch, run, *args: str):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DLTRACK_LANG", lang)
+    return run(*args)
+
+
+def test_lint_speaks_chinese_and_its_json_and_exit_code_do_not_change(
+    run, monkeypatch, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(BAD_CATALOGUE, ensure_ascii=False), encoding="utf-8")
+    shown = _in("zh", monkeypatch, run, "lint", str(bad))
+    assert shown.code == 1
+    lines = shown.out.splitlines()
+    assert lines[0] == (
+        "错误 tracks[0].stages[0].items[1].url：编号 2 和编号 1"
+        "（tracks[0].stages[0].items[0]）是同一篇文章；一篇文章只能有一个编号"
+    )
+    assert "警告 tracks[0].stages[0].items[0].url：链接里还留着跟踪参数：utm_source" in shown.out
+    assert "警告 tracks[0]：3 个条目中有 1 个没有链接（编号 3）" in shown.out
+    assert lines[-1] == f"{bad}：1 个错误，2 个警告（1 条路线，3 个条目）"
+    chinese_json = _in("zh", monkeypatch, run, "lint", str(bad), "--json")
+    english_json = _in("en", monkeypatch, run, "lint", str(bad), "--json")
+    assert chinese_json == english_json and chinese_json.code == 1
+    assert "one article keeps one id" in english_json.out
+    english = _in("en", monkeypatch, run, "lint", str(bad))
+    assert english.out.splitlines()[0].startswith("error tracks[0].stages[0].items[1].url: id 2")
+
+
+def test_file_problems_and_schema_errors_in_chinese(run, monkeypatch, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"schema": 1,', encoding="utf-8")
+    shown = _in("zh", monkeypatch, run, "lint", str(broken))
+    # A file CI cannot read is a finding like any other: exit 1.
+    assert shown.code == 1 and shown.out.startswith(
+        "错误 (file)：不是有效的 JSON（第 1 行第 14 列："
+    )
+    english = _in("en", monkeypatch, run, "lint", str(broken), "--json")
+    assert json.loads(english.out)["findings"][0]["message"].startswith("not valid JSON (line 1")
+    assert _in("zh", monkeypatch, run, "lint", str(broken), "--json").out == english.out
+    refused = _in("zh", monkeypatch, run, "lint", str(tmp_path))
+    assert refused.err == f"dltrack: 目录文件的路径是一个文件夹：{tmp_path}\n"
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text('{"schema": 2, "tracks": [{"slug": "A", "title": "", "stages": []}]}')
+    monkeypatch.setenv("DLTRACK_SEED", str(wrong))
+    failed = _in("zh", monkeypatch, run, "next")
+    assert failed.code == 3
+    said = "schema：不支持的 schema 版本（这个 dltrack 只能读 1）（还有 2 处问题）"
+    assert failed.err == f"dltrack: {wrong}：{said}\n"
+
+
+def test_import_reports_in_chinese_with_the_same_json(run, monkeypatch, tmp_path: Path) -> None:
+    document = tmp_path / "list.md"
+    document.write_text(
+        "# 深度学习入门\n\n## 基础\n\n- [卷积网络](https://example.org/cnn)\n"
+        "- ![图](https://example.org/fig.png)\n- [作者](https://www.zhihu.com/people/someone)\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "new.json"
+    args = ("import", str(document), "-t", "intro", "--catalogue", str(target), "--dry-run")
+    shown = _in("zh", monkeypatch, run, *args)
+    assert shown.code == 0, shown.err
+    assert shown.out.splitlines()[:3] == [
+        f"试运行，未写入：{target}",
+        "路线 intro（新建）：深度学习入门",
+        "+ 阶段 stage-01  基础",
+    ]
+    assert "    图片 ×1（插图，不逐一列出）" in shown.out
+    assert "    个人主页或专栏页：作者  https://www.zhihu.com/people/someone  [基础]" in shown.out
+    assert shown.out.splitlines()[-1] == (
+        "新阶段 1 个，新条目 1 个（编号 1），沿用 0 个，重复 0 个，跳过 2 个，"
+        "1 个标题下没有条目（未建阶段）；last_id 0 → 1"
+    )
+    assert (
+        _in("zh", monkeypatch, run, *args, "--json").out
+        == _in("en", monkeypatch, run, *args, "--json").out
+    )
+    refused = _in("zh", monkeypatch, run, "import", str(document), "-t", "2024")
+    assert refused.code == 2
+    assert "路线代号不能全是数字（数字表示序号）：'2024'" in refused.err
+
+
+def _without_times(report: str) -> object:
+    data = json.loads(report)
+    data["summary"]["elapsed_s"] = 0
+    for result in data["results"]:
+        result["elapsed_ms"] = result["checked_at"] = None
+    return data
+
+
+def test_check_links_and_fix_links_in_chinese(run, monkeypatch, linkserver, tmp_path: Path) -> None:
+    from test_check_links import FAST, write_catalogue
+
+    catalogue = tmp_path / "catalogue.json"
+    urls = {
+        1: linkserver.url("/ok?id=1"),
+        2: linkserver.url("/status/404?id=2"),
+        3: linkserver.url("/redirect/301?id=3&to=/ok"),
+    }
+    write_catalogue(catalogue, urls)
+    shown = _in("zh", monkeypatch, run, "check-links", *FAST)
+    assert shown.code == 1  # dead links, whatever the language
+    assert "已检查 3 个链接（0 个来自缓存）" in shown.out
+    assert "用时" in shown.out and "秒：正常 1，失效 1，已迁移 1，被拦截 0，出错 0" in shown.out
+    assert "已永久迁移" in shown.out and "结果" in shown.out
+    assert " dead " not in shown.out and " 失效 " in shown.out
+    chinese_json = _in("zh", monkeypatch, run, "check-links", *FAST, "--format", "json")
+    english_json = _in("en", monkeypatch, run, "check-links", *FAST, "--format", "json")
+    assert chinese_json.code == english_json.code == 1
+    assert _without_times(chinese_json.out) == _without_times(english_json.out)
+    # A pull-request comment is the repository's, in English whoever runs the check.
+    markdown = _in("zh", monkeypatch, run, "check-links", *FAST, "--format", "markdown")
+    assert markdown.out.startswith("## Link check\n\nChecked 3 links")
+    fixes = _in(
+        "zh", monkeypatch, run, "fix-links", "--catalogue", str(catalogue), "--confirm", "1"
+    )
+    assert fixes.code == 0, fixes.err
+    assert fixes.out.splitlines()[-1] == (
+        f"将修改 {catalogue} 中的迁移链接 1 个、存档 0 个（加 --apply 写入）。"
+    )
+    body = _in("zh", monkeypatch, run, "fix-links", "--catalogue", str(catalogue), "-f", "markdown")
+    assert body.out.startswith("## Link fixes from the link check")
+
+
+def test_the_study_group_in_chinese(group_server, machines, monkeypatch) -> None:
+    from pgfixtures import set_up
+
+    monkeypatch.setenv("DLTRACK_LANG", "zh")
+    owner, alice = set_up(group_server, machines, "alice")
+    assert alice("done", "1").code == 0
+    synced = alice("group", "sync")
+    assert synced.code == 0, synced.err
+    assert synced.out.startswith("已与 ") and " 上的小组同步：发送 1 条记录" in synced.out
+    assert "共 2 名成员。" in synced.out
+    board = alice("group", "board", "-t", "basics")
+    header = board.out.splitlines()[1]
+    assert header.startswith("成员") and "连续打卡" in header and header.endswith("最近活动")
+    assert "1 天" in board.out
+    refused = owner("group", "remove", group_server.owner)
+    assert refused.code == 1 and refused.err == "dltrack: 组长不能把自己移出自己的小组\n"
+    monkeypatch.setenv("DLTRACK_LANG", "en")
+    english = alice("group", "board", "-t", "basics", "--json")
+    monkeypatch.setenv("DLTRACK_LANG", "zh")
+    assert alice("group", "board", "-t", "basics", "--json").out == english.out

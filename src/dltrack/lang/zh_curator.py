@@ -296,7 +296,7 @@ MESSAGES: Final[dict[str, str]] = {
     "a block device": "块设备",
     "a socket": "套接字",
     "not a regular file": "不是普通文件",
-    "{what} path is a directory: {path}": "{what}路径是一个文件夹：{path}",
+    "{what} path is a directory: {path}": "{what}文件的路径是一个文件夹：{path}",
     "{what} file {path} is {kind}, not a regular file": "{what}文件 {path} 是{kind}，不是普通文件",
     "{what} file {path} is larger than {limit}": "{what}文件 {path} 超过了 {limit}",
     "{what} file not found: {path}": "找不到{what}文件：{path}",
