@@ -242,8 +242,9 @@ def test_type_names_are_unique() -> None:
 # ---------------------------------------------------------------- the command registry
 
 
-# The cli modules that hold no commands: what they share, and click's words in Chinese.
-_NOT_COMMANDS = ("dltrack.cli.common", "dltrack.cli.click_words")
+# The cli modules that hold no commands: what they share, click's words in Chinese, and
+# what zsh and fish are told on Tab.
+_NOT_COMMANDS = ("dltrack.cli.common", "dltrack.cli.click_words", "dltrack.cli.shells")
 
 
 def command_functions() -> dict[str, object]:

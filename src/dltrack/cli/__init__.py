@@ -14,13 +14,14 @@ import inspect
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Final, NoReturn, TextIO, cast
 
 import typer
 
 from dltrack import __version__, render
+from dltrack.cli import shells
 from dltrack.cli.common import Globals
 from dltrack.errors import DltrackError, ExitCode
 from dltrack.lang import CHINESE, language, tr
@@ -97,17 +98,24 @@ def _root(
 
 
 def _named_only() -> None:
-    """A command's stand-in while a shell completes command names: never run."""
+    # A command's stand-in while a shell completes command names: never run. No
+    # docstring: it would be the description zsh and fish show for every command.
+    pass
 
 
 def build_app(
-    names: Iterable[str] | None = None, *, completion: bool = False, stand_ins: bool = False
+    names: Iterable[str] | None = None,
+    *,
+    completion: bool = False,
+    stand_ins: bool = False,
+    described: Mapping[str, str] | None = None,
 ) -> typer.Typer:
     """The Typer app with the named commands (default: all of them).
 
     completion adds typer's --install-completion and --show-completion; building them
     imports typer's shell code, which only a run that needs it pays for. stand_ins
-    registers every name without importing its command: enough to complete a name.
+    registers every name without importing its command: enough to complete a name;
+    described gives the stand-ins their docstrings, for the shells that show them.
     """
     app = typer.Typer(
         name="dltrack",
@@ -120,7 +128,8 @@ def build_app(
     app.callback(invoke_without_command=True)(_root)
     for name in COMMANDS if names is None else names:
         if stand_ins:
-            app.command(name)(_named_only)
+            summary = tr((described or {}).get(name, "")) or None
+            app.command(name, help=summary)(_named_only)
             continue
         command = load(name)
         # The docstring is the command's help: in the learner's language where it has one.
@@ -242,10 +251,19 @@ def _completed_line() -> list[str]:
 def _complete() -> int:
     """Answer the shell's completion request; only the command being typed is built."""
     name = invoked_command(_completed_line())
+    describing = shells.describes(os.environ.get(COMPLETE_VAR, ""))
+    described = shells.docstrings(COMMANDS) if describing and name is None else None
     # No command typed yet: only the names are wanted, and importing every command
     # to offer them would triple the time of a Tab (bench/completion.py).
-    app = build_app([name] if name in COMMANDS else None, completion=True, stand_ins=name is None)
+    app = build_app(
+        [name] if name in COMMANDS else None,
+        completion=True,
+        stand_ins=name is None,
+        described=described,
+    )
     command = typer.main.get_command(app)
+    if describing:  # after the build, which registers typer's own formats again
+        shells.plain_descriptions()
     try:
         command._main_shell_completion({}, "dltrack", COMPLETE_VAR)
     except SystemExit as exit_:

@@ -16,15 +16,10 @@ from dltrack.cli.common import JsonFlag, TrackOpt, local_today, opened
 from dltrack.lang import tr
 from dltrack.render import group as _group_screens  # noqa: F401  (registers them)
 
-_HELP = "Study groups: share your progress with a class or a reading club (PostgreSQL)."
-app = typer.Typer(
-    help=_HELP,  # in the learner's language once built (dltrack.cli.build_app)
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-)
-# The first line of --help in `dltrack --help`, and what the command registry reads.
-app.__doc__ = _HELP
+app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+# The group's help, in `dltrack --help` and its own: build_app gives it to typer in the
+# learner's language, and a Tab in zsh or fish reads it from here (cli.shells).
+app.__doc__ = "Study groups: share your progress with a class or a reading club (PostgreSQL)."
 
 DsnArg = Annotated[
     str,
