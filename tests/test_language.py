@@ -473,3 +473,55 @@ def test_the_study_group_in_chinese(group_server, machines, monkeypatch) -> None
     english = alice("group", "board", "-t", "basics", "--json")
     monkeypatch.setenv("DLTRACK_LANG", "zh")
     assert alice("group", "board", "-t", "basics", "--json").out == english.out
+
+
+def test_a_filled_in_sentence_is_told_again_from_its_template() -> None:
+    from dltrack.lang import matching
+
+    messages = {
+        "Invalid value for {hint}: {message}": "{hint} 的值无效：{message}",
+        "{value} is not a valid int range.": "{value} 不是有效的整数。",
+        "id {item_id} meant {old!r}; {item_id} is kept": (
+            "编号 {item_id} 原指 {old!r}；{item_id} 保留"
+        ),
+        "done": "已读",
+    }
+    matching._templates = None  # built for these messages, not the package's
+    try:
+        # The sentence around a sentence wins, and the inner one is told in its turn.
+        told = matching.retold("Invalid value for '-n': 'x' is not a valid int range.", messages)
+        assert told == "'-n' 的值无效：'x' 不是有效的整数。"
+        # A field met twice must match the same text twice; a !r stays as it was written.
+        assert (
+            matching.retold("id 7 meant 'a: b'; 7 is kept", messages)
+            == "编号 7 原指 'a: b'；7 保留"
+        )
+        assert matching.retold("id 7 meant 'a'; 8 is kept", messages) == "id 7 meant 'a'; 8 is kept"
+        assert matching.retold("done", messages) == "已读"
+        assert matching.retold("something else", messages) == "something else"
+    finally:
+        matching._templates = None
+
+
+def test_file_problems_speak_the_language_and_keep_english_detail(
+    monkeypatch, tmp_path: Path
+) -> None:
+    from dltrack.files import FileProblem, read_bytes, write_text_atomically
+
+    monkeypatch.setenv("DLTRACK_LANG", "zh")
+    missing = tmp_path / "nope.json"
+    with pytest.raises(FileProblem) as found:
+        read_bytes(missing, what="catalogue", limit=10)
+    assert found.value.message == f"找不到目录文件：{missing}"
+    assert found.value.detail == f"catalogue file not found: {missing}"
+    (tmp_path / "big.md").write_text("x" * 2000)
+    with pytest.raises(FileProblem) as found:
+        read_bytes(tmp_path / "big.md", what="document", limit=1024)
+    assert found.value.message == f"文档文件 {tmp_path / 'big.md'} 超过了 1 KiB"
+    with pytest.raises(FileProblem) as found:
+        write_text_atomically(tmp_path / "no" / "such.json", "{}")
+    assert found.value.message.startswith("无法写入 ") and "文件夹" in found.value.message
+    monkeypatch.setenv("DLTRACK_LANG", "en")
+    with pytest.raises(FileProblem) as found:
+        read_bytes(missing, what="catalogue", limit=10)
+    assert found.value.message == found.value.detail == f"catalogue file not found: {missing}"
