@@ -7,7 +7,9 @@ rounds so background load hits every case alike:
 * `dltrack next` and `dltrack list`, the everyday commands;
 * bash's completion requests, exactly as the script from `dltrack --show-completion
   bash` sends them: a track slug (`dltrack use zh`), item ids (`dltrack done `), a
-  command name (`dltrack li`, which builds every command).
+  command name (`dltrack li`, which builds no command: stand-ins are enough);
+* zsh's, which also carry descriptions: item titles, and the commands' help (read
+  from the source of the command modules, not imported).
 
 With --baseline SRC (the `src` directory of another checkout, e.g. one made with
 `git worktree add`), `next` and `list` are timed from it too, with PYTHONPATH, in the
@@ -47,7 +49,9 @@ def _time(argv: list[str], env: dict[str, str]) -> float:
     return took * 1000
 
 
-def _completion_env(env: dict[str, str], line: str) -> dict[str, str]:
+def _completion_env(env: dict[str, str], line: str, shell: str = "bash") -> dict[str, str]:
+    if shell == "zsh":  # as the script of `--show-completion` in zsh asks
+        return {**env, "_DLTRACK_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": line}
     words = line.split(" ")
     return {
         **env,
@@ -87,6 +91,9 @@ def main() -> int:
             "Tab: dltrack use zh": (dltrack, _completion_env(env, "dltrack use zh")),
             "Tab: dltrack done ": (dltrack, _completion_env(env, "dltrack done ")),
             "Tab: dltrack li": (dltrack, _completion_env(env, "dltrack li")),
+            # zsh shows a description beside each word: titles, the commands' help.
+            "Tab (zsh): dltrack done ": (dltrack, _completion_env(env, "dltrack done ", "zsh")),
+            "Tab (zsh): dltrack li": (dltrack, _completion_env(env, "dltrack li", "zsh")),
         }
         if options.baseline is not None:
             base_env = {**env, "PYTHONPATH": str(options.baseline.resolve())}

@@ -44,7 +44,7 @@ LAYERS = {
 }
 # What each layer may import of dltrack (a library may always import itself).
 MAY_IMPORT = {
-    "base": {"dltrack.errors"},
+    "base": {"dltrack.errors", "dltrack.lang"},  # lang imports nothing of dltrack
     "store": {"dltrack.errors", "dltrack.store"},
     "library": {"dltrack.errors", "dltrack.text", "dltrack.hosts"},
     "http11": {"dltrack.linkcheck.http11", "dltrack.hosts"},  # our own HTTP/1.1 client
@@ -242,11 +242,16 @@ def test_type_names_are_unique() -> None:
 # ---------------------------------------------------------------- the command registry
 
 
+# The cli modules that hold no commands: what they share, click's words in Chinese, and
+# what zsh and fish are told on Tab.
+_NOT_COMMANDS = ("dltrack.cli.common", "dltrack.cli.click_words", "dltrack.cli.shells")
+
+
 def command_functions() -> dict[str, object]:
     """Every public function defined in a command module of dltrack.cli."""
     found = {}
     for name in MODULES:
-        if not name.startswith("dltrack.cli.") or name == "dltrack.cli.common":
+        if not name.startswith("dltrack.cli.") or name in _NOT_COMMANDS:
             continue
         module = __import__(name, fromlist=["_"])
         for attr, value in vars(module).items():

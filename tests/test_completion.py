@@ -95,3 +95,108 @@ def test_done_and_open_without_an_id_take_the_first_of_next(run, monkeypatch) ->
     assert opened == ["https://example.org/cnn"]
     assert run("done").out.startswith("✓ 1  卷积神经网络入门  — done\n")
     assert run("done").out.startswith("✓ 2  深度学习资料大全  — done\n")
+
+
+# ---------------------------------------------------------------- zsh and fish: with descriptions
+
+
+def shown_script(env: dict[str, str], shell: str, *options: str) -> str:
+    """The script `dltrack --show-completion` prints when run from shell (it asks who ran it)."""
+    shown = subprocess.run(
+        [shell, *options, "-c", "dltrack --show-completion; true"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert shown.returncode == 0 and "_DLTRACK_COMPLETE=complete_" + shell in shown.stdout
+    return shown.stdout
+
+
+def zsh_offers(env: dict[str, str], line: str) -> dict[str, str]:
+    """What zsh's _arguments is handed for line: each word and its description."""
+    import re
+
+    script = shown_script(env, "zsh", "-f")
+    words = line.split(" ")
+    driver = (
+        "compdef() { : }\n"
+        '_arguments() { print -rl -- "$@" }\n'
+        "_files() { print -r -- '(files)' }\n"
+        f"{script}\n"
+        f"words=({' '.join(repr(w) for w in words)})\n"
+        f"CURRENT={len(words)}\n"
+        "_dltrack_completion\n"
+    )
+    done = subprocess.run(
+        ["zsh", "-f", "-c", driver], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    offered: dict[str, str] = {}
+    for value, description in re.findall(r'"((?:[^"]|"")*)"(?::"((?:[^"]|"")*)")?', done.stdout):
+        plain = [
+            t.replace('""', '"').replace("''", "'").replace("\\\\:", ":")
+            for t in (value, description)
+        ]
+        offered[plain[0]] = plain[1]
+    return offered
+
+
+def fish_offers(env: dict[str, str], line: str) -> dict[str, str]:
+    """What fish completes for line, through the script `--show-completion fish` prints."""
+    script = shown_script(env, "fish", "--no-config")
+    done = subprocess.run(
+        ["fish", "--no-config", "-c", f"{script}\ncomplete -C '{line}'"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    return dict([*row.split("\t", 1), ""][:2] for row in done.stdout.splitlines() if row)
+
+
+OFFERS = {"zsh": zsh_offers, "fish": fish_offers}
+
+
+@pytest.mark.parametrize("shell", list(OFFERS))
+def test_zsh_and_fish_describe_tracks_items_and_commands(shell_env, shell: str) -> None:
+    if shutil.which(shell) is None:
+        pytest.skip(f"needs {shell}")
+    offers = OFFERS[shell]
+    assert offers(shell_env, "dltrack use ") == {
+        "basics": "深度学习基础",
+        "cv-path": "CV 算法工程师之路",
+    }
+    items = offers(shell_env, "dltrack done ")
+    assert items["1"] == "卷积神经网络入门" and items["3"] == "花书《深度学习》"
+    # The catalogue's text, as it is: not read as rich markup, escapes shown, not sent.
+    assert items["5"] == "[bold]Attention[/bold] is all you need"
+    assert items["6"] == "Linux 常用命令\\x1b[31m红色"
+    assert offers(shell_env, "dltrack li") == {
+        "list": "List items with id, title, stage and status.",
+        "lint": "Check a catalogue for CI: exit 1 on...",
+    }
+    assert offers(shell_env, "dltrack gr")["group"].startswith("Study groups: share your")
+
+
+def test_zsh_and_fish_describe_in_the_learners_language(shell_env) -> None:
+    if shutil.which("fish") is None:
+        pytest.skip("needs fish")
+    env = {**shell_env, "DLTRACK_LANG": "zh"}
+    assert fish_offers(env, "dltrack ne") == {
+        "next": "显示接下来要读的条目：先是在读的，再按顺序列出未读的。"
+    }
+
+
+def test_a_title_that_breaks_rich_markup_completes_in_zsh(shell_env, run, tmp_path: Path) -> None:
+    """ "[/x]" alone is a closing tag with nothing open: rich raises, the Tab must not."""
+    if shutil.which("zsh") is None:
+        pytest.skip("needs zsh")
+    assert run("add", "https://example.org/odd", "--title", "[/x] 孤立的结束标签").code == 0
+    assert zsh_offers(shell_env, "dltrack show m")["m1"] == "[/x] 孤立的结束标签"
+
+
+def test_bash_gets_the_words_only(shell_env) -> None:
+    assert complete(shell_env, "dltrack li") == ["list", "lint"]
+    assert complete(shell_env, "dltrack done 5") == ["5"]

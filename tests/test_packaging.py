@@ -22,7 +22,8 @@ def test_wheel_ships_the_catalogue(tmp_path: Path) -> None:
         assert "dltrack/data/seed.json" in names
         assert archive.read("dltrack/data/seed.json") == (ROOT / "data" / "seed.json").read_bytes()
         # The Chinese interface is a module of the package: a plain install has it.
-        assert "dltrack/lang/zh_learner.py" in names
+        for part in ("zh_learner", "zh_curator", "zh_click", "matching"):
+            assert f"dltrack/lang/{part}.py" in names
         assert "dltrack/cli/__init__.py" in names
         # The seed builder is a maintainer's tool: it stays in the repository.
         assert not [n for n in names if "seedbuild" in n or "seedrules" in n]

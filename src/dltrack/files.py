@@ -2,7 +2,8 @@
 
 Failures are raised as FileProblem, which is not a DltrackError: whether an
 unreadable file is the user's mistake or an unusable catalogue is for the caller
-to say.
+to say. Its message is in the learner's language; its detail stays English, for
+lint's JSON.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, BinaryIO, Final
+
+from dltrack.lang import N_, tr
 
 KiB: Final = 1 << 10
 MiB: Final = 1 << 20
@@ -29,11 +32,26 @@ EXPORT_LIMIT: Final = 256 * MiB
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _KINDS = (
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a named pipe"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, N_("a directory")),
+    (stat.S_ISFIFO, N_("a named pipe")),
+    (stat.S_ISCHR, N_("a character device")),
+    (stat.S_ISBLK, N_("a block device")),
+    (stat.S_ISSOCK, N_("a socket")),
+)
+NOT_REGULAR: Final = N_("not a regular file")
+# The words of the callers' `what` (the kind of file) and of the system's errors
+# that a person meets most; others stay as the system says them.
+WHAT: Final = (N_("catalogue"), N_("document"), N_("progress"), N_("event"))
+SYSTEM_WORDS: Final = (
+    N_("No such file or directory"),
+    N_("Permission denied"),
+    N_("Is a directory"),
+    N_("Not a directory"),
+    N_("No space left on device"),
+    N_("Read-only file system"),
+    N_("Disk quota exceeded"),
+    N_("File name too long"),
+    N_("Input/output error"),
 )
 
 
@@ -51,6 +69,22 @@ class FileProblem(Exception):
         self.detail = detail or message
 
 
+# Fields that are words of a fixed vocabulary (the kind of file, the system's reason).
+_WORD_FIELDS = ("what", "kind", "why")
+
+
+def _problem(template: str, *, where: str | None = None, **fields: object) -> FileProblem:
+    """A FileProblem saying template in the learner's language; its detail in English."""
+    english = template.format(**fields)
+    shown = {k: tr(v) if k in _WORD_FIELDS and isinstance(v, str) else v for k, v in fields.items()}
+    return FileProblem(tr(template).format(**shown), where=where, detail=english)
+
+
+def why(error: OSError) -> str:
+    """What the system said of a failed file operation."""
+    return error.strerror or str(error)
+
+
 def size_text(size: int) -> str:
     """A byte count as people read it: 64 MiB, 64 KiB, 100 bytes."""
     for unit, name in ((MiB, "MiB"), (KiB, "KiB")):
@@ -63,17 +97,24 @@ def file_kind(mode: int) -> str | None:
     """What a file that is not a regular file is (None for a regular file)."""
     if stat.S_ISREG(mode):
         return None
-    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    return next((name for test, name in _KINDS if test(mode)), NOT_REGULAR)
 
 
 def _check_readable(info: os.stat_result, path: Path, what: str, limit: int) -> None:
     kind = file_kind(info.st_mode)
     if kind == "a directory":
-        raise FileProblem(f"{what} path is a directory: {path}")
+        raise _problem(N_("{what} path is a directory: {path}"), what=what, path=path)
     if kind is not None:
-        raise FileProblem(f"{what} file {path} is {kind}, not a regular file")
+        raise _problem(
+            N_("{what} file {path} is {kind}, not a regular file"), what=what, path=path, kind=kind
+        )
     if info.st_size > limit:
-        raise FileProblem(f"{what} file {path} is larger than {size_text(limit)}")
+        raise _problem(
+            N_("{what} file {path} is larger than {limit}"),
+            what=what,
+            path=path,
+            limit=size_text(limit),
+        )
 
 
 def check_regular(path: Path, *, what: str, limit: int) -> os.stat_result:
@@ -81,9 +122,9 @@ def check_regular(path: Path, *, what: str, limit: int) -> os.stat_result:
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise FileProblem(f"{what} file not found: {path}") from None
+        raise _problem(N_("{what} file not found: {path}"), what=what, path=path) from None
     except OSError as error:
-        raise FileProblem(f"cannot read {what} file {path}: {error.strerror or error}") from None
+        raise _cannot_read(what, path, error) from None
     _check_readable(info, path, what, limit)
     return info
 
@@ -100,7 +141,7 @@ def open_regular(path: Path, *, what: str, limit: int) -> BinaryIO:
     try:
         fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
-        raise FileProblem(f"cannot read {what} file {path}: {error.strerror or error}") from None
+        raise _cannot_read(what, path, error) from None
     try:
         _check_readable(os.fstat(fd), path, what, limit)
         return os.fdopen(fd, "rb")
@@ -116,12 +157,21 @@ def read_bytes(path: Path, *, what: str, limit: int) -> bytes:
             # One byte more than allowed tells a file that grew since it was looked at.
             raw = file.read(limit + 1)
         except OSError as error:
-            raise FileProblem(
-                f"cannot read {what} file {path}: {error.strerror or error}"
-            ) from None
+            raise _cannot_read(what, path, error) from None
     if len(raw) > limit:
-        raise FileProblem(f"{what} file {path} is larger than {size_text(limit)}")
+        raise _problem(
+            N_("{what} file {path} is larger than {limit}"),
+            what=what,
+            path=path,
+            limit=size_text(limit),
+        )
     return raw
+
+
+def _cannot_read(what: str, path: Path, error: OSError) -> FileProblem:
+    return _problem(
+        N_("cannot read {what} file {path}: {why}"), what=what, path=path, why=why(error)
+    )
 
 
 def json_value(raw: bytes | str) -> Any:
@@ -135,7 +185,7 @@ def json_value(raw: bytes | str) -> Any:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise FileProblem(f"not UTF-8 text (byte {error.start})") from None
+            raise _problem(N_("not UTF-8 text (byte {start})"), start=error.start) from None
         escaped = may_hold_surrogates(raw)
     else:
         text = raw
@@ -145,21 +195,25 @@ def json_value(raw: bytes | str) -> Any:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise FileProblem(
-            f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+        raise _problem(
+            N_("not valid JSON (line {line}, column {column}: {json_error})"),
+            line=error.lineno,
+            column=error.colno,
+            json_error=error.msg,
         ) from None
     except RecursionError:
-        raise FileProblem("nested too deeply to read") from None
+        raise _problem(N_("nested too deeply to read")) from None
     except ValueError as error:
         # int() refuses numbers of thousands of digits (sys.int_info.default_max_str_digits).
         if "digits" in str(error):
-            raise FileProblem("holds a number too long to read (thousands of digits)") from None
-        raise FileProblem(f"not valid JSON ({error})") from None
+            raise _problem(N_("holds a number too long to read (thousands of digits)")) from None
+        raise _problem(N_("not valid JSON ({json_error})"), json_error=error) from None
     if escaped:
         where = lone_surrogate_at(data)
         if where is not None:
-            detail = "not valid Unicode (a lone surrogate: half of a \\uD800-\\uDFFF pair)"
-            raise FileProblem(f"{where}: {detail}", where=where, detail=detail)
+            detail = N_("not valid Unicode (a lone surrogate: half of a \\uD800-\\uDFFF pair)")
+            problem = _problem(detail)
+            raise FileProblem(f"{where}: {problem.message}", where=where, detail=detail)
     return data
 
 
@@ -229,16 +283,20 @@ def write_text_atomically(path: Path, text: str | Iterable[str]) -> None:
     except FileNotFoundError:
         info = None
     except OSError as error:
-        raise FileProblem(f"cannot write {path}: {error.strerror or error}") from None
+        raise _cannot_write(path, error) from None
     if info is not None and not stat.S_ISREG(info.st_mode):
-        raise FileProblem(f"{path} is not a regular file")
+        raise _problem(N_("{path} is not a regular file"), path=path)
     directory = target.parent
     if not directory.is_dir():
-        raise FileProblem(f"cannot write {path}: directory {directory} does not exist")
+        raise _problem(
+            N_("cannot write {path}: directory {directory} does not exist"),
+            path=path,
+            directory=directory,
+        )
     try:
         fd, temporary = _create_beside(target)
     except OSError as error:
-        raise FileProblem(f"cannot write {path}: {error.strerror or error}") from None
+        raise _cannot_write(path, error) from None
     try:
         if info is not None:
             _keep_owner_and_mode(fd, info)
@@ -251,9 +309,13 @@ def write_text_atomically(path: Path, text: str | Iterable[str]) -> None:
     except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
         if isinstance(error, OSError):
-            raise FileProblem(f"cannot write {path}: {error.strerror or error}") from None
+            raise _cannot_write(path, error) from None
         raise
     _sync_directory(directory)
+
+
+def _cannot_write(path: Path, error: OSError) -> FileProblem:
+    return _problem(N_("cannot write {path}: {why}"), path=path, why=why(error))
 
 
 def _create_beside(target: Path) -> tuple[int, str]:

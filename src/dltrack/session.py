@@ -14,6 +14,7 @@ from pathlib import Path
 
 from dltrack.errors import CatalogueError, StoreError
 from dltrack.files import CATALOGUE_LIMIT, FileProblem, file_kind, read_bytes
+from dltrack.lang import tr
 from dltrack.store.db import Store, connect, describe_db_error, is_read_only_error, set_meta
 from dltrack.store.migrations import SCHEMA_VERSION, refuse_newer, upgrade
 
@@ -61,13 +62,18 @@ def catalogue_stamp(seed_path: Path) -> str:
     """
     try:
         info = seed_path.stat()
+    # The sentences of dltrack.files, which reads the file afterwards.
     except FileNotFoundError:
-        raise CatalogueError(f"catalogue file not found: {seed_path}") from None
+        said = tr("{what} file not found: {path}")
+        raise CatalogueError(said.format(what=tr("catalogue"), path=seed_path)) from None
     except OSError as error:
-        raise CatalogueError(f"cannot read catalogue file {seed_path}: {error.strerror}") from None
+        said = tr("cannot read {what} file {path}: {why}")
+        why = tr(error.strerror or str(error))
+        raise CatalogueError(said.format(what=tr("catalogue"), path=seed_path, why=why)) from None
     if (kind := file_kind(info.st_mode)) is not None:
         # Refused on the stat: /dev/zero would be read until memory ran out.
-        raise CatalogueError(f"catalogue file {seed_path} is {kind}, not a regular file")
+        said = tr("{what} file {path} is {kind}, not a regular file")
+        raise CatalogueError(said.format(what=tr("catalogue"), path=seed_path, kind=tr(kind)))
     return (
         f"{seed_path.resolve()}|{info.st_size}|{info.st_mtime_ns}"
         f"|{info.st_dev}:{info.st_ino}|{info.st_ctime_ns}"
@@ -107,8 +113,9 @@ def sync_if_changed(store: Store, seed_path: Path) -> None:
         if not is_read_only_error(error, store.path) or synced is None:
             raise
         if synced != digest:
-            store.notices.append(
-                f"database {store.path} is read-only: showing the catalogue as last synced, "
-                f"without the changes to {seed_path}"
+            said = tr(
+                "database {path} is read-only: showing the catalogue as last synced, "
+                "without the changes to {seed}"
             )
+            store.notices.append(said.format(path=store.path, seed=seed_path))
         # Unchanged content: the stamp only spares the hashing next time.

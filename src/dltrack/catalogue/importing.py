@@ -38,15 +38,16 @@ from dltrack.importer import (
     front_matter,
 )
 from dltrack.importer.extract import extract_report
+from dltrack.lang import N_, tr
 from dltrack.records import Record
 
 # Curators work in a checkout of the repository, where the catalogue is versioned.
 DEFAULT_CATALOGUE = Path("data/seed.json")
 
 # Why an item found in a document is not placed (the extractor has its own reasons).
-DUPLICATE_IN_DOCUMENT = "duplicate in this document"
-ALREADY_IN_STAGE = "already in this stage"
-INVALID = "not a valid item"
+DUPLICATE_IN_DOCUMENT = N_("duplicate in this document")
+ALREADY_IN_STAGE = N_("already in this stage")
+INVALID = N_("not a valid item")
 
 INTRO_SLUG = "intro"
 INTRO_TITLE = "Introduction"
@@ -73,15 +74,15 @@ def read_document(path: Path) -> SourceDocument:
         try:
             return SourceDocument(path.name, raw.decode("utf-16"))
         except UnicodeDecodeError:
-            raise UserError(f"{path}: broken UTF-16 text") from None
+            raise UserError(tr("{path}: broken UTF-16 text").format(path=path)) from None
     if b"\x00" in raw:
-        raise UserError(f"{path}: binary data, not a Markdown or HTML document")
+        said = tr("{path}: binary data, not a Markdown or HTML document")
+        raise UserError(said.format(path=path))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise UserError(
-            f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8 and try again"
-        ) from None
+        said = tr("{path}: not UTF-8 text (byte {start}); save it as UTF-8 and try again")
+        raise UserError(said.format(path=path, start=error.start)) from None
     return SourceDocument(path.name, text)
 
 
@@ -89,7 +90,8 @@ def open_catalogue(path: Path) -> Catalogue:
     """The catalogue a curator edits; a file not there yet starts a new one, named after it."""
     if not path.exists():
         if not path.parent.is_dir():
-            raise CatalogueError(f"no catalogue at {path}, and no directory {path.parent}")
+            said = tr("no catalogue at {path}, and no directory {folder}")
+            raise CatalogueError(said.format(path=path, folder=path.parent))
         name = slugify(path.stem) or "my-catalogue"
         if name.isdigit() or name == "personal":
             name = f"list-{name}"
@@ -313,7 +315,8 @@ def import_documents(
         )
         if not any(section.items for section in extraction.sections):
             # Most likely the wrong file; importing the others without it would hide that.
-            raise UserError(f"no links or book titles found in {document.name}; nothing imported")
+            said = tr("no links or book titles found in {name}; nothing imported")
+            raise UserError(said.format(name=document.name))
         document_title = document_title or _document_title(document, extraction.sections)
         for index, section in enumerate(extraction.sections):
             if not section.items:
@@ -360,7 +363,7 @@ def import_documents(
     last_id = max(catalogue.last_id, importer.ids.top)
     checked = parse_catalogue(
         {**dict(catalogue), "tracks": tracks, "last_id": last_id},
-        source="the catalogue after the import",
+        source=tr("the catalogue after the import"),
     )
     new_track = next(t for t in checked.tracks if t.slug == track)
     report = ImportReport(

@@ -21,10 +21,14 @@ from dltrack.files import CATALOGUE_LIMIT, FileProblem, decode_json, read_bytes
 from dltrack.hosts import is_private
 from dltrack.importer.labels import glued_text, usable_title
 from dltrack.importer.urls import canonical, clean, unwrap
+from dltrack.lang import N_, tr
 from dltrack.text import is_blank, same_title
 
 ERROR = Level.ERROR
 WARNING = Level.WARNING
+# Findings are made in English, as JSON keeps them, and marked: the screen translates.
+EMPTY = N_("empty (only invisible characters)")
+NO_URL = N_("no URL")
 
 
 def lint_file(path: Path = DEFAULT_CATALOGUE, against: Path | None = None) -> LintReport:
@@ -34,11 +38,10 @@ def lint_file(path: Path = DEFAULT_CATALOGUE, against: Path | None = None) -> Li
         try:
             old = load_catalogue(against)
         except CatalogueError as error:
-            raise CatalogueError(
-                f"the catalogue to compare with: {error.message}", error.problems
-            ) from None
+            said = tr("the catalogue to compare with: {message}")
+            raise CatalogueError(said.format(message=error.message), error.problems) from None
     if not path.exists():
-        raise CatalogueError(f"no catalogue at {path}: pass the file to check")
+        raise CatalogueError(tr("no catalogue at {path}: pass the file to check").format(path=path))
     try:
         raw = read_bytes(path, what="catalogue", limit=CATALOGUE_LIMIT)
     except FileProblem as problem:
@@ -105,7 +108,9 @@ def _raw_duplicates(data: Any) -> list[Finding]:
                     Finding(
                         ERROR,
                         f"tracks[{t}].slug",
-                        f"track slug {slug!r} is also tracks[{slugs[slug]}]'s",
+                        N_("track slug {slug!r} is also tracks[{t}]'s").format(
+                            slug=slug, t=slugs[slug]
+                        ),
                     )
                 )
             slugs.setdefault(slug, t)
@@ -118,8 +123,9 @@ def _raw_duplicates(data: Any) -> list[Finding]:
                         Finding(
                             ERROR,
                             f"tracks[{t}].stages[{s}].slug",
-                            f"stage slug {stage_slug!r} appears twice in the track "
-                            f"(also stages[{stage_slugs[stage_slug]}])",
+                            N_(
+                                "stage slug {slug!r} appears twice in the track (also stages[{s}])"
+                            ).format(slug=stage_slug, s=stage_slugs[stage_slug]),
                         )
                     )
                 stage_slugs.setdefault(stage_slug, s)
@@ -135,8 +141,15 @@ def _raw_duplicates(data: Any) -> list[Finding]:
                         Finding(
                             ERROR,
                             f"{path}.id",
-                            f"id {item_id} stands for two different items: "
-                            f"{shown.get('title')!r} here, {first[1].get('title')!r} at {first[0]}",
+                            N_(
+                                "id {item_id} stands for two different items: "
+                                "{here!r} here, {there!r} at {where}"
+                            ).format(
+                                item_id=item_id,
+                                here=shown.get("title"),
+                                there=first[1].get("title"),
+                                where=first[0],
+                            ),
                         )
                     )
     return findings
@@ -166,8 +179,10 @@ def _content(catalogue: Catalogue) -> list[Finding]:
             Finding(
                 WARNING,
                 "catalogue",
-                "no name: learners' progress is kept under the file's path, and is lost "
-                'from view when the file moves; add "catalogue": "<slug>"',
+                N_(
+                    "no name: learners' progress is kept under the file's path, and is lost "
+                    'from view when the file moves; add "catalogue": "<slug>"'
+                ),
             )
         )
     if not catalogue.last_id and catalogue.items():
@@ -175,33 +190,31 @@ def _content(catalogue: Catalogue) -> list[Finding]:
             Finding(
                 WARNING,
                 "last_id",
-                "not set: without the high-water mark, removing the newest items would "
-                "let their ids be handed out again",
+                N_(
+                    "not set: without the high-water mark, removing the newest items would "
+                    "let their ids be handed out again"
+                ),
             )
         )
     for t, track in enumerate(catalogue.tracks):
         if is_blank(track.title):
-            findings.append(
-                Finding(ERROR, f"tracks[{t}].title", "empty (only invisible characters)")
-            )
+            findings.append(Finding(ERROR, f"tracks[{t}].title", EMPTY))
         for s, stage in enumerate(track.stages):
             if is_blank(stage.title):
-                findings.append(
-                    Finding(
-                        ERROR, f"tracks[{t}].stages[{s}].title", "empty (only invisible characters)"
-                    )
-                )
+                findings.append(Finding(ERROR, f"tracks[{t}].stages[{s}].title", EMPTY))
     by_canonical: dict[str, tuple[int, str]] = {}
     for item_id, (path, item) in _first_places(catalogue).items():
         if is_blank(item.title):
-            findings.append(Finding(ERROR, f"{path}.title", "empty (only invisible characters)"))
+            findings.append(Finding(ERROR, f"{path}.title", EMPTY))
         elif not usable_title(item.title):
             findings.append(
                 Finding(
                     WARNING,
                     f"{path}.title",
-                    f"{item.title!r} says what the link is, not what it is about "
-                    "(a link text or an address): give the article's title",
+                    N_(
+                        "{title!r} says what the link is, not what it is about "
+                        "(a link text or an address): give the article's title"
+                    ).format(title=item.title),
                 )
             )
         if item.url is None:
@@ -213,8 +226,10 @@ def _content(catalogue: Catalogue) -> list[Finding]:
                 Finding(
                     ERROR,
                     f"{path}.url",
-                    f"{glued!r} in the address: text of the page glued onto it, or an "
-                    "escaped '&'; fix the URL",
+                    N_(
+                        "{glued!r} in the address: text of the page glued onto it, or an "
+                        "escaped '&'; fix the URL"
+                    ).format(glued=glued),
                 )
             )
             continue
@@ -224,8 +239,10 @@ def _content(catalogue: Catalogue) -> list[Finding]:
                 Finding(
                     WARNING,
                     f"{path}.url",
-                    f"{host} is a private or local address: only this machine or network "
-                    "can read it",
+                    N_(
+                        "{host} is a private or local address: only this machine or network "
+                        "can read it"
+                    ).format(host=host),
                 )
             )
         key = canonical(item.url)
@@ -235,8 +252,10 @@ def _content(catalogue: Catalogue) -> list[Finding]:
                 Finding(
                     ERROR,
                     f"{path}.url",
-                    f"id {item_id} is the same article as id {first[0]} ({first[1]}); "
-                    "one article keeps one id",
+                    N_(
+                        "id {item_id} is the same article as id {other} ({where}); "
+                        "one article keeps one id"
+                    ).format(item_id=item_id, other=first[0], where=first[1]),
                 )
             )
         target = unwrap(item.url)
@@ -245,19 +264,21 @@ def _content(catalogue: Catalogue) -> list[Finding]:
                 Finding(
                     ERROR,
                     f"{path}.url",
-                    f"still wrapped in a redirector; the real address is {target}",
+                    N_("still wrapped in a redirector; the real address is {target}").format(
+                        target=target
+                    ),
                 )
             )
             continue
         cleaned = clean(item.url)
         if cleaned != item.url:
             dropped = _query_names(item.url) - _query_names(cleaned)
-            what = (
-                "tracking parameters left in the URL: " + ", ".join(sorted(dropped))
-                if dropped
-                else "not in clean form"
-            )
-            findings.append(Finding(WARNING, f"{path}.url", f"{what} (clean: {cleaned})"))
+            if dropped:
+                said = N_("tracking parameters left in the URL: {names} (clean: {cleaned})")
+            else:
+                said = N_("not in clean form (clean: {cleaned})")
+            message = said.format(names=", ".join(sorted(dropped)), cleaned=cleaned)
+            findings.append(Finding(WARNING, f"{path}.url", message))
     for t, track in enumerate(catalogue.tracks):
         ids = sorted({i.id for s in track.stages for i in s.items})
         bare = sorted({i.id for s in track.stages for i in s.items if i.url is None})
@@ -267,8 +288,11 @@ def _content(catalogue: Catalogue) -> list[Finding]:
                 Finding(
                     WARNING,
                     f"tracks[{t}]",
-                    f"{len(bare)} of {len(ids)} items {'has' if len(bare) == 1 else 'have'} "
-                    f"no URL (ids {_ranges(bare)})",
+                    (
+                        N_("{n} of {total} items has no URL (ids {ids})")
+                        if len(bare) == 1
+                        else N_("{n} of {total} items have no URL (ids {ids})")
+                    ).format(n=len(bare), total=len(ids), ids=_ranges(bare)),
                 )
             )
     return findings
@@ -308,8 +332,9 @@ def _promises(catalogue: Catalogue, old: Catalogue) -> list[Finding]:
             Finding(
                 ERROR,
                 "last_id",
-                f"went down from {old.last_id} to {catalogue.last_id}: "
-                "retired ids could be handed out again",
+                N_(
+                    "went down from {before} to {after}: retired ids could be handed out again"
+                ).format(before=old.last_id, after=catalogue.last_id),
             )
         )
     for item_id, (path, item) in _first_places(catalogue).items():
@@ -320,8 +345,10 @@ def _promises(catalogue: Catalogue, old: Catalogue) -> list[Finding]:
                     Finding(
                         ERROR,
                         f"{path}.id",
-                        f"id {item_id} was issued before (the old catalogue goes up to "
-                        f"{old_top}) and retired; it cannot stand for {item.title!r} now",
+                        N_(
+                            "id {item_id} was issued before (the old catalogue goes up to "
+                            "{top}) and retired; it cannot stand for {title!r} now"
+                        ).format(item_id=item_id, top=old_top, title=item.title),
                     )
                 )
             continue
@@ -337,8 +364,10 @@ def _promises(catalogue: Catalogue, old: Catalogue) -> list[Finding]:
                     Finding(
                         WARNING,
                         f"{path}.url",
-                        f"id {item_id} kept its title but moved from {before.url}; "
-                        "check that it is the same article",
+                        N_(
+                            "id {item_id} kept its title but moved from {url}; "
+                            "check that it is the same article"
+                        ).format(item_id=item_id, url=before.url),
                     )
                 )
                 continue
@@ -348,9 +377,16 @@ def _promises(catalogue: Catalogue, old: Catalogue) -> list[Finding]:
             Finding(
                 ERROR,
                 f"{path}.id",
-                f"id {item_id} meant {before.title!r} ({before.url or 'no URL'}) "
-                f"and now means {item.title!r} ({item.url or 'no URL'}); "
-                "give the new item a new id",
+                N_(
+                    "id {item_id} meant {old!r} ({old_url}) and now means {new!r} ({new_url}); "
+                    "give the new item a new id"
+                ).format(
+                    item_id=item_id,
+                    old=before.title,
+                    old_url=before.url or NO_URL,
+                    new=item.title,
+                    new_url=item.url or NO_URL,
+                ),
             )
         )
     return findings

@@ -26,6 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from dltrack.errors import CatalogueError
 from dltrack.hosts import plain_url, valid_hostname
+from dltrack.lang import N_, tr, tr_filled
 from dltrack.learner.ids import MAX_ITEM_ID
 from dltrack.text import SLUG
 
@@ -49,7 +50,7 @@ class Kind(StrEnum):
 def _non_blank(value: str) -> str:
     value = value.strip()
     if not value:
-        raise PydanticCustomError("blank", "must not be empty")
+        raise PydanticCustomError("blank", N_("must not be empty"))
     return value
 
 
@@ -57,15 +58,17 @@ def _slug(value: str) -> str:
     if not SLUG.fullmatch(value):
         raise PydanticCustomError(
             "slug",
-            "not a slug (lower-case letters, digits and '-'): {value}",
+            N_("not a slug (lower-case letters, digits and '-'): {value}"),
             {"value": repr(value)},
         )
     if value.isdigit():
         # `--track 2024` must name one thing: a number is a position in the list.
         raise PydanticCustomError(
             "slug",
-            "a slug cannot be only digits (a number names a position): {value}; "
-            "add a letter or a word, like 'y{plain}'",
+            N_(
+                "a slug cannot be only digits (a number names a position): {value}; "
+                "add a letter or a word, like 'y{plain}'"
+            ),
             {"value": repr(value), "plain": value},
         )
     return value
@@ -93,14 +96,14 @@ def is_http_url(value: str) -> bool:
 
 def _http_url(value: str) -> str:
     if not is_http_url(value):
-        raise PydanticCustomError("url", "not an http(s) URL: {value}", {"value": repr(value)})
+        raise PydanticCustomError("url", N_("not an http(s) URL: {value}"), {"value": repr(value)})
     return value
 
 
 def _not_personal(value: str) -> str:
     # The learner's own items are kept under this name (dltrack.learner.history.PERSONAL).
     if value == "personal":
-        raise PydanticCustomError("reserved", "'personal' names your own items; choose another")
+        raise PydanticCustomError("reserved", N_("'personal' names your own items; choose another"))
     return value
 
 
@@ -164,7 +167,7 @@ class CatalogueTrack(_Model):
         for stage in stages:
             if stage.slug in seen:
                 raise PydanticCustomError(
-                    "duplicate", "stage slug {slug} appears twice", {"slug": repr(stage.slug)}
+                    "duplicate", N_("stage slug {slug} appears twice"), {"slug": repr(stage.slug)}
                 )
             seen.add(stage.slug)
         return stages
@@ -189,7 +192,7 @@ class LinkRule(_Model):
         value = value.strip().lower()
         if not HOST_RE.match(value):
             raise PydanticCustomError(
-                "host", "not a host name or *.host pattern: {value}", {"value": repr(value)}
+                "host", N_("not a host name or *.host pattern: {value}"), {"value": repr(value)}
             )
         return value
 
@@ -219,7 +222,7 @@ class Catalogue(_Model):
             if track.slug in slugs:
                 raise PydanticCustomError(
                     "duplicate",
-                    "tracks[{t}].slug: track slug {slug} appears twice",
+                    N_("tracks[{t}].slug: track slug {slug} appears twice"),
                     {"t": t, "slug": repr(track.slug)},
                 )
             slugs.add(track.slug)
@@ -230,8 +233,10 @@ class Catalogue(_Model):
                     if first != item:
                         raise PydanticCustomError(
                             "id_clash",
-                            "tracks[{t}].stages[{s}].items[{i}].id: "
-                            "id {id} stands for two different items ({a} and {b})",
+                            N_(
+                                "tracks[{t}].stages[{s}].items[{i}].id: "
+                                "id {id} stands for two different items ({a} and {b})"
+                            ),
                             {
                                 "t": t,
                                 "s": s,
@@ -245,7 +250,7 @@ class Catalogue(_Model):
         if self.last_id and top > self.last_id:
             raise PydanticCustomError(
                 "last_id",
-                "last_id: {last} is below the highest item id {top}",
+                N_("last_id: {last} is below the highest item id {top}"),
                 {"last": self.last_id, "top": top},
             )
         return self
@@ -262,23 +267,24 @@ class Catalogue(_Model):
 
 
 # Plain words for pydantic's built-in error types; the rest use pydantic's own message.
+# Made in English (lint's JSON keeps them) and marked: a screen translates them.
 _PLAIN = {
-    "missing": "required",
-    "extra_forbidden": "unknown field",
-    "string_type": "must be a string",
-    "int_type": "must be a whole number",
-    "int_parsing": "must be a whole number",
-    "list_type": "must be a list",
-    "model_type": "must be an object",
-    "model_attributes_type": "must be an object",
-    "literal_error": "unsupported value",
-    "enum": "must be one of: " + ", ".join(k.value for k in Kind),
-    "greater_than": "must be a positive number",
-    "less_than_equal": "must be below 2^53",
-    "date_from_datetime_parsing": "must be a date (YYYY-MM-DD)",
-    "date_parsing": "must be a date (YYYY-MM-DD)",
-    "date_from_datetime_inexact": "must be a date (YYYY-MM-DD)",
-    "date_type": "must be a date (YYYY-MM-DD)",
+    "missing": N_("required"),
+    "extra_forbidden": N_("unknown field"),
+    "string_type": N_("must be a string"),
+    "int_type": N_("must be a whole number"),
+    "int_parsing": N_("must be a whole number"),
+    "list_type": N_("must be a list"),
+    "model_type": N_("must be an object"),
+    "model_attributes_type": N_("must be an object"),
+    "literal_error": N_("unsupported value"),
+    "enum": N_("must be one of: {kinds}").format(kinds=", ".join(k.value for k in Kind)),
+    "greater_than": N_("must be a positive number"),
+    "less_than_equal": N_("must be below 2^53"),
+    "date_from_datetime_parsing": N_("must be a date (YYYY-MM-DD)"),
+    "date_parsing": N_("must be a date (YYYY-MM-DD)"),
+    "date_from_datetime_inexact": N_("must be a date (YYYY-MM-DD)"),
+    "date_type": N_("must be a date (YYYY-MM-DD)"),
 }
 
 
@@ -299,7 +305,8 @@ def problems_of(error: ValidationError) -> list[str]:
     for err in error.errors():
         message = _PLAIN.get(err["type"], err["msg"])
         if err["type"] == "literal_error" and err["loc"] == ("schema",):
-            message = f"unsupported schema version (this dltrack reads {SCHEMA_VERSION})"
+            said = N_("unsupported schema version (this dltrack reads {version})")
+            message = said.format(version=SCHEMA_VERSION)
         # Whole-file checks carry their own path in the message.
         loc = tuple(err["loc"])
         lines.append(f"{json_path(loc)}: {message}" if loc else message)
@@ -315,5 +322,18 @@ def parse_catalogue(data: Any, *, source: str) -> Catalogue:
         return Catalogue.model_validate(data)
     except ValidationError as error:
         problems = problems_of(error)
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise CatalogueError(f"{source}: {problems[0]}{more}", problems) from None
+        said = tr(
+            "{source}: {problem} (and {n} more)" if len(problems) > 1 else "{source}: {problem}"
+        )
+        first = shown_problem(problems[0])
+        message = said.format(source=source, problem=first, n=len(problems) - 1)
+        raise CatalogueError(message, problems) from None
+
+
+def shown_problem(problem: str) -> str:
+    """A 'path: problem' line of problems_of in the learner's language."""
+    said = tr_filled(problem)  # a whole-file check: its path is part of the sentence
+    if said == problem and ": " in problem:
+        path, _, message = problem.partition(": ")
+        said = tr("{path}: {message}").format(path=path, message=tr_filled(message))
+    return said

@@ -79,11 +79,7 @@ class Finding(Record):
 
     level: Level
     path: str
-    message: str
-
-    def line(self) -> str:
-        """The finding as one line: `LEVEL path: message`."""
-        return f"{self.level} {self.path}: {self.message}"
+    message: str  # in English, as JSON has it; the screen translates it (lang.tr_filled)
 
 
 class LintReport(Record):

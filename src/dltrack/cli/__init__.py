@@ -12,16 +12,17 @@ import inspect
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Final, NoReturn, TextIO, cast
 
 import typer
 
 from dltrack import __version__, render
+from dltrack.cli import shells
 from dltrack.cli.common import Globals
 from dltrack.errors import DltrackError, ExitCode
-from dltrack.lang import tr
+from dltrack.lang import CHINESE, language, tr
 
 # Each command, as "module:function" under dltrack.cli, in the order `--help` lists them.
 COMMANDS: Final[dict[str, str]] = {
@@ -95,17 +96,24 @@ def _root(
 
 
 def _named_only() -> None:
-    """A command's stand-in while a shell completes command names: never run."""
+    # A command's stand-in while a shell completes command names: never run. No
+    # docstring: it would be the description zsh and fish show for every command.
+    pass
 
 
 def build_app(
-    names: Iterable[str] | None = None, *, completion: bool = False, stand_ins: bool = False
+    names: Iterable[str] | None = None,
+    *,
+    completion: bool = False,
+    stand_ins: bool = False,
+    described: Mapping[str, str] | None = None,
 ) -> typer.Typer:
     """The Typer app with the named commands (default: all of them).
 
     completion adds typer's --install-completion and --show-completion; building them
     imports typer's shell code, which only a run that needs it pays for. stand_ins
-    registers every name without importing its command: enough to complete a name.
+    registers every name without importing its command: enough to complete a name;
+    described gives the stand-ins their docstrings, for the shells that show them.
     """
     app = typer.Typer(
         name="dltrack",
@@ -118,15 +126,24 @@ def build_app(
     app.callback(invoke_without_command=True)(_root)
     for name in COMMANDS if names is None else names:
         if stand_ins:
-            app.command(name)(_named_only)
+            summary = tr((described or {}).get(name, "")) or None
+            app.command(name, help=summary)(_named_only)
             continue
         command = load(name)
+        # The docstring is the command's help: in the learner's language where it has one.
         if isinstance(command, typer.Typer):  # a sub-app: `group`
+            command.info.help = _help(command)
+            for sub in command.registered_commands:
+                sub.help = _help(sub.callback)
             app.add_typer(command, name=name)
             continue
-        # The docstring is the command's help: in the learner's language where it has one.
-        app.command(name, help=tr(inspect.cleandoc(command.__doc__ or "")) or None)(command)
+        app.command(name, help=_help(command))(command)
     return app
+
+
+def _help(command: object) -> str | None:
+    """A command's docstring as its help, in the learner's language (asked at each build)."""
+    return tr(inspect.cleandoc(getattr(command, "__doc__", None) or "")) or None
 
 
 _GLOBAL_WITH_VALUE = ("--db", "--seed")
@@ -205,7 +222,7 @@ def _no_second_interrupt() -> Iterator[None]:
 def interrupted() -> int:
     """Say that dltrack was interrupted; the exit code for it."""
     with _no_second_interrupt():
-        render.error("interrupted")
+        render.error(tr("interrupted"))
     return ExitCode.INTERRUPTED
 
 
@@ -232,10 +249,19 @@ def _completed_line() -> list[str]:
 def _complete() -> int:
     """Answer the shell's completion request; only the command being typed is built."""
     name = invoked_command(_completed_line())
+    describing = shells.describes(os.environ.get(COMPLETE_VAR, ""))
+    described = shells.docstrings(COMMANDS) if describing and name is None else None
     # No command typed yet: only the names are wanted, and importing every command
     # to offer them would triple the time of a Tab (bench/completion.py).
-    app = build_app([name] if name in COMMANDS else None, completion=True, stand_ins=name is None)
+    app = build_app(
+        [name] if name in COMMANDS else None,
+        completion=True,
+        stand_ins=name is None,
+        described=described,
+    )
     command = typer.main.get_command(app)
+    if describing:  # after the build, which registers typer's own formats again
+        shells.plain_descriptions()
     try:
         command._main_shell_completion({}, "dltrack", COMPLETE_VAR)
     except SystemExit as exit_:
@@ -255,6 +281,10 @@ def _invoke(args: list[str]) -> int:
     )
     app = build_app([name] if name in COMMANDS else None, completion=completion)
     command = typer.main.get_command(app)
+    if language() == CHINESE:  # click's own words: only a Chinese run loads their translation
+        from dltrack.cli.click_words import speak_chinese
+
+        speak_chinese(command)
     # The command is run here rather than through click's main(), which would turn
     # Ctrl-C into a silent exit 130 and a reader that left into exit 1.
     try:
@@ -272,7 +302,7 @@ def run(argv: list[str] | None = None) -> int:
     if stdout is None or stdout.closed:
         # Refused before anything is done: a `done` whose answer cannot be shown
         # marks nothing (and a file opened now could take the place of fd 1).
-        render.error("standard output is closed; nothing was done")
+        render.error(tr("standard output is closed; nothing was done"))
         return ExitCode.DATA
     sys.stdout = cast(TextIO, _GuardedOutput(stdout))
     try:
@@ -291,14 +321,25 @@ def _run(args: list[str]) -> int:
         render.error(error.message)
         return error.exit_code
     except click_error as error:
+        if type(error).__name__ == "NoArgsIsHelpError":  # `dltrack group`: its help, as it is
+            sys.stderr.write(error.format_message() + "\n")  # type: ignore[attr-defined]
+            return ExitCode.USAGE
         message = error.format_message()  # type: ignore[attr-defined]
-        render.error(tr("{message} (see: dltrack --help)").format(message=message))
+        if language() == CHINESE:
+            from dltrack.cli.click_words import told
+
+            message = told(message)
+        # The help of the command that was mistyped, not only the list of commands.
+        context = getattr(error, "ctx", None)
+        where = context.command_path if context is not None else "dltrack"
+        render.error(tr("{message} (see: {command} --help)").format(message=message, command=where))
         return int(getattr(error, "exit_code", ExitCode.USAGE))
     except _OutputFailed as failure:
         if failure.error.errno == errno.EPIPE:
             # The reader left (`dltrack list | head`): it has all it wanted.
             return ExitCode.OK
-        render.error(f"cannot write the output: {failure.error.strerror or failure.error}")
+        why = tr(failure.error.strerror or str(failure.error))
+        render.error(tr("cannot write the output: {why}").format(why=why))
         return ExitCode.DATA
     except (KeyboardInterrupt, typer.Abort):
         return interrupted()

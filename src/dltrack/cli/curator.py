@@ -13,6 +13,7 @@ from dltrack.catalogue.importing import import_files
 from dltrack.catalogue.lint import lint_file
 from dltrack.cli.common import JsonFlag, not_blank
 from dltrack.errors import CatalogueError, ExitCode
+from dltrack.lang import tr
 from dltrack.render import curator as _curator_screens  # noqa: F401  (registers them)
 from dltrack.text import SLUG
 
@@ -21,11 +22,15 @@ def _slug(value: str) -> str:
     # Checked here, before any file is read or pydantic is loaded.
     if not SLUG.fullmatch(value):
         raise typer.BadParameter(
-            f"not a track slug (lower-case letters, digits and '-'): {value!r}"
+            tr("not a track slug (lower-case letters, digits and '-'): {value!r}").format(
+                value=value
+            )
         )
     if value.isdigit():
         raise typer.BadParameter(
-            f"a track slug cannot be only digits (a number names a position): {value!r}"
+            tr("a track slug cannot be only digits (a number names a position): {value!r}").format(
+                value=value
+            )
         )
     return value
 
@@ -35,7 +40,7 @@ CatalogueOpt = Annotated[
     typer.Option(
         "--catalogue",
         "--catalog",
-        help="The catalogue file to edit.",
+        help=tr("The catalogue file to edit."),
         show_default="data/seed.json",
     ),
 ]
@@ -66,26 +71,28 @@ def _absolute_url(value: str | None) -> str | None:
     if value is None:
         return None
     if not value.lower().startswith(("http://", "https://")) or value.strip()[-3:] == "://":
-        raise typer.BadParameter(f"{value!r} is not an http(s) address")
+        raise typer.BadParameter(tr("{value!r} is not an http(s) address").format(value=value))
     return value.strip()
 
 
 def import_(
     ctx: typer.Context,
     files: Annotated[
-        list[Path], typer.Argument(help="Markdown or HTML documents (or both mixed).")
+        list[Path], typer.Argument(help=tr("Markdown or HTML documents (or both mixed)."))
     ],
     track: Annotated[
         str,
         typer.Option(
-            "--track", "-t", help="Slug of the track to create or add to.", callback=_slug
+            "--track", "-t", help=tr("Slug of the track to create or add to."), callback=_slug
         ),
     ],
     title: Annotated[
         str | None,
         typer.Option(
-            help="Track title (a new track's default: the document's title or first "
-            "heading); renames an existing track.",
+            help=tr(
+                "Track title (a new track's default: the document's title or first "
+                "heading); renames an existing track."
+            ),
             callback=not_blank,
         ),
     ] = None,
@@ -93,16 +100,18 @@ def import_(
     topics: Annotated[
         bool,
         typer.Option(
-            "--topics", help="Keep short list items without a link as topics (for outlines)."
+            "--topics",
+            help=tr("Keep short list items without a link as topics (for outlines)."),
         ),
     ] = False,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+        bool, typer.Option("--dry-run", help=tr("Show what would change; write nothing."))
     ] = False,
     personal: Annotated[
         bool,
         typer.Option(
-            "--personal", help="Into your own items (m1, m2, ...) instead of a catalogue file."
+            "--personal",
+            help=tr("Into your own items (m1, m2, ...) instead of a catalogue file."),
         ),
     ] = False,
     base_url: Annotated[
@@ -110,8 +119,10 @@ def import_(
         typer.Option(
             "--base-url",
             metavar="URL",
-            help="The documents' own address: relative links are resolved against it "
-            "(without it they are skipped).",
+            help=tr(
+                "The documents' own address: relative links are resolved against it "
+                "(without it they are skipped)."
+            ),
             callback=_absolute_url,
         ),
     ] = None,
@@ -131,7 +142,7 @@ def import_(
     """
     if personal:
         if base_url is not None:
-            raise typer.BadParameter("--base-url is for imports into a catalogue file")
+            raise typer.BadParameter(tr("--base-url is for imports into a catalogue file"))
         from dltrack.cli.common import opened
         from dltrack.learner.own_import import import_personal
 
@@ -144,7 +155,10 @@ def import_(
     if catalogue == DEFAULT_CATALOGUE_OPTION and not catalogue.exists():
         # Only the default: a path given is where a new catalogue may start.
         raise CatalogueError(
-            f"no catalogue at {catalogue}: run this in a dltrack checkout or pass --catalogue PATH"
+            tr(
+                "no catalogue at {catalogue}: run this in a dltrack checkout "
+                "or pass --catalogue PATH"
+            ).format(catalogue=catalogue)
         )
     with _no_cycle_collection():
         report = import_files(
@@ -161,15 +175,17 @@ def import_(
 
 def lint(
     file: Annotated[
-        Path, typer.Argument(help="Catalogue file to check.", show_default="data/seed.json")
+        Path, typer.Argument(help=tr("Catalogue file to check."), show_default="data/seed.json")
     ] = Path("data/seed.json"),
     against: Annotated[
         Path | None,
         typer.Option(
             "--against",
             metavar="OLD_FILE",
-            help="An earlier version: ids must still mean the same articles "
-            "(git show main:data/seed.json > /tmp/old.json).",
+            help=tr(
+                "An earlier version: ids must still mean the same articles "
+                "(git show main:data/seed.json > /tmp/old.json)."
+            ),
         ),
     ] = None,
     as_json: JsonFlag = False,

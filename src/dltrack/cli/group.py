@@ -11,28 +11,27 @@ import typer
 
 from dltrack import render
 from dltrack.cli.common import JsonFlag, TrackOpt, local_today, opened
+from dltrack.lang import tr
 from dltrack.render import group as _group_screens  # noqa: F401  (registers them)
 
-app = typer.Typer(
-    help="Study groups: share your progress with a class or a reading club (PostgreSQL).",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-)
-# The first line of --help in `dltrack --help`, and what the command registry reads.
+app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+# The group's help, in `dltrack --help` and its own: build_app gives it to typer in the
+# learner's language, and a Tab in zsh or fish reads it from here (cli.shells).
 app.__doc__ = "Study groups: share your progress with a class or a reading club (PostgreSQL)."
 
 DsnArg = Annotated[
     str,
     typer.Argument(
         metavar="DSN",
-        help="libpq connection string, e.g. 'host=db.example.org dbname=club user=li "
-        "sslmode=verify-full' (no password: PGPASSWORD, ~/.pgpass or a service file).",
+        help=tr(
+            "libpq connection string, e.g. 'host=db.example.org dbname=club user=li "
+            "sslmode=verify-full' (no password: PGPASSWORD, ~/.pgpass or a service file)."
+        ),
     ),
 ]
-NameOpt = Annotated[str, typer.Option("--as", metavar="NAME", help="The name the others see.")]
+NameOpt = Annotated[str, typer.Option("--as", metavar="NAME", help=tr("The name the others see."))]
 ShareNotes = Annotated[
-    bool, typer.Option("--share-notes", help="Share your notes with the group too.")
+    bool, typer.Option("--share-notes", help=tr("Share your notes with the group too."))
 ]
 
 
@@ -41,7 +40,7 @@ def init(
     ctx: typer.Context,
     dsn: DsnArg,
     name: Annotated[
-        str | None, typer.Option("--as", metavar="NAME", help="Your name in the group.")
+        str | None, typer.Option("--as", metavar="NAME", help=tr("Your name in the group."))
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -55,7 +54,7 @@ def init(
 @app.command("admit")
 def admit(
     ctx: typer.Context,
-    role: Annotated[str, typer.Argument(help="A PostgreSQL role (see README, Study groups).")],
+    role: Annotated[str, typer.Argument(help=tr("A PostgreSQL role (see README, Study groups)."))],
     as_json: JsonFlag = False,
 ) -> None:
     """Let a PostgreSQL role into your group (the owner only)."""
@@ -68,7 +67,7 @@ def admit(
 @app.command("remove")
 def remove(
     ctx: typer.Context,
-    role: Annotated[str, typer.Argument(help="A member's PostgreSQL role.")],
+    role: Annotated[str, typer.Argument(help=tr("A member's PostgreSQL role."))],
     as_json: JsonFlag = False,
 ) -> None:
     """Take a member out of your group (the owner only); their past events stay."""
@@ -101,7 +100,7 @@ def sync(
         bool | None,
         typer.Option(
             "--auto/--no-auto",
-            help="From now on, also sync in the background after each marking command.",
+            help=tr("From now on, also sync in the background after each marking command."),
             show_default=False,
         ),
     ] = None,

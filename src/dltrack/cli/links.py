@@ -16,6 +16,7 @@ from dltrack.cli.common import (
     positive_seconds,
 )
 from dltrack.errors import CatalogueError, ExitCode, NetworkUnreachable, UsageError, UserError
+from dltrack.lang import tr
 from dltrack.learner.ids import parse_ids
 from dltrack.linkcheck.options import CheckOptions
 from dltrack.links.archive import ArchiveScope, add_archive_copies
@@ -44,7 +45,7 @@ def _old_urls(path: Path) -> dict[int, str | None]:
     try:
         old = load_catalogue(path)
     except CatalogueError as error:
-        raise UsageError(f"--changed-against: {error.message}") from None
+        raise UsageError(tr("--changed-against: {message}").format(message=error.message)) from None
     return {item_id: item.url for item_id, item in old.items().items()}
 
 
@@ -54,55 +55,57 @@ def check_links(
         str | None,
         typer.Argument(
             metavar="[all]",
-            help="With --archive: look up copies of live links too.",
+            help=tr("With --archive: look up copies of live links too."),
             show_default=False,
         ),
     ] = None,
     track: TrackOpt = None,
     stage: StageOpt = None,
     ids: Annotated[
-        list[str] | None, typer.Option("--id", help="Only these items (repeatable; 3-7 works).")
+        list[str] | None, typer.Option("--id", help=tr("Only these items (repeatable; 3-7 works)."))
     ] = None,
-    concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight overall.")] = 128,
-    per_host: Annotated[int, typer.Option(min=1, help="Requests in flight per host.")] = 8,
+    concurrency: Annotated[int, typer.Option(min=1, help=tr("Requests in flight overall."))] = 128,
+    per_host: Annotated[int, typer.Option(min=1, help=tr("Requests in flight per host."))] = 8,
     min_interval: Annotated[
         float,
         typer.Option(
             max=MAX_SECONDS,
-            help="Seconds between request starts on one host.",
+            help=tr("Seconds between request starts on one host."),
             callback=not_negative_seconds,
         ),
     ] = 0.0,
     timeout: Annotated[
         float,
-        typer.Option(max=MAX_SECONDS, help="Seconds per request.", callback=positive_seconds),
+        typer.Option(max=MAX_SECONDS, help=tr("Seconds per request."), callback=positive_seconds),
     ] = 10.0,
     retries: Annotated[
-        int, typer.Option(min=0, help="Retries for 429, 5xx, timeouts, resets.")
+        int, typer.Option(min=0, help=tr("Retries for 429, 5xx, timeouts, resets."))
     ] = 2,
-    user_agent: Annotated[str | None, typer.Option(help="User-Agent header to send.")] = None,
+    user_agent: Annotated[str | None, typer.Option(help=tr("User-Agent header to send."))] = None,
     head_first: Annotated[
         bool,
         typer.Option(
             "--head-first",
-            help="Ask with HEAD, and GET only where HEAD is not enough: less data, more requests.",
+            help=tr(
+                "Ask with HEAD, and GET only where HEAD is not enough: less data, more requests."
+            ),
         ),
     ] = False,
     max_age: Annotated[
         str | None,
         typer.Option(
-            help="Reuse ok/moved verdicts younger than this (e.g. 24h, 7d).", callback=_age
+            help=tr("Reuse ok/moved verdicts younger than this (e.g. 24h, 7d)."), callback=_age
         ),
     ] = None,
     confirm: Annotated[
-        int, typer.Option(min=1, help="Report dead only after this many dead runs in a row.")
+        int, typer.Option(min=1, help=tr("Report dead only after this many dead runs in a row."))
     ] = 1,
-    strict: Annotated[bool, typer.Option(help="Also fail on blocked and error links.")] = False,
+    strict: Annotated[bool, typer.Option(help=tr("Also fail on blocked and error links."))] = False,
     allow_private_redirects: Annotated[
         bool,
         typer.Option(
             "--allow-private-redirects",
-            help="Follow redirects from public addresses into private or loopback ones.",
+            help=tr("Follow redirects from public addresses into private or loopback ones."),
         ),
     ] = False,
     github_token: Annotated[
@@ -110,8 +113,10 @@ def check_links(
         typer.Option(
             "--github-token",
             envvar="GITHUB_TOKEN",
-            help="Sent as a Bearer token to github.com, api.github.com and "
-            "raw.githubusercontent.com over https, nowhere else.",
+            help=tr(
+                "Sent as a Bearer token to github.com, api.github.com and "
+                "raw.githubusercontent.com over https, nowhere else."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -119,8 +124,10 @@ def check_links(
         bool,
         typer.Option(
             "--archive",
-            help="Look up an archived copy of each dead link (--archive all: of every link "
-            "without one), from the item's own day.",
+            help=tr(
+                "Look up an archived copy of each dead link (--archive all: of every link "
+                "without one), from the item's own day."
+            ),
         ),
     ] = False,
     changed_against: Annotated[
@@ -128,19 +135,23 @@ def check_links(
         typer.Option(
             "--changed-against",
             metavar="OLD_FILE",
-            help="Only items that are new, or whose URL changed, since this catalogue file.",
+            help=tr("Only items that are new, or whose URL changed, since this catalogue file."),
         ),
     ] = None,
     fmt: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="How to write the report.")
+        ReportFormat, typer.Option("--format", "-f", help=tr("How to write the report."))
     ] = ReportFormat.TABLE,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+        Path | None, typer.Option("--output", "-o", help=tr("Write the report to this file."))
     ] = None,
 ) -> None:
     """Check the catalogue's links; each gets ok, moved, dead, blocked or error."""
     if scope is not None and (scope != ArchiveScope.ALL or not archive):
-        raise UsageError(f"unexpected argument {scope[:40]!r} (only --archive takes 'all')")
+        raise UsageError(
+            tr("unexpected argument {scope!r} (only --archive takes 'all')").format(
+                scope=scope[:40]
+            )
+        )
     age = parse_age(max_age) if max_age else None
     options = CheckOptions(
         concurrency=concurrency,
@@ -154,15 +165,17 @@ def check_links(
     if user_agent:
         try:
             options = replace(options, user_agent=user_agent)
-        except ValueError as error:
-            raise typer.BadParameter(str(error), param_hint="'--user-agent'") from None
+        except ValueError:
+            # The one thing the options refuse in a User-Agent.
+            said = tr("must be printable ASCII (it is sent as a header)")
+            raise typer.BadParameter(said, param_hint="'--user-agent'") from None
     if github_token:
         try:
             options = replace(options, github_token=github_token.strip())
         except ValueError:
             # Not the value: a secret is never echoed.
             raise typer.BadParameter(
-                "must be printable ASCII", param_hint="'--github-token' / $GITHUB_TOKEN"
+                tr("must be printable ASCII"), param_hint="'--github-token' / $GITHUB_TOKEN"
             ) from None
     catalogue = str(globals_of(ctx).seed_path())
     old_urls = _old_urls(changed_against) if changed_against is not None else None
@@ -200,21 +213,22 @@ def fix_links(
         typer.Option(
             "--catalogue",
             "--catalog",
-            help="The catalogue file to fix.",
+            help=tr("The catalogue file to fix."),
             show_default="data/seed.json",
         ),
     ] = Path("data/seed.json"),
     apply: Annotated[
-        bool, typer.Option("--apply", help="Write the changes (else only show them).")
+        bool, typer.Option("--apply", help=tr("Write the changes (else only show them)."))
     ] = False,
     confirm: Annotated[
         int,
         typer.Option(
-            min=1, help="A link is dead for this once its latest checks this many in a row were."
+            min=1,
+            help=tr("A link is dead for this once its latest checks this many in a row were."),
         ),
     ] = 2,
     fmt: Annotated[
-        FixFormat, typer.Option("--format", "-f", help="How to write what changes.")
+        FixFormat, typer.Option("--format", "-f", help=tr("How to write what changes."))
     ] = FixFormat.TEXT,
 ) -> None:
     """Fix the catalogue from the link history: moved links get their new URL, dead ones

@@ -26,6 +26,7 @@ from dltrack.group.auto import AUTO_KEY
 from dltrack.group.results import GroupSynced
 from dltrack.group.server import connected, copy_rows, run, stream, where_of
 from dltrack.group.serverschema import require_schema
+from dltrack.lang import tr
 from dltrack.learner.history import Action, catalogue_of
 from dltrack.store.db import Store, set_meta
 
@@ -59,7 +60,7 @@ def _check_member(pg: Connection) -> None:
     ).first()
     if row is None or not row[0]:
         raise UserError(
-            "your role is no longer a member of this group (its owner admits members again)"
+            tr("your role is no longer a member of this group (its owner admits members again)")
         )
 
 
@@ -138,10 +139,11 @@ def sync(store: Store, *, share_notes: bool = False, auto: bool | None = None) -
             set_meta(conn, AUTO_KEY, "1" if auto else "0")
     catalogue = catalogue_of(store)
     if catalogue != s.catalogue:
-        raise UserError(
-            f"the group follows catalogue {s.catalogue!r}; this database now follows "
-            f"{catalogue!r} (use that catalogue's --seed to sync)"
+        said = tr(
+            "the group follows catalogue {theirs!r}; this database now follows "
+            "{catalogue!r} (use that catalogue's --seed to sync)"
         )
+        raise UserError(said.format(theirs=s.catalogue, catalogue=catalogue))
     if share_notes and not s.share_notes:
         # Sharing notes from now on: send everything again, notes included (the
         # server keeps one copy of what it had).

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from typing import Any, Final
 
 from dltrack.errors import UserError
+from dltrack.lang import tr
 from dltrack.learner.history import EVENT_COLUMNS, Action, Change, fold
 from dltrack.records import Record
 from dltrack.store.db import Store, indexes_built_after, set_meta
@@ -73,7 +74,7 @@ def joined_settings(store: Store) -> GroupSettings:
     found = settings(store)
     if found is None:
         raise UserError(
-            "this machine is in no study group: join one with dltrack group join DSN --as NAME"
+            tr("this machine is in no study group: join one with dltrack group join DSN --as NAME")
         )
     return found
 

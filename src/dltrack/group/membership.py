@@ -10,6 +10,7 @@ from dltrack.group.local import GroupSettings, joined_settings
 from dltrack.group.results import GroupCreated, Joined, Left, MemberChanged
 from dltrack.group.server import GroupServerError, checked_dsn, connected, run, where_of
 from dltrack.group.serverschema import create_or_upgrade, require_schema
+from dltrack.lang import tr
 from dltrack.learner.history import catalogue_of
 from dltrack.store.db import Store
 
@@ -20,14 +21,17 @@ def check_name(name: str) -> str:
     """A shown name: 1 to 64 printable characters, as typed (trimmed)."""
     shown = name.strip()
     if not shown or len(shown) > NAME_LIMIT or not shown.isprintable():
-        raise UserError(f"a name in the group is 1 to {NAME_LIMIT} printable characters")
+        said = tr("a name in the group is 1 to {limit} printable characters")
+        raise UserError(said.format(limit=NAME_LIMIT))
     return shown
 
 
 def _owner_settings(store: Store) -> GroupSettings:
     found = joined_settings(store)
     if not found.owner:
-        raise UserError("only the group's owner admits and removes members (group init made it)")
+        raise UserError(
+            tr("only the group's owner admits and removes members (group init made it)")
+        )
     return found
 
 
@@ -40,7 +44,8 @@ def init(store: Store, dsn: str, name: str | None) -> GroupCreated:
         role = str(run(pg, "SELECT current_user").scalar())
         owner = str(run(pg, "SELECT owner FROM dltrack.group_info").scalar())
         if owner != role:
-            raise UserError(f"the group in this database is {owner}'s; only they run group init")
+            said = tr("the group in this database is {owner}'s; only they run group init")
+            raise UserError(said.format(owner=owner))
         shown = check_name(name or role)
         # The owner is a member too, shown under their chosen name.
         run(
@@ -68,10 +73,11 @@ def admit(store: Store, role: str) -> MemberChanged:
     with connected(s.dsn) as pg, pg.begin():
         require_schema(pg)
         if not run(pg, "SELECT 1 FROM pg_roles WHERE rolname = :r", {"r": role}).first():
-            raise UserError(
-                f"the server has no role {role!r}; its administrator creates it first "
+            said = tr(
+                "the server has no role {role!r}; its administrator creates it first "
                 "(see README, Study groups)"
             )
+            raise UserError(said.format(role=role))
         before = run(
             pg, "SELECT removed_at IS NULL FROM dltrack.member WHERE role = :r", {"r": role}
         ).first()
@@ -88,14 +94,14 @@ def remove(store: Store, role: str) -> MemberChanged:
     """Take a member out of the group: their events stay, they can no longer read or add."""
     s = _owner_settings(store)
     if role == s.role:
-        raise UserError("the owner cannot be removed from their own group")
+        raise UserError(tr("the owner cannot be removed from their own group"))
     with connected(s.dsn) as pg, pg.begin():
         require_schema(pg)
         before = run(
             pg, "SELECT removed_at IS NULL FROM dltrack.member WHERE role = :r", {"r": role}
         ).first()
         if before is None:
-            raise UserError(f"{role!r} is not a member of this group")
+            raise UserError(tr("{role!r} is not a member of this group").format(role=role))
         run(
             pg,
             "UPDATE dltrack.member SET removed_at = COALESCE(removed_at, now()) WHERE role = :r",
@@ -112,9 +118,8 @@ def join(store: Store, dsn: str, name: str, share_notes: bool) -> Joined:
     with connected(remembered) as pg, pg.begin():
         theirs = require_schema(pg)
         if theirs != catalogue:
-            raise UserError(
-                f"the group follows catalogue {theirs!r}; this database follows {catalogue!r}"
-            )
+            said = tr("the group follows catalogue {theirs!r}; this database follows {catalogue!r}")
+            raise UserError(said.format(theirs=theirs, catalogue=catalogue))
         role = str(run(pg, "SELECT current_user").scalar())
         taken = run(
             pg,
@@ -122,7 +127,8 @@ def join(store: Store, dsn: str, name: str, share_notes: bool) -> Joined:
             {"n": shown},
         ).first()
         if taken:
-            raise UserError(f"the name {shown!r} is taken in this group; choose another")
+            said = tr("the name {name!r} is taken in this group; choose another")
+            raise UserError(said.format(name=shown))
         changed = run(
             pg,
             "UPDATE dltrack.member SET name = :n, joined_at = now(), left_at = NULL "
@@ -130,10 +136,11 @@ def join(store: Store, dsn: str, name: str, share_notes: bool) -> Joined:
             {"n": shown},
         ).rowcount
         if not changed:
-            raise UserError(
-                f"role {role!r} is not a member of this group; its owner admits it with "
-                f"dltrack group admit {role}"
+            said = tr(
+                "role {role!r} is not a member of this group; its owner admits it with "
+                "dltrack group admit {name}"
             )
+            raise UserError(said.format(role=role, name=role))
         owner = run(pg, "SELECT owner = current_user FROM dltrack.group_info").scalar()
     with store.write() as conn:
         local.forget(conn)  # another group's events and cursors, if any

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
 from dltrack.errors import DltrackError, ExitCode, NetworkUnreachable, UserError
+from dltrack.lang import tr
 
 # Seconds to wait for the server before calling it unreachable (unless the DSN says).
 CONNECT_TIMEOUT: Final = 5
@@ -38,11 +39,14 @@ def checked_dsn(dsn: str) -> str:
     try:
         parts = conninfo_to_dict(dsn)
     except psycopg.ProgrammingError as error:
-        raise UserError(f"not a PostgreSQL DSN: {_first_line(error)}") from None
+        said = tr("not a PostgreSQL DSN: {why}")
+        raise UserError(said.format(why=_first_line(error))) from None
     if "password" in parts:
         raise UserError(
-            "the DSN holds a password; dltrack remembers the DSN, so give the password "
-            "through PGPASSWORD, ~/.pgpass or a service file instead"
+            tr(
+                "the DSN holds a password; dltrack remembers the DSN, so give the password "
+                "through PGPASSWORD, ~/.pgpass or a service file instead"
+            )
         )
     return make_conninfo("", **{k: str(v) for k, v in parts.items()})
 
@@ -72,18 +76,22 @@ def connection_problem(error: BaseException, where: str) -> DltrackError:
     """One line for a failed connection: unreachable (exit 4), or refused and why (exit 1)."""
     text = str(error).lower()
     if "password authentication failed" in text or "no password supplied" in text:
-        return UserError(
-            f"the group's server at {where} refused the password (it comes from "
+        said = tr(
+            "the group's server at {where} refused the password (it comes from "
             "PGPASSWORD, ~/.pgpass or a service file)"
         )
+        return UserError(said.format(where=where))
     if "does not exist" in text and "database" in text:
-        return UserError(f"the group's server at {where} has no such database")
+        said = tr("the group's server at {where} has no such database")
+        return UserError(said.format(where=where))
     if any(words in text for words in _UNREACHABLE):
-        return NetworkUnreachable(
-            f"the group's server at {where} cannot be reached; your record is kept here "
+        said = tr(
+            "the group's server at {where} cannot be reached; your record is kept here "
             "and goes with the next sync"
         )
-    return UserError(f"cannot connect to the group's server at {where}: {_first_line(error)}")
+        return NetworkUnreachable(said.format(where=where))
+    said = tr("cannot connect to the group's server at {where}: {why}")
+    return UserError(said.format(where=where, why=_first_line(error)))
 
 
 def where_of(dsn: str) -> str:
@@ -136,12 +144,13 @@ def refused(error: sa.exc.DBAPIError) -> DltrackError:
     state = getattr(orig, "sqlstate", None)
     message = _first_line(orig or error)
     if state in ("42501",):  # insufficient_privilege, row-level security included
-        return UserError(f"the group's server refused: {message}")
+        return UserError(tr("the group's server refused: {why}").format(why=message))
     if state and state.startswith("40"):  # a serialization failure or a deadlock
-        return GroupServerError("another member's sync ran at the same moment; sync again")
+        return GroupServerError(tr("another member's sync ran at the same moment; sync again"))
     if state == "23505":  # unique_violation
-        return UserError(f"the group's server refused a duplicate: {message}")
-    return GroupServerError(f"the group's server failed: {message}")
+        said = tr("the group's server refused a duplicate: {why}")
+        return UserError(said.format(why=message))
+    return GroupServerError(tr("the group's server failed: {why}").format(why=message))
 
 
 def run(conn: Connection, sql: str, params: dict[str, Any] | None = None) -> Any:

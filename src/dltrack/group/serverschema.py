@@ -28,6 +28,7 @@ from typing import Final
 from sqlalchemy.engine import Connection
 
 from dltrack.group.server import GroupServerError, run
+from dltrack.lang import tr
 
 SCHEMA: Final = "dltrack"
 # pg_advisory_xact_lock key: two owners running init at once take turns.
@@ -109,10 +110,11 @@ def found_version(conn: Connection) -> int | None:
 
 def _refuse_newer(version: int) -> None:
     if version > SCHEMA_VERSION:
-        raise GroupServerError(
-            f"the group's schema is version {version}, newer than this dltrack knows "
-            f"({SCHEMA_VERSION}); upgrade dltrack"
+        said = tr(
+            "the group's schema is version {version}, newer than this dltrack knows "
+            "({known}); upgrade dltrack"
         )
+        raise GroupServerError(said.format(version=version, known=SCHEMA_VERSION))
 
 
 def require_schema(conn: Connection) -> str:
@@ -120,17 +122,23 @@ def require_schema(conn: Connection) -> str:
     version = found_version(conn)
     if version is None:
         raise GroupServerError(
-            "this database holds no dltrack group (its owner creates one with: dltrack group init)"
+            tr(
+                "this database holds no dltrack group "
+                "(its owner creates one with: dltrack group init)"
+            )
         )
     _refuse_newer(version)
     if version < SCHEMA_VERSION:
-        raise GroupServerError(
-            f"the group's schema is version {version}; its owner upgrades it with: "
+        said = tr(
+            "the group's schema is version {version}; its owner upgrades it with: "
             "dltrack group init"
         )
+        raise GroupServerError(said.format(version=version))
     catalogue = run(conn, "SELECT catalogue FROM dltrack.group_info").scalar()
     if catalogue is None:
-        raise GroupServerError("this database's group was never finished (run group init again)")
+        raise GroupServerError(
+            tr("this database's group was never finished (run group init again)")
+        )
     return str(catalogue)
 
 
@@ -158,7 +166,6 @@ def create_or_upgrade(conn: Connection, catalogue: str) -> tuple[int, int]:
     if theirs is None:
         run(conn, "INSERT INTO dltrack.group_info (catalogue) VALUES (:c)", {"c": catalogue})
     elif theirs != catalogue:
-        raise GroupServerError(
-            f"this database is the group of catalogue {theirs!r}, not of {catalogue!r}"
-        )
+        said = tr("this database is the group of catalogue {theirs!r}, not of {catalogue!r}")
+        raise GroupServerError(said.format(theirs=theirs, catalogue=catalogue))
     return before, SCHEMA_VERSION

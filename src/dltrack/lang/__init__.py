@@ -10,19 +10,28 @@ Another part (the curator's commands) adds its own module to ``_PARTS``.
 The language comes from DLTRACK_LANG (``zh`` or ``en``) when set, else from
 LANGUAGE, LC_ALL, LC_MESSAGES and LANG as gettext reads them; anything but Chinese is
 English. JSON, exit codes and option names never change with it.
+
+A sentence that is made in English and kept so (a lint finding in JSON, a reason in
+a file problem) is marked with ``N_()``, which changes nothing, and is translated
+where a person reads it, filled in already, by ``tr_filled()``. Formats written for
+other programs or shared files (a pull-request body, CI annotations) are made under
+``english()``.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Final
 
 ENGLISH: Final = "en"
 CHINESE: Final = "zh"
 # The modules holding Chinese translations, each a MESSAGES dictionary.
-_PARTS: Final = ("zh_learner",)
+_PARTS: Final = ("zh_learner", "zh_curator", "zh_click")
 
 _loaded: dict[str, str] | None = None
+_forced: str | None = None  # english() holds it
 
 
 def _from_locale(value: str) -> str | None:
@@ -34,6 +43,8 @@ def _from_locale(value: str) -> str | None:
 
 def language() -> str:
     """The language to speak now: "zh" or "en"."""
+    if _forced is not None:
+        return _forced
     forced = os.environ.get("DLTRACK_LANG", "").strip().lower()
     if forced in (CHINESE, ENGLISH):
         return forced
@@ -72,3 +83,32 @@ def tr(message: str) -> str:
 def plural(n: int, one: str, many: str) -> str:
     """The form for n of a sentence with a count: Chinese has one form, English two."""
     return tr(one if n == 1 else many)
+
+
+def N_(message: str) -> str:
+    """message as it is: marks a sentence kept in English here and translated where shown."""
+    return message
+
+
+def tr_filled(text: str) -> str:
+    """A sentence made in English and filled in already, in the learner's language.
+
+    In Chinese its template is looked for among the translations ("id 7 meant ..." is
+    "id {item_id} meant ..."); text that matches none stays as it is.
+    """
+    if language() != CHINESE:
+        return text
+    from dltrack.lang.matching import retold
+
+    return retold(text, catalogue())
+
+
+@contextmanager
+def english() -> Iterator[None]:
+    """Speak English inside: for a pull-request body or a CI annotation, whoever runs it."""
+    global _forced
+    before, _forced = _forced, ENGLISH
+    try:
+        yield
+    finally:
+        _forced = before

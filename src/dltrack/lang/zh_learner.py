@@ -13,9 +13,12 @@ from typing import Final
 
 MESSAGES: Final[dict[str, str]] = {
     # ---------------------------------------------------------------- the command line
-    "{message} (see: dltrack --help)": "{message}（用法见 dltrack --help）",
+    "{message} (see: {command} --help)": "{message}（用法见 {command} --help）",
     "no directory {folder} for the database {path}; create it first, or check --db / DLTRACK_DB": "数据库 {path} 所在的目录 {folder} 不存在；请先创建该目录，或检查 --db / DLTRACK_DB 是否写错",
     "must not be empty": "不能为空",
+    "interrupted": "已中断",
+    "standard output is closed; nothing was done": "标准输出已关闭；什么也没有做",
+    "cannot write the output: {why}": "无法写出结果：{why}",
     "Progress database file.": "进度数据库文件。",
     "Catalogue file (default: the packaged one).": "目录文件（默认：随程序附带的那份）。",
     "Show the version.": "显示版本号。",

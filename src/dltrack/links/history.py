@@ -16,6 +16,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from dltrack.errors import NetworkUnreachable
+from dltrack.lang import tr
 from dltrack.learner.items import require_items
 from dltrack.learner.tracks import resolve_stage, resolve_track
 from dltrack.linkcheck.engine import CheckOptions, check_links
@@ -46,11 +47,14 @@ def parse_age(text: str) -> timedelta:
     """
     match = _AGE.match(text.strip().lower())
     if not match:
-        raise ValueError(f"not a duration: {text!r} (write it like 30m, 24h or 7d)")
+        raise ValueError(
+            tr("not a duration: {text!r} (write it like 30m, 24h or 7d)").format(text=text)
+        )
     try:
         return timedelta(seconds=float(match.group(1)) * _AGE_UNITS[match.group(2)])
     except OverflowError:
-        raise ValueError(f"not a duration dltrack can count: {text!r} is too long") from None
+        said = tr("not a duration dltrack can count: {text!r} is too long")
+        raise ValueError(said.format(text=text)) from None
 
 
 def select_links(

@@ -1,4 +1,8 @@
-"""What `dltrack fix-links` prints: the changes as text, JSON, or a pull-request body."""
+"""What `dltrack fix-links` prints: the changes as text, JSON, or a pull-request body.
+
+The text speaks the curator's language; the pull-request body is English, whoever
+writes it, as the repository's other pages are.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import json
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from dltrack.lang import english, tr
 from dltrack.text import json_safe, safe
 
 if TYPE_CHECKING:  # check-links imports FixFormat; the catalogue model (pydantic) is not
@@ -24,7 +29,7 @@ class FixFormat(StrEnum):
 def _line(fix: LinkFix) -> str:
     if fix.change == "moved":
         return f"{fix.id}  {fix.title}: {fix.old} → {fix.new}"
-    return f"{fix.id}  {fix.title}: archived copy {fix.new}"
+    return tr("{id}  {title}: archived copy {url}").format(id=fix.id, title=fix.title, url=fix.new)
 
 
 def as_text(report: FixReport) -> str:
@@ -33,16 +38,15 @@ def as_text(report: FixReport) -> str:
     moved = sum(1 for f in report.fixes if f.change == "moved")
     archived = len(report.fixes) - moved
     if not report.fixes:
-        lines.append(
-            f"Nothing to fix in {report.catalogue}: no moved link, no dead link with a copy."
-        )
+        said = tr("Nothing to fix in {catalogue}: no moved link, no dead link with a copy.")
     elif report.applied:
-        lines.append(f"Wrote {report.catalogue}: {moved} moved, {archived} archived.")
+        said = tr("Wrote {catalogue}: {moved} moved, {archived} archived.")
     else:
-        lines.append(
-            f"Would change {moved} moved and {archived} archived in {report.catalogue} "
+        said = tr(
+            "Would change {moved} moved and {archived} archived in {catalogue} "
             "(--apply writes them)."
         )
+    lines.append(said.format(catalogue=report.catalogue, moved=moved, archived=archived))
     return "\n".join(lines) + "\n"
 
 
@@ -52,6 +56,11 @@ def _md(text: str) -> str:
 
 def as_markdown(report: FixReport) -> str:
     """A pull-request body: what changed and why, with the evidence of each check."""
+    with english():
+        return _markdown(report)
+
+
+def _markdown(report: FixReport) -> str:
     moved = [f for f in report.fixes if f.change == "moved"]
     archived = [f for f in report.fixes if f.change == "archive"]
     lines = [

@@ -18,9 +18,10 @@ from dltrack.group.results import (
     Left,
     MemberChanged,
 )
+from dltrack.lang import plural, tr
 from dltrack.render.base import screen, to_data
 from dltrack.render.learner import track_data, track_title
-from dltrack.render.style import count, text
+from dltrack.render.style import text
 
 
 @to_data.register
@@ -31,16 +32,29 @@ def _(result: GroupCreated) -> Any:
 @screen.register
 def _(result: GroupCreated) -> list[RenderableType]:
     if result.version_before == result.version:
-        line = text(f"The group at {result.server} is there already (schema {result.version}); ")
-    elif result.version_before == 0:
-        line = text(f"Group created at {result.server} (schema {result.version}); ")
-    else:
-        line = text(
-            f"Group at {result.server} upgraded from schema {result.version_before} "
-            f"to {result.version}; "
+        said = tr(
+            "The group at {server} is there already (schema {version}); "
+            "owner {owner}, catalogue {catalogue}."
         )
-    line.append(f"owner {result.owner}, catalogue {result.catalogue}.")
-    return [line, text("Admit members with: dltrack group admit ROLE", "dim")]
+    elif result.version_before == 0:
+        said = tr(
+            "Group created at {server} (schema {version}); owner {owner}, catalogue {catalogue}."
+        )
+    else:
+        said = tr(
+            "Group at {server} upgraded from schema {before} to {version}; "
+            "owner {owner}, catalogue {catalogue}."
+        )
+    line = text(
+        said.format(
+            server=result.server,
+            version=result.version,
+            before=result.version_before,
+            owner=result.owner,
+            catalogue=result.catalogue,
+        )
+    )
+    return [line, text(tr("Admit members with: dltrack group admit ROLE"), "dim")]
 
 
 @to_data.register
@@ -51,10 +65,18 @@ def _(result: MemberChanged) -> Any:
 @screen.register
 def _(result: MemberChanged) -> list[RenderableType]:
     if result.admitted:
-        word = "was a member already" if result.already else "is now a member"
+        said = tr(
+            "{role} was a member of the group already."
+            if result.already
+            else "{role} is now a member of the group."
+        )
     else:
-        word = "was not a member" if result.already else "is no longer a member"
-    return [text(f"{result.role} {word} of the group.")]
+        said = tr(
+            "{role} was not a member of the group."
+            if result.already
+            else "{role} is no longer a member of the group."
+        )
+    return [text(said.format(role=result.role))]
 
 
 @to_data.register
@@ -64,10 +86,15 @@ def _(result: Joined) -> Any:
 
 @screen.register
 def _(result: Joined) -> list[RenderableType]:
-    line = text(f"Joined the group at {result.server} as ")
+    before, _, after = tr(
+        "Joined the group at {server} as {name} (role {role}); notes are shared."
+        if result.share_notes
+        else "Joined the group at {server} as {name} (role {role}); notes are not shared."
+    ).partition("{name}")
+    line = text(before.format(server=result.server, role=result.role))
     line.append(text(result.name, "bold"))
-    line.append(f" (role {result.role}); notes are {'' if result.share_notes else 'not '}shared.")
-    return [line, text("Now: dltrack group sync", "dim")]
+    line.append(after.format(server=result.server, role=result.role))
+    return [line, text(tr("Now: dltrack group sync"), "dim")]
 
 
 @to_data.register
@@ -77,7 +104,8 @@ def _(result: Left) -> Any:
 
 @screen.register
 def _(result: Left) -> list[RenderableType]:
-    return [text(f"Left the group at {result.server}; your own record stays here.")]
+    said = tr("Left the group at {server}; your own record stays here.")
+    return [text(said.format(server=result.server))]
 
 
 @to_data.register
@@ -87,13 +115,15 @@ def _(result: GroupSynced) -> Any:
 
 @screen.register
 def _(result: GroupSynced) -> list[RenderableType]:
-    line = text(f"Synced with the group at {result.server}: sent ")
-    line.append(count(result.pushed, "event"), style="bold")
-    line.append(f" ({result.pushed_new} new there), received ")
-    line.append(count(result.pulled, "event"), style="bold")
-    line.append(f" ({result.pulled_new} new here); {count(result.members, 'member')}.")
+    line = text(tr("Synced with the group at {server}: sent ").format(server=result.server))
+    line.append(plural(result.pushed, "{n} event", "{n} events").format(n=result.pushed), "bold")
+    line.append(tr(" ({n} new there), received ").format(n=result.pushed_new))
+    line.append(plural(result.pulled, "{n} event", "{n} events").format(n=result.pulled), "bold")
+    members = plural(result.members, "{n} member", "{n} members").format(n=result.members)
+    line.append(tr(" ({n} new here); {members}.").format(n=result.pulled_new, members=members))
     if result.auto:
-        return [line, text("Marking commands sync in the background (--no-auto: not).", "dim")]
+        said = tr("Marking commands sync in the background (--no-auto: not).")
+        return [line, text(said, "dim")]
     return [line]
 
 
@@ -130,6 +160,15 @@ def _last(at: str | None) -> str:
 _NAME_WIDTH = 20
 
 
+def _left(value: str, width: int) -> str:
+    # By terminal columns: 成员 is four wide, not two.
+    return value + " " * max(0, width - cell_len(value))
+
+
+def _right(value: str, width: int) -> str:
+    return " " * max(0, width - cell_len(value)) + value
+
+
 @screen.register
 def _(result: Board) -> list[RenderableType]:
     # Plain aligned lines, not a rich Table: a board of 1,000 members is drawn in a
@@ -137,20 +176,27 @@ def _(result: Board) -> list[RenderableType]:
     # Stages are numbered in the header (their titles are long) and listed after.
     cells = [
         [f"{s.done}/{s.items}" for s in row.stages]
-        + [f"{row.done}/{row.items} {row.percent:.0f}%", count(row.streak_days, "day")]
+        + [
+            f"{row.done}/{row.items} {row.percent:.0f}%",
+            plural(row.streak_days, "{n} day", "{n} days").format(n=row.streak_days),
+        ]
         for row in result.rows
     ]
-    heads = [str(n) for n in range(1, len(result.stage_titles) + 1)] + ["total", "streak"]
-    widths = [max([len(h), *(len(c[i]) for c in cells)]) for i, h in enumerate(heads)]
-    name_width = min(_NAME_WIDTH, max([6, *(cell_len(r.name) for r in result.rows)]))
-    header = Text("member".ljust(name_width), style="dim")
-    header.append("".join(f"  {h.rjust(w)}" for h, w in zip(heads, widths, strict=True)))
-    header.append("  last active")
+    heads = [str(n) for n in range(1, len(result.stage_titles) + 1)]
+    heads += [tr("total"), tr("streak")]
+    widths = [max([cell_len(h), *(cell_len(c[i]) for c in cells)]) for i, h in enumerate(heads)]
+    member = tr("member")
+    name_width = min(
+        _NAME_WIDTH, max([6, cell_len(member), *(cell_len(r.name) for r in result.rows)])
+    )
+    header = Text(_left(member, name_width), style="dim")
+    header.append("".join(f"  {_right(h, w)}" for h, w in zip(heads, widths, strict=True)))
+    header.append("  " + tr("last active"))
     out: list[RenderableType] = [track_title(result.track), header]
     for row, values in zip(result.rows, cells, strict=True):
         line = text(row.name, "bold" if row.me else "")
         line.truncate(name_width, overflow="ellipsis", pad=True)
-        line.append("".join(f"  {v.rjust(w)}" for v, w in zip(values, widths, strict=True)))
+        line.append("".join(f"  {_right(v, w)}" for v, w in zip(values, widths, strict=True)))
         line.append(f"  {_last(row.last_activity)}")
         out.append(line)
     for n, (slug, title) in enumerate(result.stage_titles, start=1):

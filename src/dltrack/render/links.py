@@ -1,7 +1,9 @@
 """The reports of check-links: one function per format, each returning the report's text.
 
 This module also owns where a report goes: standard output, the file of
-``--output``, and the job summary of a GitHub Actions run.
+``--output``, and the job summary of a GitHub Actions run. The table speaks the
+curator's language; the formats for other programs and for shared pages (JSON, a
+pull-request comment, CI annotations, JUnit, a badge) are always English.
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from rich.text import Text
 
 from dltrack.errors import UsageError
 from dltrack.files import FileProblem, write_text_atomically
+from dltrack.lang import N_, english, plural, tr, tr_filled
 from dltrack.linkcheck.verdicts import PROBLEMS, Verdict
 from dltrack.links.results import CheckedLink, LinkReport
 from dltrack.render.base import stderr, stdout
 from dltrack.render.link_formats import as_junit, as_shields
-from dltrack.render.style import VERDICT_COLOUR, link_piece, text, verdict
+from dltrack.render.style import VERDICT_COLOUR, link_piece, text, verdict, verdict_word
 from dltrack.text import json_safe, safe
 
 
@@ -38,6 +41,36 @@ class ReportFormat(StrEnum):
     JUNIT = "junit"  # JUnit XML, for CI systems other than GitHub
     SHIELDS = "shields"  # a Shields.io endpoint badge's JSON
 
+
+# Why a link got its verdict, as the engine says it (in English, which JSON keeps): the
+# reasons met most, translated in the table.
+REASONS = (
+    N_("moved permanently"),
+    N_("host not found"),
+    N_("connection refused"),
+    N_("connection reset"),
+    N_("connect timed out"),
+    N_("connect timed out after {seconds}"),
+    N_("timed out after {seconds}"),
+    N_("host unreachable"),
+    N_("network unreachable"),
+    N_("server closed the connection without answering"),
+    N_("redirect loop"),
+    N_("too many redirects (>{max_redirects})"),
+    N_("parked domain: {sign}"),
+    N_("TLS failure: {detail}"),
+    N_("DNS lookup failed: {detail}"),
+    N_("invalid host name"),
+    N_("{status} not followed"),
+    N_("{reason} without a usable Location"),
+    N_("{reason} (not requested: same failure repeated on this host)"),
+    N_("{reason} (accepted for this host)"),
+    N_("dead in {streak} of {confirm} runs so far: {reason}"),
+    N_(
+        "network unreachable: {down} of {total} hosts could not be resolved or connected to "
+        "and none answered (e.g. {url}: {reason}); no link was marked dead"
+    ),
+)
 
 # Workflow-command levels of the verdicts that get an annotation.
 _ANNOTATION = {Verdict.DEAD: "error", Verdict.MOVED: "warning", Verdict.BLOCKED: "warning"}
@@ -65,34 +98,46 @@ def summary(report: LinkReport) -> dict[str, object]:
 def summary_line(report: LinkReport) -> str:
     """One sentence: what was checked and what was found."""
     counts = report.counts()
-    found = ", ".join(f"{counts[v]} {v}" for v in (Verdict.OK, *PROBLEMS))
-    head = "Interrupted after" if report.interrupted else "Checked"
-    if report.offline is not None:
-        head = "Stopped after"
-    line = (
-        f"{head} {report.checked} links ({report.cached} from cache) "
-        f"in {report.elapsed_s:.1f} s: {found}"
+    found = tr(", ").join(
+        tr("{n} {verdict}").format(n=counts[v], verdict=verdict_word(v))
+        for v in (Verdict.OK, *PROBLEMS)
     )
+    if report.offline is not None:
+        head = tr("Stopped after {checked} links ({cached} from cache) in {seconds} s: {found}")
+    elif report.interrupted:
+        head = tr("Interrupted after {checked} links ({cached} from cache) in {seconds} s: {found}")
+    else:
+        head = tr("Checked {checked} links ({cached} from cache) in {seconds} s: {found}")
+    seconds = f"{report.elapsed_s:.1f}"
+    line = head.format(checked=report.checked, cached=report.cached, seconds=seconds, found=found)
     if report.excluded:
-        line += f"; {report.excluded} excluded by host rules"
+        line += tr("; {n} excluded by host rules").format(n=report.excluded)
     for host, n, gap, why in report.learned:
-        line += f"; {host} throttled the run ({why}): next time {n} in flight, {gap:g} s apart"
+        said = tr("; {host} throttled the run ({why}): next time {n} in flight, {gap} s apart")
+        line += said.format(host=host, why=tr_filled(why), n=n, gap=f"{gap:g}")
     if mismatched := len(report.mismatched()):
-        said = "title no longer matches" if mismatched == 1 else "titles no longer match"
-        line += f"; {mismatched} {said}"
+        line += plural(
+            mismatched, "; {n} title no longer matches", "; {n} titles no longer match"
+        ).format(n=mismatched)
     if report.archive is not None:
         a = report.archive
-        line += f"; archived copies: {a.found} found, {a.none} none"
+        line += tr("; archived copies: {found} found, {none} none").format(
+            found=a.found, none=a.none
+        )
         if a.failed:
-            line += f", {a.failed} not looked up ({a.problem})"
-    return f"{line}. {report.offline}" if report.offline is not None else line
+            line += tr(", {failed} not looked up ({problem})").format(
+                failed=a.failed, problem=a.problem
+            )
+    if report.offline is not None:
+        return tr("{line}. {offline}").format(line=line, offline=tr_filled(report.offline))
+    return line
 
 
 def _copy(r: CheckedLink) -> str:
     # Only a dead link's copy is news in a report: a live one's is kept for later.
     if r.verdict is not Verdict.DEAD or not r.archive_url:
         return ""
-    return f" · archived copy: {r.archive_url}"
+    return tr(" · archived copy: {url}").format(url=r.archive_url)
 
 
 # A URL in a table cell: the scheme and "www." say nothing, and a long query string
@@ -144,6 +189,11 @@ def _md(text: str) -> str:
 
 def as_markdown(report: LinkReport) -> str:
     """A summary table and one table per kind of problem, for a PR comment or a step summary."""
+    with english():
+        return _markdown(report)
+
+
+def _markdown(report: LinkReport) -> str:
     counts = report.counts()
     lines = [
         "## Link check",
@@ -174,7 +224,7 @@ def as_markdown(report: LinkReport) -> str:
 
 def mismatch_reason(r: CheckedLink) -> str:
     """What a report says of a live link whose page title no longer matches."""
-    return f"title no longer matches: the page says {r.page_title!r}"
+    return tr("title no longer matches: the page says {title!r}").format(title=r.page_title)
 
 
 def _escape_data(text: str) -> str:
@@ -202,6 +252,11 @@ def item_lines(catalogue: Path) -> dict[int, int]:
 
 def as_github(report: LinkReport) -> str:
     """Workflow-command annotations (error for dead, warning for moved and blocked)."""
+    with english():
+        return _github(report)
+
+
+def _github(report: LinkReport) -> str:
     path = Path(report.catalogue)
     lines_of = item_lines(path)
     try:
@@ -237,14 +292,14 @@ def _table(report: LinkReport) -> list[RenderableType]:
     problems = [r for r in report.results if r.verdict in PROBLEMS or r.title_mismatch]
     if problems:
         table = Table(box=None, pad_edge=False)
-        table.add_column("id", justify="right", style="bold")
-        table.add_column("verdict", no_wrap=True)
-        table.add_column("title", overflow="fold", ratio=2)
-        table.add_column("link", overflow="fold", ratio=2)
-        table.add_column("why", overflow="fold", ratio=2)
+        table.add_column(tr("id"), justify="right", style="bold")
+        table.add_column(tr("verdict"), no_wrap=True)
+        table.add_column(tr("title"), overflow="fold", ratio=2)
+        table.add_column(tr("link"), overflow="fold", ratio=2)
+        table.add_column(tr("why"), overflow="fold", ratio=2)
         order = (*PROBLEMS, Verdict.OK)
         for r in sorted(problems, key=lambda r: order.index(r.verdict)):
-            why = text(r.reason)
+            why = text(tr_filled(r.reason))
             if r.title_mismatch:
                 why.append(" · ")
                 why.append(text(mismatch_reason(r), "yellow"))
@@ -252,7 +307,7 @@ def _table(report: LinkReport) -> list[RenderableType]:
                 why.append(" → ")
                 why.append(text(short_url(r.moved_to), VERDICT_COLOUR[Verdict.MOVED]))
             if _copy(r):
-                why.append(" · archived copy: ")
+                why.append(tr(" · archived copy: "))
                 why.append(text(short_url(r.archive_url or ""), link_piece(r.archive_url)[1]))
             # Clickable where the terminal can: the short text links to the whole URL.
             shown = text(short_url(r.url), link_piece(r.url)[1])
@@ -299,7 +354,9 @@ def deliver(report: LinkReport, fmt: ReportFormat, output: Path | None) -> None:
         try:
             write_text_atomically(output, formatted(report, shown))
         except (FileProblem, OSError) as error:
-            problem = f"cannot write the report to {output}: {_why(error)}"
+            problem = tr("cannot write the report to {output}: {why}").format(
+                output=output, why=_why(error)
+            )
             sys.stdout.write(formatted(report, fmt))
         else:
             sys.stdout.write(safe(summary_line(report)) + "\n")
@@ -310,9 +367,9 @@ def deliver(report: LinkReport, fmt: ReportFormat, output: Path | None) -> None:
             with open(summary_file, "a", encoding="utf-8") as job_summary:
                 job_summary.write(as_markdown(report))
         except OSError as error:
-            problem = problem or (
-                f"cannot add the report to $GITHUB_STEP_SUMMARY ({summary_file}): {_why(error)}"
-            )
+            problem = problem or tr(
+                "cannot add the report to $GITHUB_STEP_SUMMARY ({file}): {why}"
+            ).format(file=summary_file, why=_why(error))
     if problem is not None:
         raise UsageError(problem)
 
@@ -320,7 +377,7 @@ def deliver(report: LinkReport, fmt: ReportFormat, output: Path | None) -> None:
 def _why(error: FileProblem | OSError) -> str:
     if isinstance(error, FileProblem):
         return error.message
-    return error.strerror or str(error)
+    return tr_filled(error.strerror or str(error))
 
 
 @contextmanager
@@ -331,7 +388,7 @@ def progress_bar(total: int) -> Iterator[Callable[[], None] | None]:
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    columns = ("checking links", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (tr("checking links"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=stderr(), transient=True) as progress:
         task = progress.add_task("links", total=total)
         yield lambda: progress.advance(task)

@@ -280,8 +280,8 @@ def status(value: Status) -> Text:
 
 
 def verdict(value: Verdict) -> Text:
-    """A verdict in its colour."""
-    return text(value, VERDICT_COLOUR[value])
+    """A verdict in its colour, in the learner's language."""
+    return text(verdict_word(value), VERDICT_COLOUR[value])
 
 
 def count(n: int, noun: str) -> str:
