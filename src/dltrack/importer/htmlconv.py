@@ -377,6 +377,9 @@ class _Converter:
         elif self.stack:
             # CommonMark ends an HTML block at a blank line: text after it is Markdown
             # again, even if the HTML before it left elements open.
+            if "\n" not in data:  # no blank line, and most text between tags
+                self.emit(_escape(_SPACES.sub(" ", data)))
+                return
             parts = _BLANK_LINE.split(data, maxsplit=1)
             self.emit(_escape(_SPACES.sub(" ", parts[0])))
             if len(parts) == 2:
