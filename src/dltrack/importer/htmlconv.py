@@ -243,8 +243,10 @@ class _Converter:
 
     def close_to(self, tag: str) -> None:
         """Close every element up to and including the innermost open `tag`."""
-        while self.stack:
-            top = self.pop()
+        stack, open_ = self.stack, self.open
+        while stack:
+            top = stack.pop()  # self.pop(), inline: an end tag's most frequent step
+            open_[top] -= 1
             self.finish(top)
             if top == tag:
                 break
@@ -310,12 +312,13 @@ class _Converter:
             # Not HTML at all ("List<String>", "<https://...>"): keep the text as written.
             self.emit(_escape(raw) if self.stack else raw)
             return
-        attributes = dict(attrs)
-        if (tag in _BLOCKS or tag in _ITEMS or tag in _HEADINGS) and self.stack[-1:] == ["p"]:
+        attributes = dict(attrs) if attrs else {}
+        block = tag in _BLOCKS or tag in _ITEMS
+        if (block or tag in _HEADINGS) and self.stack[-1:] == ["p"]:
             self.close_to("p")  # a block element implicitly closes an open <p>
         if tag == "li" and self.open["li"]:
             self.close_to("li")  # an <li> implicitly closes the previous one
-        thread = self.comments_at is None and not self.links and not self.heading
+        thread = block and self.comments_at is None and not self.links and not self.heading
         if thread and _is_comment_thread(tag, attributes):
             # Recorded before the tag is pushed: the thread ends when the stack shrinks
             # back to this depth.
@@ -378,7 +381,10 @@ class _Converter:
             # CommonMark ends an HTML block at a blank line: text after it is Markdown
             # again, even if the HTML before it left elements open.
             if "\n" not in data:  # no blank line, and most text between tags
-                self.emit(_escape(_SPACES.sub(" ", data)))
+                if data and not data.strip(" \t\r\f\v"):
+                    self.emit(" ")  # spaces alone, between two tags: as _SPACES makes them
+                else:
+                    self.emit(_escape(_SPACES.sub(" ", data)))
                 return
             parts = _BLANK_LINE.split(data, maxsplit=1)
             self.emit(_escape(_SPACES.sub(" ", parts[0])))
