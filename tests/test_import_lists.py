@@ -177,3 +177,60 @@ def test_links_in_html_comments_and_code_spans_are_not_items() -> None:
     )
     urls = [i.url for s in sections for i in s.items]
     assert urls == ["https://shown.example.org/1", "https://shown.example.org/2"]
+
+
+def test_a_blog_pages_banner_menus_and_post_links_are_page_chrome(run, tmp_path: Path) -> None:
+    # The site's <header> (its title and menu), a search box and the older/newer links
+    # are the site's, not the post's: never a stage, never an item, and said so.
+    catalogue = tmp_path / "seed.json"
+    result = run(
+        "import", str(LISTS / "blog.html"), "--track", "t", "--catalogue", str(catalogue),
+        "--dry-run", "--json",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert [s["title"] for s in report["stages"]] == [
+        "What I read on attention",  # the article's own <header>: its title is kept
+        "First pass",
+        "Going deeper",
+    ]
+    chrome = [s["url"] for s in report["skipped"] if s["reason"] == "page chrome"]
+    assert chrome == [
+        "https://slow-learner.example.net/",
+        "https://slow-learner.example.net/posts/",
+        "https://slow-learner.example.net/tags/",
+        "https://slow-learner.example.net/about/",
+        "https://slow-learner.example.net/search/",
+        "https://slow-learner.example.net/posts/convolutions/",
+        "https://slow-learner.example.net/posts/optimisers/",
+    ]
+    assert report["track"]["title"] == "What I read on attention"
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        '<header><a href="https://site.example.net/">A site</a> '
+        '<a href="https://site.example.net/about">About</a></header>',
+        '<div role="banner"><h1><a href="https://site.example.net/">A site</a></h1></div>',
+        '<ul role="navigation"><li><a href="https://site.example.net/tags">Tags</a></li></ul>',
+        '<div class="bar" role="search navigation"><a href="https://site.example.net/q">Find</a></div>',
+    ],
+)
+def test_page_chrome_before_any_heading_is_no_introduction_stage(chrome: str) -> None:
+    page = f"<body>{chrome}<h2>Reading</h2><p><a href='https://a.example.org/1'>One</a></p></body>"
+    sections = extract(page)
+    assert [(s.title, [i.url for i in s.items]) for s in sections if s.items] == [
+        ("Reading", ["https://a.example.org/1"])
+    ]
+
+
+def test_a_header_inside_an_article_or_section_is_read() -> None:
+    # Inside sectioning content a <header> heads that part, not the site: its links stay.
+    for wrapper in ("article", "section", "main"):
+        page = (
+            f"<{wrapper}><header><h2>Week 1</h2><p><a href='https://a.example.org/w1'>Notes</a>"
+            f"</p></header></{wrapper}>"
+        )
+        items = [(s.title, i.url) for s in extract(page) for i in s.items]
+        assert items == [("Week 1", "https://a.example.org/w1")], wrapper

@@ -14,8 +14,8 @@ most of them switchable per section: 《book titles》 without a link, plain-tex
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
 
+from dltrack.importer.addresses import Addresses
 from dltrack.importer.found import (
     BOLD_LEVEL,
     BOOK,
@@ -31,6 +31,8 @@ from dltrack.importer.found import (
     short_label,
 )
 from dltrack.importer.htmlconv import (
+    CHROME_CLOSE,
+    CHROME_OPEN,
     COMMENTS_CLOSE,
     COMMENTS_OPEN,
     html_outside_fences,
@@ -50,7 +52,7 @@ from dltrack.importer.markdown import (
     plain_text,
 )
 from dltrack.importer.skips import (
-    ANCHOR,
+    CHROME,
     COMMENT_TITLE,
     COMMENTS,
     DEFAULT_FOOTERS,
@@ -60,15 +62,9 @@ from dltrack.importer.skips import (
     IMAGE,
     LINKED_IMAGE,
     NO_TEXT,
-    NOT_WEB,
-    RELATIVE,
-    SKIP_REASONS,
-    SKIP_RULE,
     chrome_or_profile,
-    default_rule_may_match,
 )
 from dltrack.importer.titles import FRONT_MATTER, clean_title, front_matter
-from dltrack.importer.urls import clean, host_of
 
 __all__ = [
     "BOLD_LEVEL",
@@ -94,22 +90,14 @@ _URL_ONLY = re.compile(r"\s*(https?://|www\.)\S+\s*", re.I)
 _SENTENCE = ("，", "。", "；", "！", "？")
 # More text than this beside the 《titles》 of a paragraph makes it prose.
 _MENTION = 30
-_SCHEMELESS_SKIP = ("javascript:", "mailto:", "tel:", "data:", "about:", "file:", "sms:")
-_MARKER = frozenset({COMMENTS_OPEN, COMMENTS_CLOSE})
-_HAS_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
-_SPACE = re.compile(r"\s")
+_MARKER = frozenset({COMMENTS_OPEN, COMMENTS_CLOSE, CHROME_OPEN, CHROME_CLOSE})
 
 
 class _Extractor:
     def __init__(self, options: ExtractOptions) -> None:
         self.options = options
         self.footers = [re.compile(p, re.I) for p in options.footers]
-        self.skips = [
-            (re.compile(p, re.I), SKIP_REASONS.get(p, SKIP_RULE)) for p in options.skip_urls
-        ]
-        # With the default rules first, a URL none of them matches needs only the others.
-        defaults = options.skip_urls[: len(DEFAULT_SKIP_URLS)] == DEFAULT_SKIP_URLS
-        self.extra_skips = self.skips[len(DEFAULT_SKIP_URLS) :] if defaults else None
+        self.check_url = Addresses(options.skip_urls, options.base_url).check
         self.section = Section("", 0)
         self.sections = [self.section]
         self.skip_level: int | None = None
@@ -117,6 +105,7 @@ class _Extractor:
         self.footer = ""  # title of the footer being skipped
         self.footer_reason = FOOTER  # why links in it are left out
         self.comments = 0  # depth of comment-thread containers (marked by htmlconv)
+        self.chrome = 0  # depth of page chrome (a site's banner, menus: htmlconv)
         self.seen: set[str] = set()
         self.refs: dict[str, str] = {}
         self.skipped: list[Skipped] = []
@@ -152,6 +141,8 @@ class _Extractor:
         """Record a link left out; inside a footer, the footer is the reason."""
         if self.comments:
             reason, where = COMMENTS, ""
+        elif self.chrome:
+            reason, where = CHROME, ""
         elif self.skip_level is not None:
             reason, where = self.footer_reason, self.footer
         else:
@@ -161,7 +152,7 @@ class _Extractor:
     def add(self, entry: FoundItem) -> None:
         if not entry.title:
             return
-        if self.comments or self.skip_level is not None:
+        if self.comments or self.chrome or self.skip_level is not None:
             self.skip(entry.url, entry.title, FOOTER)
             return
         if self.options.dedupe:
@@ -175,40 +166,6 @@ class _Extractor:
         self.section.items.append(entry)
 
     # -- links -----------------------------------------------------------------------------
-
-    def usable_url(self, href: str) -> str | None:
-        """The cleaned URL of a link worth keeping, or None."""
-        return self.check_url(href)[0]
-
-    def check_url(self, href: str) -> tuple[str | None, str]:
-        """(cleaned URL, "") for a link worth keeping, else (None, why it is left out)."""
-        href = href.strip()
-        if not href:
-            return None, NOT_WEB
-        if href.startswith("#"):
-            return None, ANCHOR
-        if href.lower().startswith(_SCHEMELESS_SKIP):
-            return None, href.split(":", 1)[0].lower() + ": link"
-        if href.startswith("//"):
-            href = "https:" + href
-        elif href[:4].lower() == "www.":
-            href = "https://" + href  # written without a scheme: no relative path starts so
-        elif not _HAS_SCHEME.match(href):
-            if not self.options.base_url:
-                return None, RELATIVE  # a relative link means nothing without the page's address
-            href = urljoin(self.options.base_url, href)
-        url = clean(href)
-        if not url.lower().startswith(("http://", "https://")) or not host_of(url):
-            return None, NOT_WEB
-        if _SPACE.search(url):
-            return None, NOT_WEB
-        skips = self.skips
-        if self.extra_skips is not None and not default_rule_may_match(url):
-            skips = self.extra_skips
-        for pattern, reason in skips:
-            if pattern.search(url):
-                return None, reason
-        return url, ""
 
     def link_items(
         self, nodes: list[Inline], context: str, *, bare: bool = False
@@ -377,10 +334,14 @@ class _Extractor:
             pending.clear()
 
         for line in block.lines:
-            if line.strip() in (COMMENTS_OPEN, COMMENTS_CLOSE):
+            if (marker := line.strip()) in _MARKER:
                 flush()
-                opening = line.strip() == COMMENTS_OPEN
-                self.comments = self.comments + 1 if opening else max(0, self.comments - 1)
+                if marker in (COMMENTS_OPEN, COMMENTS_CLOSE):
+                    opening = marker == COMMENTS_OPEN
+                    self.comments = self.comments + 1 if opening else max(0, self.comments - 1)
+                else:
+                    opening = marker == CHROME_OPEN
+                    self.chrome = self.chrome + 1 if opening else max(0, self.chrome - 1)
                 continue
             nodes = parse_inlines(line, self.refs)
             text = clean_title(plain_text(nodes))
