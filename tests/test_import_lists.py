@@ -234,3 +234,33 @@ def test_a_header_inside_an_article_or_section_is_read() -> None:
         )
         items = [(s.title, i.url) for s in extract(page) for i in s.items]
         assert items == [("Week 1", "https://a.example.org/w1")], wrapper
+
+
+def test_badges_open_a_video_only_on_a_table_row_with_a_title() -> None:
+    badge = (
+        "[![bilibili](https://img.shields.io/badge/bilibili-watch-blue)](https://v.example.cn/{})"
+    )
+    text = (
+        "# Videos\n\n"
+        + badge.format("readme")  # a README's badge line: chrome, as before
+        + "\n\n| 3/1/24 | 1:02:03 | "
+        + badge.format("untitled")  # a row of numbers only: nothing to name it by
+        + " |\n| 3/2/24 | Sparse attention, read closely | "
+        + badge.format("titled")
+        + " |\n"
+    )
+    found = [(i.title, i.url, i.kind_hint) for s in extract(text) for i in s.items]
+    assert found == [("Sparse attention, read closely", "https://v.example.cn/titled", "video")]
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("- [R](https://www.r-project.example.org/)", "R"),  # one Latin letter names it
+        ("- [3D](https://graphics.example.org/3d)", "3D"),
+        ("- [2. Reading](https://a.example.org/r)", "Reading"),  # the list's numbering
+        ("- [2.5 Normalisation](https://a.example.org/n)", "2.5 Normalisation"),  # a number
+    ],
+)
+def test_short_and_numbered_link_texts(line: str, title: str) -> None:
+    assert [i.title for s in extract(line) for i in s.items] == [title]

@@ -39,7 +39,7 @@ from dltrack.importer.htmlconv import (
     looks_like_html,
 )
 from dltrack.importer.kinds import guess_kind
-from dltrack.importer.labels import find_bare_urls, generic_label, label_kind
+from dltrack.importer.labels import badge_label, find_bare_urls, generic_label, label_kind
 from dltrack.importer.lines import Context, bare_title, bold_only, joins, lead, leading_ordinal
 from dltrack.importer.markdown import (
     Block,
@@ -84,6 +84,7 @@ __all__ = [
 ]
 
 
+_LIST_NUMBER = re.compile(r"^\d{1,3}(?:\.\s+|、\s*)(?=\S\S)")
 _DANGLING = re.compile(r"^\[([^\[\]]+)\]$")
 _PROSE_END = ("。", "，", ",", "；", ";", "：", ":", "、")
 _URL_ONLY = re.compile(r"\s*(https?://|www\.)\S+\s*", re.I)
@@ -107,6 +108,7 @@ class _Extractor:
         self.comments = 0  # depth of comment-thread containers (marked by htmlconv)
         self.chrome = 0  # depth of page chrome (a site's banner, menus: htmlconv)
         self.seen: set[str] = set()
+        self.last_titled = ""  # the last link in this section with a title of its own
         self.refs: dict[str, str] = {}
         self.skipped: list[Skipped] = []
 
@@ -136,6 +138,7 @@ class _Extractor:
         self.section = Section(title, level, parent=parent)
         self.sections.append(self.section)
         self.seen = set()
+        self.last_titled = ""
 
     def skip(self, url: str | None, title: str, reason: str) -> None:
         """Record a link left out; inside a footer, the footer is the reason."""
@@ -168,15 +171,16 @@ class _Extractor:
     # -- links -----------------------------------------------------------------------------
 
     def link_items(
-        self, nodes: list[Inline], context: str, *, bare: bool = False
+        self, nodes: list[Inline], context: str, *, bare: bool = False, inherit: str = ""
     ) -> list[FoundItem]:
         """Entries for the links among nodes (and, with bare, URLs written out in the text).
 
         A link split into adjacent pieces is merged; a link whose text names no title
-        ("[pdf]", "链接", a URL) takes its title from the text around it.
+        ("[pdf]", "链接", a URL, a badge) takes its title from the text around it, or
+        from inherit (the title of the item before) when it stands alone.
         """
         found: list[FoundItem] = []
-        around = Context()
+        around = Context(inherit)
         # Text since the last link entry; only its first characters matter (joins), so
         # it is kept short: a line of many text runs must not build one long string.
         gap = ""
@@ -197,8 +201,12 @@ class _Extractor:
             cleaned = clean_title(title)
             if url is not None and 0 < len(cleaned) <= 40 and (why := chrome_or_profile(cleaned)):
                 url, reason = None, why
-            if url is None or not cleaned:
-                images = [c for c in node.children if isinstance(c, Image)]
+            images = [c for c in node.children if isinstance(c, Image)]
+            badge = None
+            if url is not None and not cleaned and images and around.in_table():
+                # A table row's badges ("▶ bilibili", "YouTube views") open its video.
+                badge = badge_label([i.src for i in images], images[0].alt, url)
+            if (url is None or not cleaned) and badge is None:
                 if url is not None:
                     reason = LINKED_IMAGE if images else NO_TEXT
                 # An avatar linked to a profile is named by its alt text, if by anything.
@@ -206,6 +214,7 @@ class _Extractor:
                 gap = (gap + title[:4])[:4]
                 around.text(title)
                 continue
+            assert url is not None  # a badge has one; anything else without one went above
             last = found[-1] if found else None
             # Zhihu's editor splits one link into pieces around a styled letter:
             # [S]r[urpassing Human] -> "Surpassing Human" when both pieces share a URL.
@@ -214,7 +223,7 @@ class _Extractor:
                 found[-1] = FoundItem(merged, url, guess_kind(merged, url), context)
                 gap = ""
                 continue
-            label = generic_label(cleaned)
+            label = generic_label(cleaned) if badge is None else badge
             kind = None
             if label is not None:
                 following = nodes[index + 1] if index + 1 < len(nodes) else None
@@ -225,12 +234,18 @@ class _Extractor:
                     around.item(given)
                     kind = label_kind(label)
                     cleaned = named
+                elif badge is not None:  # badges with nothing to name them by: chrome
+                    self.skip(node.href.strip(), images[0].alt, LINKED_IMAGE)
+                    continue
                 else:
                     around.item()
                     if label == "":  # a URL as its own text, and nothing beside it
                         cleaned = bare_title(url)
             else:
-                around.item()
+                # "1. Title" in the link text: the list's numbering, not the title.
+                cleaned = _LIST_NUMBER.sub("", cleaned, count=1)
+                around.item(cleaned)  # a label after it on its line shares this title
+                self.last_titled = cleaned
             guessed = guess_kind(cleaned, url)
             if kind not in ("paper", "repo", "video"):
                 kind = guessed
@@ -269,7 +284,8 @@ class _Extractor:
         plain = plain_text(nodes)
         context = clean_title(plain)
         section = self.section
-        links = self.link_items(nodes, context, bare=applies(self.options.bare_urls, section))
+        bare = applies(self.options.bare_urls, section)
+        links = self.link_items(nodes, context, bare=bare, inherit=self.last_titled if item else "")
         if links:
             for entry in links:
                 self.add(entry)
