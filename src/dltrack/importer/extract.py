@@ -201,9 +201,9 @@ class _Extractor:
             cleaned = clean_title(title)
             if url is not None and 0 < len(cleaned) <= 40 and (why := chrome_or_profile(cleaned)):
                 url, reason = None, why
-            images = [c for c in node.children if isinstance(c, Image)]
+            images = [] if cleaned else [c for c in node.children if isinstance(c, Image)]
             badge = None
-            if url is not None and not cleaned and images and around.in_table():
+            if url is not None and images and around.in_table():
                 # A table row's badges ("▶ bilibili", "YouTube views") open its video.
                 badge = badge_label([i.src for i in images], images[0].alt, url)
             if (url is None or not cleaned) and badge is None:
@@ -243,7 +243,8 @@ class _Extractor:
                         cleaned = bare_title(url)
             else:
                 # "1. Title" in the link text: the list's numbering, not the title.
-                cleaned = _LIST_NUMBER.sub("", cleaned, count=1)
+                if cleaned[:1].isdigit():
+                    cleaned = _LIST_NUMBER.sub("", cleaned, count=1)
                 around.item(cleaned)  # a label after it on its line shares this title
                 self.last_titled = cleaned
             guessed = guess_kind(cleaned, url)

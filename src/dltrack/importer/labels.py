@@ -130,14 +130,16 @@ def generic_label(text: str) -> str | None:
     if len(text) > _LONGEST_LABEL and "/" not in text and "www." not in text:
         return None
     word = _bare_word(text)
-    if not word or (len(word) == 1 and not word.isascii()) or _is_label(word):
+    if not word or word in _SILENT or word in _LABEL_KINDS or _NUMBER.fullmatch(word):
+        return word
+    if len(word) == 1 and not word.isascii():
         return word
     if looks_like_url(text):
         return ""
-    if (noted := _NOTE.fullmatch(text.strip())) is not None and _is_label(
-        base := _bare_word(noted.group(1))
-    ):
-        return base
+    text = text.strip()
+    if text.endswith((")", "）")) and (noted := _NOTE.fullmatch(text)) is not None:
+        base = _bare_word(noted.group(1))
+        return base if _is_label(base) else None
     return None
 
 
