@@ -264,3 +264,18 @@ def test_badges_open_a_video_only_on_a_table_row_with_a_title() -> None:
 )
 def test_short_and_numbered_link_texts(line: str, title: str) -> None:
     assert [i.title for s in extract(line) for i in s.items] == [title]
+
+
+def test_only_a_label_link_alone_is_a_part_of_the_item_above() -> None:
+    text = (
+        "# Tools\n\n- [Deep nets, a primer](https://a.example.org/p)\n"
+        "- https://pytorch.example.org\n- https://jax.example.org/docs\n"
+        "- [pdf](https://a.example.org/p.pdf)\n"
+    )
+    sections = extract(text, ExtractOptions(bare_urls=True))
+    assert [(i.title, i.url) for s in sections for i in s.items] == [
+        ("Deep nets, a primer", "https://a.example.org/p"),
+        ("pytorch.example.org", "https://pytorch.example.org"),  # addresses: sites of their own
+        ("jax.example.org/docs", "https://jax.example.org/docs"),
+        ("Deep nets, a primer (pdf)", "https://a.example.org/p.pdf"),
+    ]

@@ -264,7 +264,7 @@ class _Extractor:
             if url is None:
                 self.skip(written, bare_title(written), reason)
                 continue
-            given, shared = around.title_for("")
+            given, shared = around.title_for("", inherit=False)
             if not given or generic_label(given) is not None:
                 title, given = bare_title(url), ""
             else:

@@ -95,8 +95,12 @@ class Context:
         """True on a Markdown table row."""
         return self.row.lstrip().startswith("|")
 
-    def title_for(self, after: str) -> tuple[str, bool]:
-        """(title, shared) for a link without a title of its own; after is the text after it."""
+    def title_for(self, after: str, *, inherit: bool = True) -> tuple[str, bool]:
+        """(title, shared) for a link without a title of its own; after is the text after it.
+
+        With inherit, a link alone on its line is a part of the item before ("视频");
+        an address written out is not (a list of them is a list of sites).
+        """
         if self.bold and (label := _title_from(self.bold)):
             return label, False
         if self.in_table():
@@ -111,6 +115,8 @@ class Context:
             return following, False
         if previous := _title_from(self.previous):
             return previous, False
+        if not inherit:
+            return "", False
         return self.inherited, bool(self.inherited)
 
 
