@@ -486,7 +486,7 @@ def test_extract_report_gives_a_reason_for_every_link_left_out() -> None:
         ("https://e.org/fig.png", "image", "Reading"),
         ("#top", "in-page anchor", "Reading"),
         ("mailto:x@y.z", "mailto: link", "Reading"),
-        ("https://github.com/someone", "linked image without text", "Reading"),
+        ("https://github.com/someone", "profile or column page", "Reading"),  # a person
         ("https://www.jianshu.com/u/abc", "profile or column page", "Reading"),
         ("https://service.weibo.com/share/share.php?u=1", "share button", "Reading"),
         ("docs/page.html", "relative link (no base URL)", "Reading"),

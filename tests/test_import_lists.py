@@ -177,3 +177,105 @@ def test_links_in_html_comments_and_code_spans_are_not_items() -> None:
     )
     urls = [i.url for s in sections for i in s.items]
     assert urls == ["https://shown.example.org/1", "https://shown.example.org/2"]
+
+
+def test_a_blog_pages_banner_menus_and_post_links_are_page_chrome(run, tmp_path: Path) -> None:
+    # The site's <header> (its title and menu), a search box and the older/newer links
+    # are the site's, not the post's: never a stage, never an item, and said so.
+    catalogue = tmp_path / "seed.json"
+    result = run(
+        "import", str(LISTS / "blog.html"), "--track", "t", "--catalogue", str(catalogue),
+        "--dry-run", "--json",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert [s["title"] for s in report["stages"]] == [
+        "What I read on attention",  # the article's own <header>: its title is kept
+        "First pass",
+        "Going deeper",
+    ]
+    chrome = [s["url"] for s in report["skipped"] if s["reason"] == "page chrome"]
+    assert chrome == [
+        "https://slow-learner.example.net/",
+        "https://slow-learner.example.net/posts/",
+        "https://slow-learner.example.net/tags/",
+        "https://slow-learner.example.net/about/",
+        "https://slow-learner.example.net/search/",
+        "https://slow-learner.example.net/posts/convolutions/",
+        "https://slow-learner.example.net/posts/optimisers/",
+    ]
+    assert report["track"]["title"] == "What I read on attention"
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        '<header><a href="https://site.example.net/">A site</a> '
+        '<a href="https://site.example.net/about">About</a></header>',
+        '<div role="banner"><h1><a href="https://site.example.net/">A site</a></h1></div>',
+        '<ul role="navigation"><li><a href="https://site.example.net/tags">Tags</a></li></ul>',
+        '<div class="bar" role="search navigation"><a href="https://site.example.net/q">Find</a></div>',
+    ],
+)
+def test_page_chrome_before_any_heading_is_no_introduction_stage(chrome: str) -> None:
+    page = f"<body>{chrome}<h2>Reading</h2><p><a href='https://a.example.org/1'>One</a></p></body>"
+    sections = extract(page)
+    assert [(s.title, [i.url for i in s.items]) for s in sections if s.items] == [
+        ("Reading", ["https://a.example.org/1"])
+    ]
+
+
+def test_a_header_inside_an_article_or_section_is_read() -> None:
+    # Inside sectioning content a <header> heads that part, not the site: its links stay.
+    for wrapper in ("article", "section", "main"):
+        page = (
+            f"<{wrapper}><header><h2>Week 1</h2><p><a href='https://a.example.org/w1'>Notes</a>"
+            f"</p></header></{wrapper}>"
+        )
+        items = [(s.title, i.url) for s in extract(page) for i in s.items]
+        assert items == [("Week 1", "https://a.example.org/w1")], wrapper
+
+
+def test_badges_open_a_video_only_on_a_table_row_with_a_title() -> None:
+    badge = (
+        "[![bilibili](https://img.shields.io/badge/bilibili-watch-blue)](https://v.example.cn/{})"
+    )
+    text = (
+        "# Videos\n\n"
+        + badge.format("readme")  # a README's badge line: chrome, as before
+        + "\n\n| 3/1/24 | 1:02:03 | "
+        + badge.format("untitled")  # a row of numbers only: nothing to name it by
+        + " |\n| 3/2/24 | Sparse attention, read closely | "
+        + badge.format("titled")
+        + " |\n"
+    )
+    found = [(i.title, i.url, i.kind_hint) for s in extract(text) for i in s.items]
+    assert found == [("Sparse attention, read closely", "https://v.example.cn/titled", "video")]
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("- [R](https://www.r-project.example.org/)", "R"),  # one Latin letter names it
+        ("- [3D](https://graphics.example.org/3d)", "3D"),
+        ("- [2. Reading](https://a.example.org/r)", "Reading"),  # the list's numbering
+        ("- [2.5 Normalisation](https://a.example.org/n)", "2.5 Normalisation"),  # a number
+    ],
+)
+def test_short_and_numbered_link_texts(line: str, title: str) -> None:
+    assert [i.title for s in extract(line) for i in s.items] == [title]
+
+
+def test_only_a_label_link_alone_is_a_part_of_the_item_above() -> None:
+    text = (
+        "# Tools\n\n- [Deep nets, a primer](https://a.example.org/p)\n"
+        "- https://pytorch.example.org\n- https://jax.example.org/docs\n"
+        "- [pdf](https://a.example.org/p.pdf)\n"
+    )
+    sections = extract(text, ExtractOptions(bare_urls=True))
+    assert [(i.title, i.url) for s in sections for i in s.items] == [
+        ("Deep nets, a primer", "https://a.example.org/p"),
+        ("pytorch.example.org", "https://pytorch.example.org"),  # addresses: sites of their own
+        ("jax.example.org/docs", "https://jax.example.org/docs"),
+        ("Deep nets, a primer (pdf)", "https://a.example.org/p.pdf"),
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 from pathlib import Path
 
@@ -21,7 +22,9 @@ from dltrack.importer import (
 )
 from dltrack.importer.extract import extract_report
 from dltrack.importer.htmlconv import html_to_markdown
+from dltrack.importer.htmlscan import tokenize
 from dltrack.importer.markdown import Link, Text, parse_inlines
+from dltrack.importer.scan import ESCAPED, unescape_run
 
 FIXTURES = Path(__file__).parent / "fixtures" / "importer"
 
@@ -365,3 +368,67 @@ def test_a_long_heading_is_named_briefly_in_what_was_skipped() -> None:
     assert [i.url for s in report.sections for i in s.items] == ["https://example.org/a"]
     assert len(report.skipped) == 2000
     assert {s.section for s in report.skipped} == {heading[3:122] + "…"}
+
+
+@given(st.lists(st.sampled_from(["\\", "\\\\", "\\*", "\\[", "\\<", "a", "*", " ", "\\a"])))
+def test_escapes_in_text_are_read_as_the_substitution_reads_them(pieces: list[str]) -> None:
+    # unescape_run stands in for ESCAPED.sub on the runs the inline parser passes it.
+    text = "".join(pieces)
+    for run in re.finditer(r"(?:[^\\`<!\[*_]++|\\[!-/:-@\[-`{-~])++", text):
+        assert unescape_run(run.group()) == ESCAPED.sub(r"\1", run.group())
+
+
+class _Events:
+    """What the tokenizer reports, as (kind, value) pairs; adjacent text joined."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str]] = []
+
+    def starttag(self, tag: str, attrs: object, raw: str) -> None:
+        self.seen.append(("start", tag))
+
+    def startendtag(self, tag: str, attrs: object, raw: str) -> None:
+        self.seen.append(("start", tag))
+
+    def endtag(self, tag: str) -> None:
+        self.seen.append(("end", tag))
+
+    def data(self, text: str) -> None:
+        if self.seen and self.seen[-1][0] == "data":
+            text = self.seen.pop()[1] + text
+        self.seen.append(("data", text))
+
+
+@pytest.mark.parametrize(
+    ("html", "events"),
+    [
+        # No '>' left, but an entity: read tag by tag, the entity decoded.
+        ("<p>a &amp; b <a x", [("start", "p"), ("data", "a & b <a x")]),
+        # No '>' left: the rest is text as written.
+        ("<p>a <a <b c <a", [("start", "p"), ("data", "a <a <b c <a")]),
+        # A tag whose attributes hold '<![': a tag like any other (html.parser's rules).
+        ("<p>x <a <![if ]> y", [("start", "p"), ("data", "x "), ("start", "a"), ("data", " y")]),
+        # Bare tags in either case, and an end tag with a space before its '>'.
+        (
+            "<ul><li>one</li><LI>two</li ></ul>",
+            [
+                *[("start", "ul"), ("start", "li"), ("data", "one"), ("end", "li")],
+                *[("start", "li"), ("data", "two"), ("end", "li"), ("end", "ul")],
+            ],
+        ),
+        # A bare <script> is still text up to its end tag.
+        (
+            "<script>a < b</script><p>after</p>",
+            [
+                *[("start", "script"), ("data", "a < b"), ("end", "script")],
+                *[("start", "p"), ("data", "after"), ("end", "p")],
+            ],
+        ),
+    ],
+)
+def test_html_tokens_through_the_shortcuts(html: str, events: list[tuple[str, str]]) -> None:
+    # The tokenizer reads bare tags and a tail without '>' by shortcuts; they must give
+    # what its full rules give.
+    seen = _Events()
+    tokenize(html, seen)
+    assert seen.seen == events

@@ -150,3 +150,23 @@ def test_many_empty_bold_elements(tmp_path: Path) -> None:
     # Each </b> looked back over every piece written since its <b>.
     report = dry_run(tmp_path, HTML_LINK + "\n<p>" + "<b> " * 40_000 + "</b>" * 40_000 + LINK)
     assert items(report) == [("Introduction", "x", URL)]
+
+
+def test_unclosed_tags_before_an_entity(tmp_path: Path) -> None:
+    # Without a '>' the rest of a page is read as text in one piece, unless it holds an
+    # '&' (an entity must be decoded): then each tag is read, and that must stay linear.
+    report = dry_run(tmp_path, HTML_LINK + " <p>" + "<a b " * 20_000 + "&amp; " + LINK)
+    assert items(report) == [("Introduction", "x", URL)]
+
+
+def test_nested_brackets_with_reference_definitions(tmp_path: Path) -> None:
+    # With definitions a '[' may open a reference link: each is looked at, still linearly.
+    text = "[" * 120_000 + "]" * 120_000 + "\n\n[x][r]\n\n[r]: " + URL + "\n"
+    report = dry_run(tmp_path, text)
+    assert items(report) == [("Introduction", "x", URL)]
+
+
+def test_bold_between_many_code_spans(tmp_path: Path) -> None:
+    # A '**' sends the line through the pairing of bold markers, past every code span.
+    report = dry_run(tmp_path, "**a** " + "`x` " * 200_000 + LINK + "\n")
+    assert items(report) == [("Introduction", "x", URL)]

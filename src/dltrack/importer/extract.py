@@ -14,8 +14,8 @@ most of them switchable per section: 《book titles》 without a link, plain-tex
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
 
+from dltrack.importer.addresses import Addresses
 from dltrack.importer.found import (
     BOLD_LEVEL,
     BOOK,
@@ -31,13 +31,15 @@ from dltrack.importer.found import (
     short_label,
 )
 from dltrack.importer.htmlconv import (
+    CHROME_CLOSE,
+    CHROME_OPEN,
     COMMENTS_CLOSE,
     COMMENTS_OPEN,
     html_outside_fences,
     looks_like_html,
 )
 from dltrack.importer.kinds import guess_kind
-from dltrack.importer.labels import find_bare_urls, generic_label, label_kind
+from dltrack.importer.labels import badge_label, find_bare_urls, generic_label, label_kind
 from dltrack.importer.lines import Context, bare_title, bold_only, joins, lead, leading_ordinal
 from dltrack.importer.markdown import (
     Block,
@@ -50,7 +52,7 @@ from dltrack.importer.markdown import (
     plain_text,
 )
 from dltrack.importer.skips import (
-    ANCHOR,
+    CHROME,
     COMMENT_TITLE,
     COMMENTS,
     DEFAULT_FOOTERS,
@@ -60,15 +62,9 @@ from dltrack.importer.skips import (
     IMAGE,
     LINKED_IMAGE,
     NO_TEXT,
-    NOT_WEB,
-    RELATIVE,
-    SKIP_REASONS,
-    SKIP_RULE,
     chrome_or_profile,
-    default_rule_may_match,
 )
 from dltrack.importer.titles import FRONT_MATTER, clean_title, front_matter
-from dltrack.importer.urls import clean, host_of
 
 __all__ = [
     "BOLD_LEVEL",
@@ -88,28 +84,21 @@ __all__ = [
 ]
 
 
+_LIST_NUMBER = re.compile(r"^\d{1,3}(?:\.\s+|、\s*)(?=\S\S)")
 _DANGLING = re.compile(r"^\[([^\[\]]+)\]$")
 _PROSE_END = ("。", "，", ",", "；", ";", "：", ":", "、")
 _URL_ONLY = re.compile(r"\s*(https?://|www\.)\S+\s*", re.I)
 _SENTENCE = ("，", "。", "；", "！", "？")
 # More text than this beside the 《titles》 of a paragraph makes it prose.
 _MENTION = 30
-_SCHEMELESS_SKIP = ("javascript:", "mailto:", "tel:", "data:", "about:", "file:", "sms:")
-_MARKER = frozenset({COMMENTS_OPEN, COMMENTS_CLOSE})
-_HAS_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
-_SPACE = re.compile(r"\s")
+_MARKER = frozenset({COMMENTS_OPEN, COMMENTS_CLOSE, CHROME_OPEN, CHROME_CLOSE})
 
 
 class _Extractor:
     def __init__(self, options: ExtractOptions) -> None:
         self.options = options
         self.footers = [re.compile(p, re.I) for p in options.footers]
-        self.skips = [
-            (re.compile(p, re.I), SKIP_REASONS.get(p, SKIP_RULE)) for p in options.skip_urls
-        ]
-        # With the default rules first, a URL none of them matches needs only the others.
-        defaults = options.skip_urls[: len(DEFAULT_SKIP_URLS)] == DEFAULT_SKIP_URLS
-        self.extra_skips = self.skips[len(DEFAULT_SKIP_URLS) :] if defaults else None
+        self.check_url = Addresses(options.skip_urls, options.base_url).check
         self.section = Section("", 0)
         self.sections = [self.section]
         self.skip_level: int | None = None
@@ -117,7 +106,9 @@ class _Extractor:
         self.footer = ""  # title of the footer being skipped
         self.footer_reason = FOOTER  # why links in it are left out
         self.comments = 0  # depth of comment-thread containers (marked by htmlconv)
+        self.chrome = 0  # depth of page chrome (a site's banner, menus: htmlconv)
         self.seen: set[str] = set()
+        self.last_titled = ""  # the last link in this section with a title of its own
         self.refs: dict[str, str] = {}
         self.skipped: list[Skipped] = []
 
@@ -147,11 +138,14 @@ class _Extractor:
         self.section = Section(title, level, parent=parent)
         self.sections.append(self.section)
         self.seen = set()
+        self.last_titled = ""
 
     def skip(self, url: str | None, title: str, reason: str) -> None:
         """Record a link left out; inside a footer, the footer is the reason."""
         if self.comments:
             reason, where = COMMENTS, ""
+        elif self.chrome:
+            reason, where = CHROME, ""
         elif self.skip_level is not None:
             reason, where = self.footer_reason, self.footer
         else:
@@ -161,7 +155,7 @@ class _Extractor:
     def add(self, entry: FoundItem) -> None:
         if not entry.title:
             return
-        if self.comments or self.skip_level is not None:
+        if self.comments or self.chrome or self.skip_level is not None:
             self.skip(entry.url, entry.title, FOOTER)
             return
         if self.options.dedupe:
@@ -176,50 +170,17 @@ class _Extractor:
 
     # -- links -----------------------------------------------------------------------------
 
-    def usable_url(self, href: str) -> str | None:
-        """The cleaned URL of a link worth keeping, or None."""
-        return self.check_url(href)[0]
-
-    def check_url(self, href: str) -> tuple[str | None, str]:
-        """(cleaned URL, "") for a link worth keeping, else (None, why it is left out)."""
-        href = href.strip()
-        if not href:
-            return None, NOT_WEB
-        if href.startswith("#"):
-            return None, ANCHOR
-        if href.lower().startswith(_SCHEMELESS_SKIP):
-            return None, href.split(":", 1)[0].lower() + ": link"
-        if href.startswith("//"):
-            href = "https:" + href
-        elif href[:4].lower() == "www.":
-            href = "https://" + href  # written without a scheme: no relative path starts so
-        elif not _HAS_SCHEME.match(href):
-            if not self.options.base_url:
-                return None, RELATIVE  # a relative link means nothing without the page's address
-            href = urljoin(self.options.base_url, href)
-        url = clean(href)
-        if not url.lower().startswith(("http://", "https://")) or not host_of(url):
-            return None, NOT_WEB
-        if _SPACE.search(url):
-            return None, NOT_WEB
-        skips = self.skips
-        if self.extra_skips is not None and not default_rule_may_match(url):
-            skips = self.extra_skips
-        for pattern, reason in skips:
-            if pattern.search(url):
-                return None, reason
-        return url, ""
-
     def link_items(
-        self, nodes: list[Inline], context: str, *, bare: bool = False
+        self, nodes: list[Inline], context: str, *, bare: bool = False, inherit: str = ""
     ) -> list[FoundItem]:
         """Entries for the links among nodes (and, with bare, URLs written out in the text).
 
         A link split into adjacent pieces is merged; a link whose text names no title
-        ("[pdf]", "链接", a URL) takes its title from the text around it.
+        ("[pdf]", "链接", a URL, a badge) takes its title from the text around it, or
+        from inherit (the title of the item before) when it stands alone.
         """
         found: list[FoundItem] = []
-        around = Context()
+        around = Context(inherit)
         # Text since the last link entry; only its first characters matter (joins), so
         # it is kept short: a line of many text runs must not build one long string.
         gap = ""
@@ -240,8 +201,12 @@ class _Extractor:
             cleaned = clean_title(title)
             if url is not None and 0 < len(cleaned) <= 40 and (why := chrome_or_profile(cleaned)):
                 url, reason = None, why
-            if url is None or not cleaned:
-                images = [c for c in node.children if isinstance(c, Image)]
+            images = [] if cleaned else [c for c in node.children if isinstance(c, Image)]
+            badge = None
+            if url is not None and images and around.in_table():
+                # A table row's badges ("▶ bilibili", "YouTube views") open its video.
+                badge = badge_label([i.src for i in images], images[0].alt, url)
+            if (url is None or not cleaned) and badge is None:
                 if url is not None:
                     reason = LINKED_IMAGE if images else NO_TEXT
                 # An avatar linked to a profile is named by its alt text, if by anything.
@@ -249,6 +214,7 @@ class _Extractor:
                 gap = (gap + title[:4])[:4]
                 around.text(title)
                 continue
+            assert url is not None  # a badge has one; anything else without one went above
             last = found[-1] if found else None
             # Zhihu's editor splits one link into pieces around a styled letter:
             # [S]r[urpassing Human] -> "Surpassing Human" when both pieces share a URL.
@@ -257,7 +223,7 @@ class _Extractor:
                 found[-1] = FoundItem(merged, url, guess_kind(merged, url), context)
                 gap = ""
                 continue
-            label = generic_label(cleaned)
+            label = generic_label(cleaned) if badge is None else badge
             kind = None
             if label is not None:
                 following = nodes[index + 1] if index + 1 < len(nodes) else None
@@ -268,12 +234,19 @@ class _Extractor:
                     around.item(given)
                     kind = label_kind(label)
                     cleaned = named
+                elif badge is not None:  # badges with nothing to name them by: chrome
+                    self.skip(node.href.strip(), images[0].alt, LINKED_IMAGE)
+                    continue
                 else:
                     around.item()
                     if label == "":  # a URL as its own text, and nothing beside it
                         cleaned = bare_title(url)
             else:
-                around.item()
+                # "1. Title" in the link text: the list's numbering, not the title.
+                if cleaned[:1].isdigit():
+                    cleaned = _LIST_NUMBER.sub("", cleaned, count=1)
+                around.item(cleaned)  # a label after it on its line shares this title
+                self.last_titled = cleaned
             guessed = guess_kind(cleaned, url)
             if kind not in ("paper", "repo", "video"):
                 kind = guessed
@@ -291,7 +264,7 @@ class _Extractor:
             if url is None:
                 self.skip(written, bare_title(written), reason)
                 continue
-            given, shared = around.title_for("")
+            given, shared = around.title_for("", inherit=False)
             if not given or generic_label(given) is not None:
                 title, given = bare_title(url), ""
             else:
@@ -312,7 +285,8 @@ class _Extractor:
         plain = plain_text(nodes)
         context = clean_title(plain)
         section = self.section
-        links = self.link_items(nodes, context, bare=applies(self.options.bare_urls, section))
+        bare = applies(self.options.bare_urls, section)
+        links = self.link_items(nodes, context, bare=bare, inherit=self.last_titled if item else "")
         if links:
             for entry in links:
                 self.add(entry)
@@ -377,10 +351,14 @@ class _Extractor:
             pending.clear()
 
         for line in block.lines:
-            if line.strip() in (COMMENTS_OPEN, COMMENTS_CLOSE):
+            if (marker := line.strip()) in _MARKER:
                 flush()
-                opening = line.strip() == COMMENTS_OPEN
-                self.comments = self.comments + 1 if opening else max(0, self.comments - 1)
+                if marker in (COMMENTS_OPEN, COMMENTS_CLOSE):
+                    opening = marker == COMMENTS_OPEN
+                    self.comments = self.comments + 1 if opening else max(0, self.comments - 1)
+                else:
+                    opening = marker == CHROME_OPEN
+                    self.chrome = self.chrome + 1 if opening else max(0, self.chrome - 1)
                 continue
             nodes = parse_inlines(line, self.refs)
             text = clean_title(plain_text(nodes))

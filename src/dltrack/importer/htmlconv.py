@@ -14,8 +14,22 @@ import re
 from collections import Counter
 
 from dltrack.importer.htmlscan import Attrs, NotHtml, tokenize
+from dltrack.importer.htmltags import (
+    BLOCKS,
+    BOLD,
+    CHROME_ROLES,
+    COMMENT_CONTAINER,
+    HEADINGS,
+    ITEMS,
+    KNOWN,
+    SECTIONING,
+    SKIP,
+    VOID,
+)
 
 __all__ = [
+    "CHROME_CLOSE",
+    "CHROME_OPEN",
     "COMMENTS_CLOSE",
     "COMMENTS_OPEN",
     "html_outside_fences",
@@ -28,130 +42,9 @@ __all__ = [
 # characters keep them from ever matching a page's own text.
 COMMENTS_OPEN = "\ue000comments\ue000"
 COMMENTS_CLOSE = "\ue001comments\ue001"
-_COMMENT_CONTAINER = re.compile(
-    r"comments?([-_]?(list|area|section|thread|wrapper|container|box|items?|v2))*"
-    r"|commentlist(v2)?|comment-?item(v2)?|disqus_thread",
-    re.I,
-)
-
-_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-_BLOCKS = frozenset(
-    {
-        "p",
-        "div",
-        "section",
-        "article",
-        "main",
-        "header",
-        "figure",
-        "figcaption",
-        "blockquote",
-        "table",
-        "thead",
-        "tbody",
-        "tfoot",
-        "ul",
-        "ol",
-        "dl",
-        "dd",
-        "dt",
-        "center",
-        "details",
-        "summary",
-        "address",
-        "body",
-        "html",
-        "caption",
-    }
-)
-_ITEMS = frozenset({"li", "tr"})
-_BOLD = frozenset({"strong", "b"})
-# Elements whose content is never reading material: scripts, page chrome, share buttons.
-_SKIP = frozenset(
-    {
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "svg",
-        "button",
-        "nav",
-        "footer",
-        "aside",
-        "form",
-        "textarea",
-        "select",
-        "head",
-        "title",
-        "iframe",
-        "object",
-        "video",
-        "audio",
-    }
-)
-_VOID = frozenset(
-    {
-        "br",
-        "img",
-        "hr",
-        "input",
-        "meta",
-        "link",
-        "source",
-        "wbr",
-        "col",
-        "area",
-        "base",
-        "embed",
-        "param",
-        "track",
-    }
-)
-# Inline elements that carry no structure worth keeping; their text is kept.
-_INLINE = frozenset(
-    {
-        "span",
-        "em",
-        "i",
-        "u",
-        "s",
-        "del",
-        "ins",
-        "font",
-        "small",
-        "big",
-        "sup",
-        "sub",
-        "mark",
-        "abbr",
-        "cite",
-        "time",
-        "label",
-        "code",
-        "kbd",
-        "samp",
-        "var",
-        "q",
-        "tt",
-        "strike",
-        "bdi",
-        "bdo",
-        "data",
-        "dfn",
-        "picture",
-        "th",
-        "td",
-        "colgroup",
-        "a",
-        "pre",
-        "ruby",
-        "rt",
-        "rp",
-    }
-)
-_KNOWN = (
-    _BLOCKS | _ITEMS | _BOLD | _SKIP | _VOID | _INLINE | frozenset(_HEADINGS) | frozenset({"li"})
-)
+# The same around page chrome: the site's banner, menus and footer (htmltags).
+CHROME_OPEN = "\ue000chrome\ue000"
+CHROME_CLOSE = "\ue001chrome\ue001"
 
 # Recognising an HTML tag at all: a known element name after '<' or '</'.
 _TAG_HINT = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)[\s/>]")
@@ -168,7 +61,7 @@ _MAX_OPEN_LINKS = 8
 
 def looks_like_html(text: str) -> bool:
     """True when text contains at least one tag of a known HTML element."""
-    return any(m.group(1).lower() in _KNOWN for m in _TAG_HINT.finditer(text))
+    return any(m.group(1).lower() in KNOWN for m in _TAG_HINT.finditer(text))
 
 
 def _escape(text: str) -> str:
@@ -208,6 +101,8 @@ class _Converter:
         self.bold: list[int] = []
         # Stack depth of the open comment-thread element, if any.
         self.comments_at: int | None = None
+        # Stack depth of the open page-chrome element, if any.
+        self.chrome_at: int | None = None
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -243,8 +138,10 @@ class _Converter:
 
     def close_to(self, tag: str) -> None:
         """Close every element up to and including the innermost open `tag`."""
-        while self.stack:
-            top = self.pop()
+        stack, open_ = self.stack, self.open
+        while stack:
+            top = stack.pop()  # self.pop(), inline: an end tag's most frequent step
+            open_[top] -= 1
             self.finish(top)
             if top == tag:
                 break
@@ -259,17 +156,20 @@ class _Converter:
         if self.comments_at is not None and len(self.stack) <= self.comments_at:
             self.comments_at = None
             self.emit("\n\n" + COMMENTS_CLOSE + "\n\n")
+        if self.chrome_at is not None and len(self.stack) <= self.chrome_at:
+            self.chrome_at = None
+            self.emit("\n\n" + CHROME_CLOSE + "\n\n")
 
     def finish_element(self, tag: str) -> None:
-        if tag in _HEADINGS:
+        if tag in HEADINGS:
             self.heading = max(0, self.heading - 1)
             self.emit(" " if self.links or self.heading else "\n\n")
-        elif tag in _ITEMS:
+        elif tag in ITEMS:
             self.items = max(0, self.items - 1)
             self.emit(" " if self.links or self.heading else "\n")
-        elif tag in _BLOCKS:
+        elif tag in BLOCKS:
             self.block_break()
-        elif tag in _BOLD and self.bold:
+        elif tag in BOLD and self.bold:
             start = self.bold.pop()
             if start >= len(self.out) or self.out[start] != "**":
                 return  # its opening was swallowed by a mis-nested link
@@ -296,40 +196,51 @@ class _Converter:
             self.pre = max(0, self.pre - 1)
             self.emit("\n```\n\n")
 
+    def is_chrome(self, tag: str, attributes: dict[str, str | None]) -> bool:
+        """True for a block element that is the site's rather than the page's."""
+        roles = (attributes.get("role") or "").lower().split()
+        if CHROME_ROLES.intersection(roles):
+            return True
+        return tag == "header" and not any(self.open[name] for name in SECTIONING)
+
     # -- tokens (htmlscan.Tokens) ----------------------------------------------------------
 
     def starttag(self, tag: str, attrs: Attrs, raw: str) -> None:
         if self.skip:
-            if tag in _SKIP:
+            if tag in SKIP:
                 self.skip += 1
             return
-        if tag in _SKIP:
+        if tag in SKIP:
             self.skip = 1
             return
-        if tag not in _KNOWN:
+        if tag not in KNOWN:
             # Not HTML at all ("List<String>", "<https://...>"): keep the text as written.
             self.emit(_escape(raw) if self.stack else raw)
             return
-        attributes = dict(attrs)
-        if (tag in _BLOCKS or tag in _ITEMS or tag in _HEADINGS) and self.stack[-1:] == ["p"]:
+        attributes = dict(attrs) if attrs else {}
+        block = tag in BLOCKS or tag in ITEMS
+        if (block or tag in HEADINGS) and self.stack[-1:] == ["p"]:
             self.close_to("p")  # a block element implicitly closes an open <p>
         if tag == "li" and self.open["li"]:
             self.close_to("li")  # an <li> implicitly closes the previous one
-        thread = self.comments_at is None and not self.links and not self.heading
-        if thread and _is_comment_thread(tag, attributes):
+        region = block and not self.links and not self.heading
+        if region and self.comments_at is None and _is_comment_thread(attributes):
             # Recorded before the tag is pushed: the thread ends when the stack shrinks
             # back to this depth.
             self.comments_at = len(self.stack)
             self.emit("\n\n" + COMMENTS_OPEN + "\n\n")
-        if tag in _HEADINGS:
-            self.emit(" " if self.links or self.heading else "\n\n" + "#" * _HEADINGS[tag] + " ")
+        if region and self.chrome_at is None and self.is_chrome(tag, attributes):
+            self.chrome_at = len(self.stack)
+            self.emit("\n\n" + CHROME_OPEN + "\n\n")
+        if tag in HEADINGS:
+            self.emit(" " if self.links or self.heading else "\n\n" + "#" * HEADINGS[tag] + " ")
             self.heading += 1
-        elif tag in _ITEMS:
+        elif tag in ITEMS:
             self.emit(" " if self.links or self.heading else "\n- ")
             self.items += 1
-        elif tag in _BLOCKS:
+        elif tag in BLOCKS:
             self.block_break()
-        elif tag in _BOLD:
+        elif tag in BOLD:
             self.bold.append(len(self.out))
             self.emit("**")
         elif tag == "a" and len(self.links) >= _MAX_OPEN_LINKS:
@@ -348,20 +259,20 @@ class _Converter:
             alt = attributes.get("alt") or ""
             if src:
                 self.emit("![" + _escape(alt) + "](<" + _href(src) + ">)")
-        if tag not in _VOID:
+        if tag not in VOID:
             self.push(tag)
 
     def startendtag(self, tag: str, attrs: Attrs, raw: str) -> None:
         self.starttag(tag, attrs, raw)
-        if tag not in _VOID and tag in _KNOWN and not self.skip:
+        if tag not in VOID and tag in KNOWN and not self.skip:
             self.endtag(tag)
 
     def endtag(self, tag: str) -> None:
         if self.skip:
-            if tag in _SKIP:
+            if tag in SKIP:
                 self.skip -= 1
             return
-        if tag not in _KNOWN:
+        if tag not in KNOWN:
             raw = f"</{tag}>"
             self.emit(_escape(raw) if self.stack else raw)
             return
@@ -377,6 +288,12 @@ class _Converter:
         elif self.stack:
             # CommonMark ends an HTML block at a blank line: text after it is Markdown
             # again, even if the HTML before it left elements open.
+            if "\n" not in data:  # no blank line, and most text between tags
+                if data and not data.strip(" \t\r\f\v"):
+                    self.emit(" ")  # spaces alone, between two tags: as _SPACES makes them
+                else:
+                    self.emit(_escape(_SPACES.sub(" ", data)))
+                return
             parts = _BLANK_LINE.split(data, maxsplit=1)
             self.emit(_escape(_SPACES.sub(" ", parts[0])))
             if len(parts) == 2:
@@ -386,12 +303,10 @@ class _Converter:
             self.emit(data)
 
 
-def _is_comment_thread(tag: str, attributes: dict[str, str | None]) -> bool:
-    """True for a block element whose class or id names a comment thread."""
-    if tag not in _BLOCKS and tag not in _ITEMS:
-        return False
+def _is_comment_thread(attributes: dict[str, str | None]) -> bool:
+    """True for an element whose class or id names a comment thread."""
     names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}".split()
-    return any(_COMMENT_CONTAINER.fullmatch(name) for name in names)
+    return any(COMMENT_CONTAINER.fullmatch(name) for name in names)
 
 
 def html_to_markdown(text: str) -> str:

@@ -28,6 +28,8 @@ _GAP = re.compile(r"(?:\s|/(?!>))*")  # between attributes: spaces, and '/' not 
 # An attribute without a value and the gap after it, in one match: _ATTR_NAME not
 # followed by what _EQUALS matches (the name taken whole, never shortened to dodge it).
 _BARE_ATTR = re.compile(r"([^\s/>][^\s/=>]*+)(?!\s*=)((?:\s|/(?!>))*)")
+# A start or end tag with nothing but its name, which both rules above read alike.
+_PLAIN_TAG = re.compile(r"<(/?)([a-zA-Z][-.a-zA-Z0-9:_]*)>")
 _END_TAG = re.compile(r"</\s*([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>")
 _COMMENT_END = re.compile(r"--\s*>")
 _SECTION_NAME = re.compile(r"[a-zA-Z][-_.a-zA-Z0-9]*\s*")
@@ -95,6 +97,7 @@ class _Tokenizer:
         # boundary between two is a '<' or a '>', so joining them joins no blank line
         # and no run of spaces. A comment or declaration between them flushes them.
         self.pending: list[str] = []
+        self.last_special: int | None = None  # where the last '&' or '<![' stands
 
     def data(self, text: str) -> None:
         self.pending.append(text)
@@ -118,15 +121,31 @@ class _Tokenizer:
 
     def run(self) -> None:
         text, n = self.text, len(self.text)
+        pending, out = self.pending, self.out
         i = 0
         while i < n:
             j = text.find("<", i)
             if j == -1:
                 j = n
             if i < j:
-                self.data(unescape(text[i:j]))
+                pending.append(unescape(text[i:j]))
             if j == n:
                 break
+            if (plain := _PLAIN_TAG.match(text, j)) is not None:
+                # Most tags ("<b>", "</li>"), read here in one step: the general path
+                # below costs as much per tag as the rest of the import.
+                if pending:
+                    self.flush()
+                closing, name = plain.groups()
+                tag, end = name.lower(), plain.end()
+                if closing:
+                    out.endtag(tag)
+                else:
+                    out.starttag(tag, [], plain.group())
+                    if tag in CDATA_ELEMENTS and (end := self.cdata(tag, end)) == -2:
+                        break
+                i = end
+                continue
             end = self.construct(j)
             if end == -2:
                 break  # an unclosed <script> or <style>: its content is never text
@@ -135,12 +154,27 @@ class _Tokenizer:
                 # and including the next '>' (or up to the next '<', where this loop
                 # goes on: no text is searched twice for it).
                 end = self.ahead.find(">", j + 1)[1]
+                if end == -1 and self.plain_tail(j):
+                    # No '>' is left, so nothing from here on can close: the rest is
+                    # text, one piece instead of one per would-be tag ('<a ' repeated).
+                    self.pending.append(text[j:])
+                    break
                 if end == -1:
                     end = text.find("<", j + 1)
                     end = j + 1 if end == -1 else end
                 self.pending.append(unescape(text[j:end]))
             i = end
         self.flush()
+
+    def plain_tail(self, i: int) -> bool:
+        """True when text[i:], which holds no '>', reads as text exactly as written."""
+        # Without a '>' every construct from i on is unclosed and becomes text; that
+        # text is unescaped, except a tag's junk, kept raw: with no '&' the two agree.
+        # '<![' with an unknown name is the one construct that fails the whole page.
+        if self.last_special is None:
+            # Found once: asked from every tag of a page without '>', it must not scan.
+            self.last_special = max(self.text.rfind("&"), self.text.rfind("<!["))
+        return self.last_special < i
 
     def construct(self, i: int) -> int:
         """Read the construct at text[i] == '<'; return where it ends, or -1 if unclosed."""
@@ -181,13 +215,16 @@ class _Tokenizer:
 
     def end_tag(self, i: int) -> int:
         text = self.text
+        if (match := _END_TAG.match(text, i)) is not None:
+            # Its '>' is the first after i: no need to look ahead for one.
+            self.flush()
+            self.out.endtag(match.group(1).lower())
+            return match.end()
         gt = self.ahead.find(">", i + 1)[0]
         if gt == -1:
             return -1
         self.flush()
-        if (match := _END_TAG.match(text, i)) is not None:
-            self.out.endtag(match.group(1).lower())
-        elif (name := _TAG_NAME.match(text, i + 2)) is not None:
+        if (name := _TAG_NAME.match(text, i + 2)) is not None:
             self.out.endtag(name.group().lower())  # anything up to the '>' is ignored
         # else "</>" or "</ x>": nothing to close
         return gt + 1
@@ -199,6 +236,8 @@ class _Tokenizer:
         k = _gap(text, name.end())
         if self.unclosed and k < n and self.unclosed[k]:
             return -1  # a run of unclosed tags ('<a <a <a'): each is known at once
+        if self.ahead.find(">", i + 1)[0] == -1 and self.plain_tail(i):
+            return -1  # it cannot close, and reading its attributes would change nothing
         tag = name.group().lower()
         # Attributes as (name start, name end, value start, value end); the text is
         # sliced only once the tag turns out closed.

@@ -13,7 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from dltrack.importer.urls import host_of
+
 __all__ = [
+    "badge_label",
     "find_bare_urls",
     "generic_label",
     "glued_text",
@@ -87,6 +90,8 @@ _SILENT = frozenset(
 _LONGEST_LABEL = 2 + max(len(w) for w in (*_SILENT, *_LABEL_KINDS))  # with brackets
 _DECORATION = " \t\n[]()【】（）<>《》「」{}:：.,，。;；!！?？-–—|/\\*_~'\"`"
 _NUMBER = re.compile(r"\d{1,3}")
+# A word and a note in parentheses after it: "视频（中文字幕）", "slides (2019)".
+_NOTE = re.compile(r"(.+?)\s*[（(][^（）()]{1,20}[）)]")
 # An address, or a host and path written without one ("example.org/page").
 _URL_LIKE = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.|[\w-]+(?:\.[\w-]+)+/)\S*$", re.I)
 
@@ -116,16 +121,46 @@ def looks_like_url(text: str) -> bool:
 
 
 def generic_label(text: str) -> str | None:
-    """For a link text that names no title, the word it does say ('pdf', '2', ''); else None."""
+    """For a link text that names no title, the word it does say ('pdf', '2', ''); else None.
+
+    One Chinese character ("上", "下": the parts of a series) says no more than a number,
+    and a label with a note in parentheses ("视频（中文字幕）") is that label.
+    """
     # Most titles are longer than any label and hold no address: one test each.
     if len(text) > _LONGEST_LABEL and "/" not in text and "www." not in text:
         return None
     word = _bare_word(text)
     if not word or word in _SILENT or word in _LABEL_KINDS or _NUMBER.fullmatch(word):
         return word
+    if len(word) == 1 and not word.isascii():
+        return word
     if looks_like_url(text):
         return ""
+    text = text.strip()
+    if text.endswith((")", "）")) and (noted := _NOTE.fullmatch(text)) is not None:
+        base = _bare_word(noted.group(1))
+        return base if _is_label(base) else None
     return None
+
+
+def _is_label(word: str) -> bool:
+    return word in _SILENT or word in _LABEL_KINDS or _NUMBER.fullmatch(word) is not None
+
+
+# Where badges (small images of a count or a name) are drawn.
+_BADGE_HOSTS = frozenset({"img.shields.io", "badgen.net", "badge.fury.io", "flat.badgen.net"})
+_SITE_NAMES = {"youtu.be": "youtube", "youtube.com": "youtube", "m.youtube.com": "youtube"}
+
+
+def badge_label(sources: list[str], alt: str, url: str) -> str | None:
+    """The label of a link drawn as badges: their alt text, else the site; None if no badge."""
+    if not sources or not all(host_of(s) in _BADGE_HOSTS or "badge" in s for s in sources):
+        return None
+    word = _bare_word(alt)
+    if word:
+        return word
+    host = host_of(url).removeprefix("www.")
+    return _SITE_NAMES.get(host, host)
 
 
 def label_kind(label: str | None) -> str | None:

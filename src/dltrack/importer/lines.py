@@ -26,12 +26,19 @@ _LEAD_IN = re.compile(
 )
 # "Title. Authors et al., 2014." : the citation after the title is not part of it.
 _CITATION = re.compile(r"(.{8,}?)\.\s+[^.]{0,80}?(?:et al|\b(?:19|20)\d\d\b).*")
+# A title in quotes, as citations write it: Author. "Title." Venue, year.
+_QUOTED = re.compile(r'["“]([^"“”\n]{8,200}?)[.,。]?["”]')
+# A bold reference number opening a citation ("**[12]**"): a marker, not a name.
+_CITATION_MARK = re.compile(r"[\[(（]?\d{1,3}[\])）]?[.、:：]?")
 _KEEP = 300  # characters of a line's text kept: enough for any title
+_ROW = 600  # characters of a table row kept, from its start: its first cells
 _LONGEST = 100
 
 
 def _title_from(text: str) -> str:
     title = clean_title(text.replace("*", "")).strip(_AROUND)
+    if len(title) > 40 and (quoted := _QUOTED.search(title)) is not None:
+        return quoted.group(1).strip(" .,")  # a citation: its title is what it quotes
     title = _LEAD_IN.sub("", title).strip(_AROUND).lstrip(")]}）】").strip()
     if (citation := _CITATION.fullmatch(title)) is not None:
         title = citation.group(1)
@@ -46,12 +53,16 @@ def _title_from(text: str) -> str:
 class Context:
     """The text around the links of one list item or paragraph, as it is read."""
 
-    def __init__(self) -> None:
+    def __init__(self, inherited: str = "") -> None:
         self.line = ""  # text on the current line since the last item
+        self.row = ""  # the current line's text from its start, titles of links included
         self.previous = ""  # the last line of text before the current one
-        self.shared = ""  # the title the last label link on this line was given
+        self.shared = ""  # the title of the last item on this line
         self.bold = ""  # a bold label on the current line ("**Name**, a note [pdf]")
         self.uses = 0  # how many items have had the shared title
+        # The title of the item before this list item: a link alone under it ("视频")
+        # is a part of it.
+        self.inherited = inherited
 
     def text(self, piece: str, *, bold: bool = False) -> None:
         """Text read between items."""
@@ -63,29 +74,58 @@ class Context:
                     self.previous = line[-_KEEP:]
                     break
             self.line, self.shared = lines[-1][-_KEEP:], ""
+            self.row = lines[-1][:_ROW]
         else:
             self.line = (self.line + piece)[-_KEEP:]
-        if bold and not self.bold and piece.strip():
+            if len(self.row) < _ROW:  # full: a line of many pieces must not copy it each time
+                self.row = (self.row + piece)[:_ROW]
+        if bold and not self.bold and piece.strip() and not _CITATION_MARK.fullmatch(piece.strip()):
             self.bold = piece.rsplit("\n", 1)[-1][:_KEEP]
 
     def item(self, title: str | None = None) -> None:
-        """An item was read; title is what a label link was given (None: a titled link)."""
+        """An item was read, titled title (None: no title, e.g. a bare address)."""
         self.line = ""
         self.uses = self.uses + 1 if title and title == self.shared else 1
         self.shared = title or ""
         self.bold = ""
+        if title and len(self.row) < _ROW:
+            self.row = (self.row + title)[:_ROW]
 
-    def title_for(self, after: str) -> tuple[str, bool]:
-        """(title, shared) for a link without a title of its own; after is the text after it."""
+    def in_table(self) -> bool:
+        """True on a Markdown table row."""
+        return self.row.lstrip().startswith("|")
+
+    def title_for(self, after: str, *, inherit: bool = True) -> tuple[str, bool]:
+        """(title, shared) for a link without a title of its own; after is the text after it.
+
+        With inherit, a link alone on its line is a part of the item before ("视频");
+        an address written out is not (a list of them is a list of sites).
+        """
         if self.bold and (label := _title_from(self.bold)):
             return label, False
+        if self.in_table():
+            # The row's first cell of words, not the date or duration beside the link.
+            cell = _row_title(self.row) or _row_title(after[:_KEEP].split("\n", 1)[0])
+            return cell, bool(cell) and cell == self.shared
         if before := _title_from(self.line):
             return before, False
         if self.shared:
             return self.shared, True
         if following := _title_from(after[:_KEEP].split("\n", 1)[0]):
             return following, False
-        return _title_from(self.previous), False
+        if previous := _title_from(self.previous):
+            return previous, False
+        if not inherit:
+            return "", False
+        return self.inherited, bool(self.inherited)
+
+
+def _row_title(row: str) -> str:
+    """The first cell of a table row with letters in it ('' if none)."""
+    for cell in row.split("|"):
+        if any(char.isalpha() for char in cell) and (title := _title_from(cell)):
+            return title
+    return ""
 
 
 def bare_title(url: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from dltrack.importer.scan import ESCAPED, Spans
+from dltrack.importer.scan import Spans, unescape_run
 
 __all__ = [
     "Block",
@@ -77,12 +77,14 @@ _MAX_DEPTH = 8  # nested link texts beyond this are read as plain text
 # position, one with a class is found by a fast scan.) A run of backslash escapes is
 # then passed in one step too.
 _INLINE_STOP = re.compile(r"[\\`<!\[*_]")
-# The next of those not escaped, the text and escapes before it passed in one match.
-_BOLD_STOP = re.compile(r"(?:[^\\`\]*_]++|\\[\s\S])*+([`\]*_])")
+# The next of those not escaped (a run of ']' as one), the text and escapes before it
+# passed in one match.
+_BOLD_STOP = re.compile(r"(?:[^\\`\]*_]++|\\[\s\S])*+(\]++|[`*_])")
 # A run of plain text and backslash escapes (of ASCII punctuation): up to the next
 # _INLINE_STOP character that is not escaped. Possessive, like the two above: a greedy
 # repeat keeps a backtracking entry per escape, megabytes on a line of escaped HTML.
 _TEXT_RUN = re.compile(r"(?:[^\\`<!\[*_]++|\\[!-/:-@\[-`{-~])++")
+_BRACKET_RUN = re.compile(r"\[+")
 # The shape of most list items, "[title](address) and plain text", read in one match.
 _PLAIN_LINK = re.compile(r"\[([^\\\[\]`<!*_]*)\]\(([^\s()\\<][^\s()\\]*)\)([^\\`<!\[*_]*)")
 
@@ -206,6 +208,8 @@ def _bold_marks(text: str, spans: Spans) -> set[int]:
             i = end + run if end != -1 else i + run
             continue
         if char == "]":
+            # Of a run of ']' only the last may open a destination: the run is one step.
+            i = match.end(1) - 1
             if text.startswith("(", i + 1):
                 # Markers inside a link destination (…?__biz=…) are part of the address.
                 found = spans.destination(i + 1)
@@ -245,8 +249,12 @@ def parse_inlines(text: str, refs: dict[str, str] | None = None, _depth: int = 0
         return [link, Text(after)] if after else [link]
     refs = refs or {}
     spans = Spans(text)
-    brackets, holders = spans.brackets()
-    marks = _bold_marks(text, spans)
+    # Without reference definitions a link needs "](": with none, no '[' opens one,
+    # and a run of them is text ("[[[[...": one step, not one per bracket).
+    linkable = bool(refs) or "](" in text
+    brackets, holders = spans.brackets() if linkable else ({}, set())
+    # Most lines have no bold at all: then no marker needs pairing.
+    marks = _bold_marks(text, spans) if "**" in text or "__" in text else set()
     nodes: list[Inline] = []
     buffer: list[str] = []
     bold = False
@@ -263,7 +271,7 @@ def parse_inlines(text: str, refs: dict[str, str] | None = None, _depth: int = 0
         # syntax go in one piece.
         if (words := _TEXT_RUN.match(text, i)) is not None:
             piece = words.group()
-            buffer.append(ESCAPED.sub(r"\1", piece) if "\\" in piece else piece)
+            buffer.append(unescape_run(piece) if "\\" in piece else piece)
             i = words.end()
             if i == n:
                 break
@@ -287,6 +295,12 @@ def parse_inlines(text: str, refs: dict[str, str] | None = None, _depth: int = 0
             flush()
             nodes.append(Link(match.group(1), (Text(match.group(1), bold),)))
             i = match.end()
+            continue
+        if char == "[" and not linkable:
+            brackets_run = _BRACKET_RUN.match(text, i)
+            assert brackets_run is not None  # text[i] is a '['
+            buffer.append(brackets_run.group())
+            i = brackets_run.end()
             continue
         is_image = char == "!" and text.startswith("[", i + 1)
         opener = i + 1 if is_image else i

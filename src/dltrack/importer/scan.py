@@ -14,14 +14,15 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import deque
 
-__all__ = ["ESCAPED", "MAX_PARENS", "Spans"]
+__all__ = ["ESCAPED", "MAX_PARENS", "Spans", "unescape_run"]
 
 ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 MAX_PARENS = 32  # nested parentheses in a link destination (CommonMark's own limit)
 
-# The next '[' or ']' that is not escaped, the text and escapes before it passed in one
-# match: a line of escaped HTML ("\\<a \\<a ...") is then one step, not one per escape.
-_NEXT_BRACKET = re.compile(r"(?:[^\\\[\]]++|\\[\s\S])*+([\[\]])")
+# The next run of '[' or of ']' that is not escaped, the text and escapes before it
+# passed in one match: a line of escaped HTML ("\\<a \\<a ...") is then one step, not
+# one per escape, and "[[[[...]]]]" two steps, not one per bracket.
+_NEXT_BRACKETS = re.compile(r"(?:[^\\\[\]]++|\\[\s\S])*+(\[++|\]++)")
 _TICKS = re.compile(r"`+")
 _OPENS_DESTINATION = re.compile(r"\]\([ \t\n]*")
 _DESTINATION_STOP = re.compile(r"[\\() \t\n]")
@@ -47,16 +48,33 @@ class Spans:
         holders: set[int] = set()
         stack: list[int] = []
         i = 0
-        while (match := _NEXT_BRACKET.match(text, i)) is not None:
-            i = match.start(1)
-            char = text[i]
-            if char == "[":
-                stack.append(i)
-            elif stack:
-                pairs[stack.pop()] = i
+        while (match := _NEXT_BRACKETS.match(text, i)) is not None:
+            start, i = match.span(1)
+            if text[start] == "[":
+                if i - start == 1:
+                    stack.append(start)
+                else:
+                    stack.extend(range(start, i))
+                continue
+            if i - start == 1:  # one ']', the common case: no slices
                 if stack:
-                    holders.add(stack[-1])
-            i += 1
+                    pairs[stack.pop()] = start
+                    if stack:
+                        holders.add(stack[-1])
+                continue
+            # A run of ']' closes the innermost open '['s, one each, as a loop popping
+            # them one by one would: the k-th popped pairs with the k-th ']', and each
+            # one left on top afterwards holds the pair just closed.
+            closed = min(i - start, len(stack))
+            if not closed:
+                continue
+            popped = stack[-closed:]
+            del stack[-closed:]
+            popped.reverse()
+            pairs.update(zip(popped, range(start, start + closed), strict=True))
+            holders.update(popped[1:])
+            if stack:
+                holders.add(stack[-1])
         return pairs, holders
 
     def find(self, char: str, start: int) -> int:
@@ -75,6 +93,11 @@ class Spans:
         The closing run is the first later run of at least that many backticks, as
         text.find("`" * run, i + run) would find it.
         """
+        text = self.text
+        if not text.startswith("`", i + 1):
+            # One backtick: it closes at the next one. Found by text.find, as cheap as
+            # a look-up, and linear: after a find that fails no backtick is left.
+            return 1, text.find("`", i + 1)
         if (known := self._code.get(i)) is not None:
             return known
         if self._ticks is None:
@@ -135,6 +158,15 @@ class Spans:
             self._bare = _bare_ends(self.text, starts)
         end = self._bare.get(begin)
         return end if end is not None else _bare_ends(self.text, [begin])[begin]
+
+
+def unescape_run(run: str) -> str:
+    """ESCAPED.sub(r"\\1", run) for a run whose every backslash is part of an escape."""
+    # With str methods, not a substitution: Python expands the template once per match,
+    # and a line of escaped HTML (\<a \<a ...) has hundreds of thousands. A run of
+    # backslashes begins where an escape begins, so splitting at each doubled backslash,
+    # left to right, pairs them up as the escapes do; every other backslash is dropped.
+    return "\\".join(part.replace("\\", "") for part in run.split("\\\\"))
 
 
 def _after_spaces(text: str, i: int) -> int:

@@ -75,6 +75,9 @@ _SKIP_RULES: tuple[tuple[str, str], ...] = (
         REPO_META,
     ),
     (r"^https?://(www\.)?github\.com/[\w.-]+/[\w.-]+/(archive|zipball|tarball)/", CHROME),
+    # A person's or organisation's page (github.com/name), as thanked in credits; their
+    # repositories (github.com/name/repo) are reading.
+    (r"^https?://(www\.)?github\.com/[\w-]+/?(\?[^/]*)?$", PROFILE),
     (r"^https?://(my|me)\.csdn\.net/", PROFILE),
     (r"^https?://service\.weibo\.com/share", SHARE),
     (r"^https?://connect\.qq\.com/widget/share", SHARE),
