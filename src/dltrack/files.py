@@ -29,8 +29,10 @@ EXPORT_LIMIT: Final = 256 * MiB
 
 # A lone surrogate can only come from a \uD800-\uDFFF escape, so the raw bytes
 # say cheaply whether the decoded data needs looking through at all.
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# Both are pattern text that re compiles on first use and caches: the everyday
+# commands read no JSON, and should not pay for compiling them.
+_SURROGATE_ESCAPE: Final = rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}"
+_SURROGATE: Final = "[\ud800-\udfff]"
 _KINDS = (
     (stat.S_ISDIR, N_("a directory")),
     (stat.S_ISFIFO, N_("a named pipe")),
@@ -219,7 +221,7 @@ def json_value(raw: bytes | str) -> Any:
 
 def may_hold_surrogates(raw: bytes) -> bool:
     """False when JSON bytes surely decode without lone surrogates (they need an escape)."""
-    return _SURROGATE_ESCAPE.search(raw) is not None
+    return re.search(_SURROGATE_ESCAPE, raw) is not None
 
 
 def lone_surrogate_at(data: Any) -> str | None:
@@ -231,12 +233,12 @@ def lone_surrogate_at(data: Any) -> str | None:
     while stack:
         where, value = stack.pop()
         if isinstance(value, str):
-            if _SURROGATE.search(value):
+            if re.search(_SURROGATE, value):
                 return where or "(top level)"
         elif isinstance(value, dict):
             members = list(value.items())
             for key, _ in members:
-                if _SURROGATE.search(key):
+                if re.search(_SURROGATE, key):
                     return f"{where or '(top level)'} (a key)"
             # Reversed onto the stack: the first member is looked at first.
             stack.extend((f"{where}.{key}" if where else key, v) for key, v in reversed(members))

@@ -52,9 +52,15 @@ else:
 
         def __new__(cls, *values: Any, **named: Any):
             fields = cls._fields
-            if named or len(values) != len(fields):
-                values = _completed(cls, values, named)
-            return tuple.__new__(cls, values)
+            if not named and len(values) == len(fields):
+                return tuple.__new__(cls, values)
+            if not values and len(named) == len(fields):
+                # Every field by name, as records built from query rows are.
+                try:
+                    return tuple.__new__(cls, [named[f] for f in fields])
+                except KeyError:
+                    pass  # a name that is no field: _completed says which
+            return tuple.__new__(cls, _completed(cls, values, named))
 
         @classmethod
         def _make(cls, iterable: Any):

@@ -25,7 +25,12 @@ _UNSAFE_IN_JSON = "[\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069
 # Characters that take no room at all: a title made only of them is empty.
 _INVISIBLE = r"[\s\u200b-\u200f\u2060\ufeff]+"
 # Track and stage slugs: what the learner types.
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_SLUG = r"[a-z0-9][a-z0-9-]*"
+
+
+def is_slug(text: str) -> bool:
+    """Whether text can be a track or stage slug: lower-case letters, digits and dashes."""
+    return re.fullmatch(_SLUG, text) is not None
 
 
 def normalise(text: str) -> str:

@@ -28,7 +28,7 @@ from dltrack.errors import CatalogueError
 from dltrack.hosts import plain_url, valid_hostname
 from dltrack.lang import N_, tr, tr_filled
 from dltrack.learner.ids import MAX_ITEM_ID
-from dltrack.text import SLUG
+from dltrack.text import is_slug
 
 SCHEMA_VERSION = 1
 HOST_RE = re.compile(r"^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$")
@@ -55,7 +55,7 @@ def _non_blank(value: str) -> str:
 
 
 def _slug(value: str) -> str:
-    if not SLUG.fullmatch(value):
+    if not is_slug(value):
         raise PydanticCustomError(
             "slug",
             N_("not a slug (lower-case letters, digits and '-'): {value}"),

@@ -4,7 +4,6 @@ import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -19,12 +18,12 @@ from dltrack.learner.ids import parse_ids
 from dltrack.learner.notes import TOO_LONG, note_too_long
 from dltrack.learner.status import Status
 from dltrack.paths import default_db_path, default_seed_path
+from dltrack.records import Record
 from dltrack.session import session
 from dltrack.store.db import Store
 
 
-@dataclass(frozen=True)
-class Globals:
+class Globals(Record):
     """The options given before the command (or their environment variables)."""
 
     db: Path | None = None

@@ -15,12 +15,12 @@ from dltrack.cli.common import JsonFlag, not_blank
 from dltrack.errors import CatalogueError, ExitCode
 from dltrack.lang import tr
 from dltrack.render import curator as _curator_screens  # noqa: F401  (registers them)
-from dltrack.text import SLUG
+from dltrack.text import is_slug
 
 
 def _slug(value: str) -> str:
     # Checked here, before any file is read or pydantic is loaded.
-    if not SLUG.fullmatch(value):
+    if not is_slug(value):
         raise typer.BadParameter(
             tr("not a track slug (lower-case letters, digits and '-'): {value!r}").format(
                 value=value

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Final
 
 from dltrack.errors import UserError
 from dltrack.lang import tr
+from dltrack.records import Record
 
-_SPAN: Final = re.compile(r"([0-9]{1,5})d")
+_SPAN: Final = r"([0-9]{1,5})d"  # compiled by re on first use: few runs ask for a span
 MAX_SPAN_DAYS: Final = 36_500  # a hundred years: anything longer is a slip
 _HINT: Final = "use YYYY-MM-DD, today or yesterday"
 
@@ -51,7 +51,7 @@ def past_day(text: str, today: date) -> date:
 
 def parse_since(text: str, today: date) -> date:
     """The first day of a span: `7d` (the last seven days, today included) or a day."""
-    match = _SPAN.fullmatch(text.strip().lower())
+    match = re.fullmatch(_SPAN, text.strip().lower())
     if match is None:
         return parse_day(text, today)
     days = int(match.group(1))
@@ -69,8 +69,7 @@ def parse_since(text: str, today: date) -> date:
 BACKDATED_AT: Final = time(12, 0)
 
 
-@dataclass(frozen=True)
-class When:
+class When(Record):
     """When a change takes effect: a UTC time and the learner's local day."""
 
     at: str

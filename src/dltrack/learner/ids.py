@@ -14,10 +14,11 @@ from dltrack.lang import tr
 MAX_ITEM_ID: Final = 2**53 - 1
 _MAX_DIGITS: Final = len(str(MAX_ITEM_ID))
 MAX_IDS: Final = 10_000  # a range like 1-999999999 is a typo, not a request
-_ID_PART = re.compile(r"#?([0-9]+)(?:-([0-9]+))?")
+# Pattern text, compiled by re when ids are first parsed: `next` and `list` never do.
+_ID_PART = r"#?([0-9]+)(?:-([0-9]+))?"
 # The learner's own items: m3, and ranges m3-7 or m3-m7. They are -3 and so on in
 # the database (the mirror keeps them below zero, apart from the catalogue's ids).
-_OWN_PART = re.compile(r"[mM]([0-9]+)(?:-[mM]?([0-9]+))?")
+_OWN_PART = r"[mM]([0-9]+)(?:-[mM]?([0-9]+))?"
 
 
 def _shown(text: str) -> str:
@@ -41,8 +42,8 @@ def parse_ids(words: list[str]) -> list[int]:
     ids: dict[int, None] = {}
     for word in words:
         for part in filter(None, (p.strip() for p in word.split(","))):
-            own = _OWN_PART.fullmatch(part)
-            match = own or _ID_PART.fullmatch(part)
+            own = re.fullmatch(_OWN_PART, part)
+            match = own or re.fullmatch(_ID_PART, part)
             if not match:
                 raise UserError(
                     tr(

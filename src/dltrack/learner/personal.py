@@ -34,7 +34,7 @@ from dltrack.learner.history import (
 from dltrack.learner.ids import MAX_ITEM_ID, shown_id
 from dltrack.learner.reports import Added
 from dltrack.store.db import Store
-from dltrack.text import SLUG, normalise
+from dltrack.text import is_slug, normalise
 
 DEFAULT_TRACK: Final = ("mine", "我的阅读")
 DEFAULT_STAGE: Final = ("inbox", "待读")
@@ -44,7 +44,7 @@ MAX_URL: Final = 2048
 
 def _place(target: str | None) -> tuple[str, str]:
     track, _, stage = (target or "").partition("/")
-    if not SLUG.fullmatch(track) or not SLUG.fullmatch(stage):
+    if not is_slug(track) or not is_slug(stage):
         return DEFAULT_TRACK[0], DEFAULT_STAGE[0]
     return track, stage
 
@@ -267,7 +267,7 @@ def add_item(
     track_slug = track or DEFAULT_TRACK[0]
     stage_slug = stage or DEFAULT_STAGE[0]
     for slug in (track_slug, stage_slug):
-        if not SLUG.fullmatch(slug) or slug.isdigit():
+        if not is_slug(slug) or slug.isdigit():
             raise UserError(
                 tr("not a slug (lower-case letters, digits and '-'): {value!r}").format(
                     value=slug[:80]

@@ -15,7 +15,9 @@ from typing import Final
 from dltrack.text import normalise
 
 # Runs of ASCII letters and digits, and runs of other letters (CJK, and the rest).
-_RUNS: Final = re.compile(r"[a-z0-9]+|[^\W\da-z_]+")
+# Compiled by re on first use (and cached): `list` and `next` import this module
+# but compare titles only for some items.
+_RUNS: Final = r"[a-z0-9]+|[^\W\da-z_]+"
 
 # Below this share of the shorter title's bigrams, the titles have nothing in common:
 # one or two shared pairs in a long title are chance.
@@ -30,7 +32,7 @@ def bigrams(title: str) -> set[str]:
     letters or more are taken instead.
     """
     found: set[str] = set()
-    for run in _RUNS.findall(normalise(title)):
+    for run in re.findall(_RUNS, normalise(title)):
         if run.isascii():
             if len(run) >= 3:
                 found.add(run)

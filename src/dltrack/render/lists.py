@@ -27,6 +27,7 @@ from dltrack.render.base import screen
 from dltrack.render.style import (
     STATUS_COLOUR,
     VERDICT_COLOUR,
+    Line,
     bar,
     bar_width,
     glyph,
@@ -126,16 +127,17 @@ def _(result: StageList) -> list[RenderableType]:
 def _(result: ItemList) -> list[RenderableType]:
     if not result.items:
         return [heading(track_title(result.track)), text(tr("No items match."), "dim")]
-    return [heading(track_title(result.track)), _item_lines(result.items)]
+    return [heading(track_title(result.track)), *_item_lines(result.items)]
 
 
-def _item_lines(entries: list[ItemInStage]) -> Text:
-    """Items under their stage headings, as one Text.
+def _item_lines(entries: list[ItemInStage]) -> list[Text | Line]:
+    """Items under their stage headings, a line each.
 
     A rich Table measures every cell; a track of 10,000 items took seconds that
     way. Here only the id and status columns are padded (the words of a status are
     few and their widths known), and the title comes last so its widths need no
-    measuring at all.
+    measuring at all. In a pipe the lines are Lines, of which only the plain text is
+    written: a Text would strip control codes from every character, and style them.
     """
     from dltrack.render.base import stdout
 
@@ -143,32 +145,41 @@ def _item_lines(entries: list[ItemInStage]) -> Text:
     # On a terminal a long title hangs under its own column; in a pipe a line stays
     # whole (and nothing is measured): a file has no width to wrap at.
     screen_width = console.width if console.is_terminal else 0
-    out = Text()
+    lines: list[Text | Line] = []
     width = max(len(shown_id(e.id)) for e in entries)
-    words = {s: padded(f"{glyph(s)} {status_word(s)}", 9) for s in STATUS_COLOUR}
+    words = {s: padded(f"{glyph(s)} {status_word(s)}", 9) + "  " for s in STATUS_COLOUR}
     said = tr("{verdict} link")
     link_words = {v: "  [" + said.format(verdict=verdict_word(v)) + "]" for v in Verdict}
     stage = None
     for e in entries:
         if e.stage_slug != stage:
             stage = e.stage_slug
-            out.append(safe(e.stage_title) + "\n", style="bold")
+            lines.append(Line((e.stage_title, "bold")))
+        shown = f"  {shown_id(e.id):>{width}}  "
+        dead, dead_colour = "", ""
+        if e.link and e.link is not Verdict.OK:
+            dead, dead_colour = link_words[e.link], VERDICT_COLOUR[e.link]
         if screen_width:
             from dltrack.render.wrap import hanging
 
             prefix = Text()
-            prefix.append(f"  {shown_id(e.id):>{width}}  ", style="bold")
-            prefix.append(words[e.status] + "  ", style=STATUS_COLOUR[e.status])
-            out.append_text(hanging(prefix, Text(safe(e.title)), screen_width))
+            prefix.append(shown, style="bold")
+            prefix.append(words[e.status], style=STATUS_COLOUR[e.status])
+            line = hanging(prefix, Text(safe(e.title)), screen_width)
+            if dead:
+                line.append(dead, style=dead_colour)
+            lines.append(line)
         else:
-            out.append(f"  {shown_id(e.id):>{width}}  ", style="bold")
-            out.append(words[e.status] + "  ", style=STATUS_COLOUR[e.status])
-            out.append(safe(e.title))
-        if e.link and e.link is not Verdict.OK:
-            out.append(link_words[e.link], style=VERDICT_COLOUR[e.link])
-        out.append("\n")
-    out.rstrip()
-    return out
+            lines.append(
+                Line(
+                    ("", ""),  # no style over the whole line: each piece has its own
+                    (shown, "bold"),
+                    (words[e.status], STATUS_COLOUR[e.status]),
+                    (e.title, ""),
+                    (dead, dead_colour),
+                )
+            )
+    return lines
 
 
 def stage_table(stages: list[StageSummary]) -> RenderableType:

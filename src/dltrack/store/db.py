@@ -14,7 +14,6 @@ import sqlite3
 import stat
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from dltrack.errors import StoreError
@@ -36,19 +35,32 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-@dataclass
 class Store:
-    """An open database."""
+    """An open database.
 
-    conn: sqlite3.Connection
-    path: Path
-    # Opened read-only because nothing else could read it (see connect).
-    read_only: bool = False
-    # Sentences for the learner about this database that are not errors (a stale
-    # catalogue shown from a read-only database); the CLI shows them on stderr.
-    notices: list[str] = field(default_factory=list)
-    # The file did not exist before this command: the learner's first run here.
-    created: bool = False
+    A plain class, not a dataclass: every command opens one, and a dataclass's
+    generated methods are compiled at import, a cost `done` would pay on each run.
+    """
+
+    __slots__ = ("conn", "created", "notices", "path", "read_only")
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        *,
+        read_only: bool = False,
+        created: bool = False,
+    ) -> None:
+        self.conn = conn
+        self.path = path
+        # Opened read-only because nothing else could read it (see connect).
+        self.read_only = read_only
+        # Sentences for the learner about this database that are not errors (a stale
+        # catalogue shown from a read-only database); the CLI shows them on stderr.
+        self.notices: list[str] = []
+        # The file did not exist before this command: the learner's first run here.
+        self.created = created
 
     @property
     def version(self) -> int:
