@@ -45,7 +45,7 @@ LAYERS = {
 # What each layer may import of dltrack (a library may always import itself).
 MAY_IMPORT = {
     "base": {"dltrack.errors", "dltrack.lang"},  # lang imports nothing of dltrack
-    "store": {"dltrack.errors", "dltrack.store"},
+    "store": {"dltrack.errors", "dltrack.lang", "dltrack.store"},
     "library": {"dltrack.errors", "dltrack.text", "dltrack.hosts"},
     "http11": {"dltrack.linkcheck.http11", "dltrack.hosts"},  # our own HTTP/1.1 client
     "core": {"base", "store", "library", "http11", "core"},

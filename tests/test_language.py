@@ -45,6 +45,8 @@ LEARNER_SIDE = [
     "learner/syncing.py",
     "learner/personal.py",
     "learner/history.py",
+    "store/db.py",
+    "store/migrations.py",
 ]
 # The curator's commands, the study group's, and the file handling both sides share.
 CURATOR_SIDE = [
@@ -288,6 +290,24 @@ def test_chinese_screens_json_and_errors(run, monkeypatch) -> None:
     monkeypatch.setenv("DLTRACK_LANG", "zh")
     refused = run("next", "--track", "nope")
     assert refused.code == 1 and "没有" in refused.err and "nope" in refused.err
+
+
+def test_database_problems_are_told_in_chinese(run, monkeypatch, tmp_path: Path) -> None:
+    import sqlite3
+
+    from dltrack.store.migrations import SCHEMA_VERSION
+
+    monkeypatch.setenv("DLTRACK_LANG", "zh")
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    refused = run("--db", str(folder), "next")
+    assert refused.code == 3 and refused.err == f"dltrack: 数据库路径是一个目录：{folder}\n"
+    run("next")
+    with sqlite3.connect(tmp_path / "dltrack.db") as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    newer = run("next")
+    assert newer.code == 3
+    assert f"第 {SCHEMA_VERSION + 5} 版" in newer.err and "请升级 dltrack" in newer.err
 
 
 def test_help_is_chinese_in_a_chinese_locale(tmp_path: Path) -> None:

@@ -265,4 +265,17 @@ MESSAGES: Final[dict[str, str]] = {
     "Merge an exported record into this machine's; never deletes anything.": "把导出的学习记录合并到本机；不会删除任何内容。",
     "Sync your record with your other machines through a shared folder.": "通过共享文件夹，和你的其他电脑同步学习记录。",
     "Add an article of your own: a personal track beside the catalogue's, ids m1, m2, ...": "添加你自己的文章：放在目录之外的个人路线里，编号为 m1、m2……",
+    # The database file.
+    "database {path}: {text}": "数据库 {path}：{text}",
+    "database {path} is read-only; dltrack needs to write to it": "数据库 {path} 是只读的；dltrack 需要写入它",
+    "the disk holding database {path} is full; free some space and try again": "数据库 {path} 所在的磁盘已满；请腾出一些空间后再试",
+    "database {path} is not a usable SQLite file ({text})": "数据库 {path} 不是可用的 SQLite 文件（{text}）",
+    "database {path} stayed locked by another dltrack for {seconds} s": "数据库 {path} 被另一个 dltrack 锁住，已等了 {seconds} 秒",
+    "cannot open database {path}": "无法打开数据库 {path}",
+    "cannot open database {path}: {reason}": "无法打开数据库 {path}：{reason}",
+    "SQLite {have} is too old: dltrack needs {need} or newer (trigram title search, DROP COLUMN); upgrade Python or its sqlite3": "SQLite {have} 太旧了：dltrack 需要 {need} 或更新的版本（用于三元组标题搜索和 DROP COLUMN）；请升级 Python 或它的 sqlite3",
+    "database path is a directory: {path}": "数据库路径是一个目录：{path}",
+    "database {path} is not a regular file": "数据库 {path} 不是普通文件",
+    "cannot create {path}: {reason}": "无法创建 {path}：{reason}",
+    "the database was written by a newer dltrack (schema {version}, this one knows {known}); upgrade dltrack": "这个数据库由更新版本的 dltrack 写入（数据库结构第 {version} 版，当前版本只认识到第 {known} 版）；请升级 dltrack",
 }

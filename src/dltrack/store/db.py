@@ -17,6 +17,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from dltrack.errors import StoreError
+from dltrack.lang import tr
 
 BUSY_TIMEOUT_S = 15.0
 # Trigram search (3.34) and ALTER TABLE ... DROP COLUMN (3.35), which upgrades use.
@@ -179,16 +180,22 @@ def describe_db_error(error: sqlite3.Error, path: Path) -> str:
     """A plain sentence for a sqlite3 error about the database file."""
     text = str(error)
     if is_read_only_error(error, path):
-        return f"database {path} is read-only; dltrack needs to write to it"
+        return tr("database {path} is read-only; dltrack needs to write to it").format(path=path)
     if _disk_full(error, path):
-        return f"the disk holding database {path} is full; free some space and try again"
+        return tr("the disk holding database {path} is full; free some space and try again").format(
+            path=path
+        )
     if "not a database" in text or "malformed" in text:
-        return f"database {path} is not a usable SQLite file ({text})"
+        return tr("database {path} is not a usable SQLite file ({text})").format(
+            path=path, text=text
+        )
     if "locked" in text or "busy" in text:
-        return f"database {path} stayed locked by another dltrack for {BUSY_TIMEOUT_S:.0f} s"
+        return tr("database {path} stayed locked by another dltrack for {seconds} s").format(
+            path=path, seconds=f"{BUSY_TIMEOUT_S:.0f}"
+        )
     if "unable to open" in text:
-        return f"cannot open database {path}"
-    return f"database {path}: {text}"
+        return tr("cannot open database {path}").format(path=path)
+    return tr("database {path}: {text}").format(path=path, text=text)
 
 
 def check_sqlite_version(version: tuple[int, int, int] = sqlite3.sqlite_version_info) -> None:
@@ -197,8 +204,10 @@ def check_sqlite_version(version: tuple[int, int, int] = sqlite3.sqlite_version_
         have = ".".join(map(str, version))
         need = ".".join(map(str, SQLITE_MINIMUM))
         raise StoreError(
-            f"SQLite {have} is too old: dltrack needs {need} or newer "
-            "(trigram title search, DROP COLUMN); upgrade Python or its sqlite3"
+            tr(
+                "SQLite {have} is too old: dltrack needs {need} or newer "
+                "(trigram title search, DROP COLUMN); upgrade Python or its sqlite3"
+            ).format(have=have, need=need)
         )
 
 
@@ -229,17 +238,23 @@ def connect(db_path: Path) -> Store:
     except FileNotFoundError:
         info = None
     except OSError as error:
-        raise StoreError(f"cannot open database {db_path}: {error.strerror}") from None
+        raise StoreError(
+            tr("cannot open database {path}: {reason}").format(path=db_path, reason=error.strerror)
+        ) from None
     if info is not None and stat.S_ISDIR(info.st_mode):
-        raise StoreError(f"database path is a directory: {db_path}")
+        raise StoreError(tr("database path is a directory: {path}").format(path=db_path))
     if info is not None and not stat.S_ISREG(info.st_mode):
         # /dev/null "works" until the first transaction, then fails in confusing words.
-        raise StoreError(f"database {db_path} is not a regular file")
+        raise StoreError(tr("database {path} is not a regular file").format(path=db_path))
     if info is None:
         try:
             db_path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise StoreError(f"cannot create {db_path.parent}: {error.strerror}") from None
+            raise StoreError(
+                tr("cannot create {path}: {reason}").format(
+                    path=db_path.parent, reason=error.strerror
+                )
+            ) from None
     try:
         return Store(_open(str(db_path)), db_path, created=info is None)
     except sqlite3.Error as error:

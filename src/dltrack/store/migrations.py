@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Final
 
 from dltrack.errors import StoreError
+from dltrack.lang import tr
 from dltrack.store.db import rollback, utc_now
 
 
@@ -246,8 +247,10 @@ def refuse_newer(version: int) -> None:
     """Refuse a database written by a newer dltrack, whose schema this one cannot know."""
     if version > SCHEMA_VERSION:
         raise StoreError(
-            f"the database was written by a newer dltrack (schema {version}, "
-            f"this one knows {SCHEMA_VERSION}); upgrade dltrack"
+            tr(
+                "the database was written by a newer dltrack (schema {version}, "
+                "this one knows {known}); upgrade dltrack"
+            ).format(version=version, known=SCHEMA_VERSION)
         )
 
 
