@@ -173,6 +173,27 @@ def test_a_bad_endpoint_is_a_usage_error(
     monkeypatch.setenv("DLTRACK_WAYBACK_URL", "ftp://archive.example/")
     result = run("check-links", "--archive", *FAST)
     assert result.code == 2 and "DLTRACK_WAYBACK_URL" in result.err and result.err.count("\n") == 1
+    monkeypatch.setenv("DLTRACK_LANG", "zh")
+    told = run("check-links", "--archive", *FAST)
+    assert told.code == 2
+    assert told.err == "dltrack: $DLTRACK_WAYBACK_URL 不是 http(s) 链接：'ftp://archive.example/'\n"
+
+
+@pytest.mark.parametrize(
+    ("answer", "chinese"),
+    [
+        ("<html>", "存档服务的回答不是 JSON"),
+        (json.dumps(snapshot("http://a.example/x", "yesterday")), "时间戳有误：'yesterday'"),
+    ],
+)
+def test_an_archive_problem_is_told_in_chinese(
+    answer: str, chinese: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dltrack.lang import tr_filled
+
+    monkeypatch.setenv("DLTRACK_LANG", "zh")
+    problem = parse_answer(answer).problem
+    assert problem is not None and chinese in tr_filled(f"{problem} (not asked again)")
 
 
 @pytest.fixture

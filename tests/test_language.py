@@ -220,6 +220,64 @@ def test_no_translation_is_left_over(side: str) -> None:
     assert sorted(set(own) - set(wanted())) == []
 
 
+def checker_reasons() -> dict[str, str]:
+    """Every reason text the link checker writes (as templates, "{}" for a value): where."""
+
+    def texts(node: ast.expr) -> list[str]:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return [node.value]
+        if isinstance(node, ast.JoinedStr):
+            return ["".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)]
+        return []
+
+    found: dict[str, str] = {}
+    for path in sorted((SRC / "linkcheck").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            given: list[ast.expr] = []
+            if isinstance(node, ast.Call):
+                called = getattr(node.func, "id", getattr(node.func, "attr", ""))
+                if called == "Decision" and len(node.args) >= 2:
+                    given.append(node.args[1])
+                given += [k.value for k in node.keywords if k.arg == "reason"]
+            elif isinstance(node, ast.Assign):
+                # `reason = ...`, and the texts failures.py and the rules make one from.
+                if any(getattr(t, "id", "") in ("reason", "text") for t in node.targets):
+                    given.append(node.value)
+            elif isinstance(node, ast.FunctionDef) and node.name == "reason":
+                given += [r.value for r in ast.walk(node) if isinstance(r, ast.Return) and r.value]
+            elif (
+                isinstance(node, ast.Raise)
+                and isinstance(node.exc, ast.Call)
+                and getattr(node.exc.func, "id", "") == "UnsupportedEncoding"
+            ):
+                given += node.exc.args[:1]
+            for expr in given:
+                for text in texts(expr):
+                    found.setdefault(text, f"{path.relative_to(SRC)}:{node.lineno}")
+    return found
+
+
+def test_every_reason_the_link_checker_gives_is_translated() -> None:
+    from dltrack.render.links import REASONS
+
+    def pattern(template: str) -> re.Pattern[str]:
+        parts = re.split(r"\{[^{}]*\}", template)
+        return re.compile(r"\{[^{}]*\}".join(re.escape(p) for p in parts))
+
+    reasons = checker_reasons()
+    assert "connection refused" in reasons and "parked domain: {}" in reasons  # it reads them
+    missing = {
+        text: where
+        for text, where in reasons.items()
+        if not any(pattern(text).fullmatch(known) for known in REASONS)
+        # Values alone ("{}: {}", an exception's name and words) are no sentence.
+        and re.sub(r"\{\}|[^A-Za-z]", "", text)
+    }
+    assert missing == {}
+    assert all(reason in CURATOR_MESSAGES for reason in REASONS)
+
+
 def test_each_sentence_is_translated_in_one_place() -> None:
     from dltrack.lang.zh_click import MESSAGES as CLICK_MESSAGES
 

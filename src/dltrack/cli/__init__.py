@@ -22,7 +22,7 @@ from dltrack import __version__, render
 from dltrack.cli import shells
 from dltrack.cli.common import Globals
 from dltrack.errors import DltrackError, ExitCode
-from dltrack.lang import CHINESE, language, tr
+from dltrack.lang import CHINESE, language, tr, tr_filled
 
 # Each command, as "module:function" under dltrack.cli, in the order `--help` lists them.
 COMMANDS: Final[dict[str, str]] = {
@@ -318,7 +318,9 @@ def _run(args: list[str]) -> int:
         # Flushed here, not on the way out: a full disk must be reported, not lost.
         sys.stdout.flush()
     except DltrackError as error:
-        render.error(error.message)
+        # A library's errors are made in English (it knows no language): told again
+        # here from their templates. A message made through tr() is left as it is.
+        render.error(tr_filled(error.message))
         return error.exit_code
     except click_error as error:
         if type(error).__name__ == "NoArgsIsHelpError":  # `dltrack group`: its help, as it is

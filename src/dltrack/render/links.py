@@ -42,8 +42,10 @@ class ReportFormat(StrEnum):
     SHIELDS = "shields"  # a Shields.io endpoint badge's JSON
 
 
-# Why a link got its verdict, as the engine says it (in English, which JSON keeps): the
-# reasons met most, translated in the table.
+# Why a link got its verdict, as the engine says it (in English, which JSON keeps):
+# every reason the link checker writes, translated in the table (a test reads the
+# checker's code for them). Status lines and what a server or the OS said stay as
+# they came, inside these.
 REASONS = (
     N_("moved permanently"),
     N_("host not found"),
@@ -62,6 +64,17 @@ REASONS = (
     N_("DNS lookup failed: {detail}"),
     N_("invalid host name"),
     N_("{status} not followed"),
+    N_("{status} to an unusable URL: {location}"),
+    N_("{status}, but the page cannot be read: {why}"),
+    N_("unsupported content encoding {coding}"),
+    N_("{count} stacked content encodings"),
+    N_("connection failed: {detail}"),
+    N_("invalid URL"),
+    N_("invalid URL: {detail}"),
+    N_("redirect into a private address ({address}) not followed"),
+    N_("soft 404: {sign}"),
+    N_("blocked page: {sign}"),
+    N_("protocol error: {detail}"),
     N_("{reason} without a usable Location"),
     N_("{reason} (not requested: same failure repeated on this host)"),
     N_("{reason} (accepted for this host)"),
@@ -70,6 +83,22 @@ REASONS = (
         "network unreachable: {down} of {total} hosts could not be resolved or connected to "
         "and none answered (e.g. {url}: {reason}); no link was marked dead"
     ),
+)
+
+# Why an archived copy could not be looked up, as linkcheck.archive says it.
+ARCHIVE_PROBLEMS = (
+    N_("the archive's answer is not JSON"),
+    N_("the archive's answer is not a JSON object"),
+    N_("the archive named a copy that is not an http(s) URL"),
+    N_("the archive gave a copy with a bad timestamp {stamp}"),
+    N_("{problem} (not asked again)"),
+    N_("the archive could not be asked: {reason}"),
+    N_("the archive answered {status}"),
+)
+# What the libraries refuse with a UsageError or ExtractError, shown where errors are.
+LIBRARY_PROBLEMS = (
+    N_("${variable} is not an http(s) URL: {url}"),
+    N_("the document contains NUL characters: binary data, not text"),
 )
 
 # Workflow-command levels of the verdicts that get an annotation.
@@ -126,7 +155,7 @@ def summary_line(report: LinkReport) -> str:
         )
         if a.failed:
             line += tr(", {failed} not looked up ({problem})").format(
-                failed=a.failed, problem=a.problem
+                failed=a.failed, problem=tr_filled(a.problem or "")
             )
     if report.offline is not None:
         return tr("{line}. {offline}").format(line=line, offline=tr_filled(report.offline))
