@@ -17,15 +17,17 @@ from dltrack.learner.status import Status
 from dltrack.learner.synonyms import GROUPS
 from dltrack.links.titles import bigrams
 from dltrack.store.db import Store, named
-from dltrack.text import normalise
+from dltrack.text import same_title
 
 SHOWN: Final = 5  # suggestions for an item with nothing to open: a few, not a search page
 
 # Of a name's pairs and words, the share a title must hold to be on it in other words:
-# 循环神经网络 shares three of 卷积神经网络's five pairs (神经网络), and is not on it.
+# 概念与基本方法 holds two of 基本概念's three and is on it; 图像压缩算法 holds one of
+# 模型压缩's two (压缩, once 模型 is left out) and is not.
 _CLOSE: Final = 2 / 3
 
-# Pairs and words every other title of the catalogue has: sharing them says nothing.
+# Pairs and words so common in titles that sharing them says nothing: 循环神经网络 and
+# 卷积神经网络 share 神经网络, and are not on one topic.
 _GENERIC: Final = frozenset({
     "神经", "经网", "网络", "深度", "度学", "学习", "机器", "器学", "介绍", "简介", "入门",
     "基础", "模型", "方法", "教程", "neural", "network", "networks", "deep", "learning",
@@ -77,8 +79,17 @@ def mentions(title: str, term: str) -> bool:
 
 def names_of(topic: str) -> list[str]:
     """The topic's own name, then the other names of every group of synonyms it mentions."""
-    own = " ".join(normalise(topic).split())
+    own = same_title(topic)
     names = [own]
+    # An outline that gives both names, 卷积神经网络 CNN, gives two names of one topic.
+    parts: list[list[str]] = []
+    for word in own.split():
+        if parts and parts[-1][0].isascii() == word.isascii():
+            parts[-1].append(word)
+        else:
+            parts.append([word])
+    if len(parts) > 1:
+        names += [" ".join(part) for part in parts]
     for group in GROUPS:
         if any(mentions(own, term) for term in group):
             names += [term for term in group if term not in names]
@@ -132,7 +143,7 @@ def on_the_topic(
         )
     ranked = []
     for order, hit in enumerate(hits.values()):
-        tier, share = _match(" ".join(normalise(hit.title).split()), names)
+        tier, share = _match(same_title(hit.title), names)
         if tier < 0:
             continue
         finished = hit.status in (Status.DONE, Status.SKIPPED)

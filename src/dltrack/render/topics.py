@@ -29,11 +29,18 @@ def on_topic_lines(topic: str, hits: tuple[SearchHit, ...]) -> list[RenderableTy
         line.append(f"{shown_id(h.id)}  ", style="bold")
         line.append(text(h.title))
         out.append(line)
+    from dltrack.learner.topics import mentions  # only for a topic
+    from dltrack.text import same_title
+
+    # search finds titles that hold the topic's own name, not its synonyms: the hint
+    # is given only when that name found something.
+    if not any(mentions(same_title(h.title), same_title(topic)) for h in hits):
+        return out
     words = topic
     if any(c.isspace() or c in _SHELL_SPECIAL for c in topic):  # 卷积 stays as typed
         import shlex  # only this hint needs it
 
         words = shlex.quote(topic)
-    more = tr("(all of them: dltrack search {words})").format(words=words)
+    more = tr("(more on it: dltrack search {words})").format(words=words)
     out.append(text(more, "dim"))
     return out
