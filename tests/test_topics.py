@@ -25,6 +25,7 @@ def _catalogue(path: Path) -> None:
         _item(2, "生成对抗网络", "topic"),
         _item(3, "模型压缩", "topic"),
         _item(4, "基本概念", "topic"),
+        _item(5, "YOLO", "topic"),
     ]
     articles = [
         _item(10, "A Guide to Convolutional Neural Networks"),
@@ -39,6 +40,7 @@ def _catalogue(path: Path) -> None:
         _item(31, "目标检测综述"),
         _item(20, "图像压缩算法"),  # one of 模型压缩's two pairs (压缩; 模型 says nothing)
         {"id": 19, "title": "卷积神经网络笔记", "kind": "book"},  # nothing to open
+        _item(23, "YOLOv3 and object detection"),  # yolo inside a word; a synonym all the same
     ]
     other = [
         _item(30, "目标检测", "topic"),
@@ -95,8 +97,27 @@ def test_unread_items_come_before_read_ones(run, topics) -> None:
 
 
 def test_the_topics_own_track_comes_first(run, topics) -> None:
-    # 31 comes first in the catalogue, but 32 stands in the topic's track.
-    assert _on_topic(run, "show", "30") == [32, 31]
+    # 31 comes first in the catalogue, but 32 stands in the topic's track; 23 names
+    # the topic in English.
+    assert _on_topic(run, "show", "30") == [32, 31, 23]
+
+
+def test_catalogue_order_holds_across_what_was_found_first(run, topics) -> None:
+    # All three name 目标检测 (YOLO's group) and none YOLO as a word: 31 comes before
+    # 23 in the catalogue though 23 holds the letters of yolo; 32 is in another track.
+    assert _on_topic(run, "show", "5") == [31, 23, 32]
+
+
+def test_a_topic_with_many_items_on_its_own_name(run, tmp_path, monkeypatch) -> None:
+    items = [_item(1, "Dropout", "topic"), _item(2, "正则化入门")]
+    items += [_item(n, f"Dropout, part {n}") for n in range(10, 16)]
+    track = {"slug": "t", "title": "T", "stages": [{"slug": "s", "title": "S", "items": items}]}
+    catalogue = tmp_path / "many.json"
+    catalogue.write_text(json.dumps({"schema": 1, "catalogue": "many", "tracks": [track]}))
+    monkeypatch.setenv("DLTRACK_SEED", str(catalogue))
+    assert _on_topic(run, "next") == [10, 11, 12, 13, 14]  # not 正则化入门: its name is not
+    assert run("done", "11", "12").code == 0
+    assert _on_topic(run, "next") == [10, 13, 14, 15, 11]
 
 
 def test_show_lists_them_in_text_and_json_as_next_does(run, topics) -> None:
@@ -141,7 +162,7 @@ def test_an_item_with_a_link_gets_nothing_more(run, topics) -> None:
     shown = run("show", "11")
     assert "Nothing to open" not in shown.out
     assert json.loads(run("show", "11", "--json").out)["on_topic"] == []
-    for topic in ("1", "2", "3", "4"):
+    for topic in ("1", "2", "3", "4", "5"):
         assert run("done", topic).code == 0
     data = json.loads(run("next", "--json").out)
     assert data["items"][0]["id"] == 10

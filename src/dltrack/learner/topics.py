@@ -3,13 +3,14 @@
 A topic (a course outline's 卷积神经网络, a book with no link) has nothing to open, so
 `next` and `show` point at the catalogue's items on it. A title that holds the topic's
 own name ranks first, then one that holds another of its names (learner/synonyms.py:
-CNN for 卷积神经网络), then one that shares most of a name's character pairs and words
-(links/titles.py) in another order. Within each, unread items come before read ones,
+CNN for 卷积神经网络), then one that shares most of the own name's character pairs and
+words (links/titles.py) in another order. Within each, unread items come before read ones,
 the topic's own track before the others, and the catalogue's order settles the rest.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Final, NamedTuple
 
 from dltrack.learner.results import Place, SearchHit
@@ -35,7 +36,22 @@ _GENERIC: Final = frozenset({
     "models", "tutorial",
 })  # fmt: skip
 
+# Titles of the index that may be on the topic (found), with what ranking needs: the
+# first row of an item is its first place in the catalogue.
 _CANDIDATES = """
+    WITH found(id, title) AS ({found})
+    SELECT f.id, f.title, COALESCE(pr.status, 'unread'), s.track_slug,
+           t.position, s.position, p.position
+    FROM found f
+    JOIN item i ON i.id = f.id
+    JOIN placement p ON p.item_id = i.id
+    JOIN stage s ON s.id = p.stage_id
+    JOIN track t ON t.slug = s.track_slug
+    LEFT JOIN progress pr ON pr.item_id = i.id
+    WHERE COALESCE(i.url, '') != '' AND i.id != ?
+    ORDER BY t.position, s.position, p.position
+"""
+_SHOWN_HITS = """
     SELECT i.id AS id, i.title AS title, i.url AS url,
            COALESCE(pr.status, 'unread') AS status,
            t.slug AS track_slug, t.title AS track_title,
@@ -45,10 +61,10 @@ _CANDIDATES = """
     JOIN stage s ON s.id = p.stage_id
     JOIN track t ON t.slug = s.track_slug
     LEFT JOIN progress pr ON pr.item_id = i.id
-    WHERE i.id IN (SELECT rowid FROM item_search WHERE {found})
-      AND COALESCE(i.url, '') != '' AND i.id != ?
+    WHERE i.id IN ({marks})
     ORDER BY t.position, s.position, p.position
 """
+_TRIGRAM: Final = 3  # what the index can look up; shorter text is looked for row by row
 
 
 class _Name(NamedTuple):
@@ -106,24 +122,91 @@ def _match(title: str, names: list[_Name]) -> tuple[int, float]:
         return 2, 1.0
     if any(mentions(title, n.text) for n in names[1:]):
         return 1, 1.0
-    pairs = bigrams(title)
-    share = max((len(n.keys & pairs) / len(n.keys) for n in names if len(n.keys) > 1), default=0.0)
+    keys = names[0].keys
+    if len(keys) < 2:
+        return -1, 0.0
+    # The same as sharing bigrams(title), without splitting every title: a pair of CJK
+    # letters is in the title's pairs when it is in the title, a word when it is a word.
+    share = sum(mentions(title, k) if k.isascii() else k in title for k in keys) / len(keys)
     return (0, share) if share >= _CLOSE else (-1, 0.0)
+
+
+def _close_keys(name: _Name) -> list[str]:
+    """A few of the name's keys, one of which any title close to it must hold."""
+    keys = sorted(name.keys, key=lambda k: (len(k) < _TRIGRAM, k))  # indexed ones first
+    if len(keys) < 2:
+        return []
+    return keys[: len(keys) - math.ceil(_CLOSE * len(keys)) + 1]
+
+
+def _found(wanted: list[str]) -> tuple[str, list[str]]:
+    """SQL for the index's titles that hold one of wanted, and its arguments.
+
+    The trigram index finds text of three characters or more; shorter text (卷积)
+    is looked for row by row, which costs a scan of the index.
+    """
+    phrases = list(dict.fromkeys(w for w in wanted if len(w) >= _TRIGRAM))
+    short = sorted({w for w in wanted if len(w) < _TRIGRAM})
+    parts, args = [], []
+    if phrases:
+        parts.append("SELECT rowid, title FROM item_search WHERE item_search MATCH ?")
+        args.append(" OR ".join('"' + w.replace('"', '""') + '"' for w in phrases))
+    if short:
+        scan = " OR ".join("instr(title, ?) > 0" for _ in short)
+        parts.append(f"SELECT rowid, title FROM item_search WHERE {scan}")
+        args += short
+    return " UNION ".join(parts), args
 
 
 def on_the_topic(
     store: Store, item_id: int, title: str, track_slug: str | None
 ) -> tuple[SearchHit, ...]:
-    """The catalogue's items with a link on the topic of item_id, best first (at most SHOWN)."""
+    """The catalogue's items with a link on the topic of item_id, best first (at most SHOWN).
+
+    Titles are looked for a tier at a time, the own name first: once SHOWN are found
+    on a tier, the tiers below cannot be shown and are not looked for (a scan of a
+    large catalogue for 卷积 or a pair of 基本概念 is what costs).
+    """
     names = [_name(n) for n in names_of(title) if n]
     if not names:
         return ()
-    # Any title on a name holds one of its keys (a name without any, itself): SQLite
-    # picks those out, and only they are compared here.
-    keys = sorted({k for n in names for k in (n.keys or {n.text})})
-    found = " OR ".join("instr(title, ?) > 0" for _ in keys)
+    tiers = ((2, [names[0].text]), (1, [n.text for n in names[1:]]), (0, _close_keys(names[0])))
+    # id -> (normalised title, status, first place in the catalogue, in the topic's track)
+    seen: dict[int, tuple[str, str, tuple[int, int, int], bool]] = {}
+    ranked: list[tuple[tuple[int, bool, bool, float, tuple[int, int, int]], int]] = []
+    for least, wanted in tiers:
+        if not wanted:
+            continue
+        found, args = _found(wanted)
+        new: dict[int, tuple[str, str, tuple[int, int, int], bool]] = {}
+        for found_id, text, status, track, *place in store.conn.execute(
+            _CANDIDATES.format(found=found), [*args, item_id]
+        ):
+            if found_id in seen:
+                continue
+            known = new.get(found_id)
+            if known is None:
+                new[found_id] = (text, status, tuple(place), track == track_slug)
+            elif track == track_slug and not known[3]:
+                new[found_id] = (*known[:3], True)
+        seen.update(new)
+        for found_id, (text, status, place, here) in new.items():
+            tier, share = _match(" ".join(text.split()), names)
+            if tier >= 0:
+                finished = status in (Status.DONE, Status.SKIPPED)
+                ranked.append(((-tier, finished, not here, -share, place), found_id))
+        if sum(1 for key, _ in ranked if -key[0] >= least) >= SHOWN:
+            break
+    best = [found_id for _, found_id in sorted(ranked)[:SHOWN]]
+    return _hits(store, best)
+
+
+def _hits(store: Store, ids: list[int]) -> tuple[SearchHit, ...]:
+    """The items of ids, in that order, with every place they stand in."""
+    if not ids:
+        return ()
     hits: dict[int, SearchHit] = {}
-    for row in named(store.conn, _CANDIDATES.format(found=found), [*keys, item_id]):
+    for row in named(store.conn, _SHOWN_HITS.format(marks=",".join("?" * len(ids))), ids):
         hit = hits.get(row["id"])
         if hit is None:
             hit = hits[row["id"]] = SearchHit(
@@ -141,13 +224,4 @@ def on_the_topic(
                 stage_title=row["stage_title"],
             )
         )
-    ranked = []
-    for order, hit in enumerate(hits.values()):
-        tier, share = _match(same_title(hit.title), names)
-        if tier < 0:
-            continue
-        finished = hit.status in (Status.DONE, Status.SKIPPED)
-        elsewhere = all(p.track_slug != track_slug for p in hit.places)
-        ranked.append(((-tier, finished, elsewhere, -share, order), hit))
-    ranked.sort(key=lambda pair: pair[0])
-    return tuple(hit for _, hit in ranked[:SHOWN])
+    return tuple(hits[i] for i in ids)
