@@ -244,7 +244,7 @@ def test_next_on_a_topic_suggests_the_catalogues_items_on_it(run, tmp_path, monk
         ["2", "图解卷积神经网络"],
         ["4", "卷积的直观理解"],
     ]
-    assert "(all of them: dltrack search 卷积)" in lines[start + 3]
+    assert "(more on it: dltrack search 卷积)" in lines[start + 3]
     assert "dltrack open" not in result.out
     data = json.loads(run("next", "--json").out)
     assert [(h["id"], h["url"]) for h in data["on_topic"]] == [

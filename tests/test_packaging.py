@@ -25,6 +25,8 @@ def test_wheel_ships_the_catalogue(tmp_path: Path) -> None:
         for part in ("zh_learner", "zh_curator", "zh_click", "matching"):
             assert f"dltrack/lang/{part}.py" in names
         assert "dltrack/cli/__init__.py" in names
+        # The table of topic synonyms that `next` and `show` look for reading by.
+        assert "dltrack/learner/synonyms.py" in names
         # The seed builder is a maintainer's tool: it stays in the repository.
         assert not [n for n in names if "seedbuild" in n or "seedrules" in n]
         entry_points = next(n for n in names if n.endswith("entry_points.txt"))

@@ -96,7 +96,7 @@ MESSAGES: Final[dict[str, str]] = {
     "archived copy:": "存档副本：",
     "Nothing to open, and no other item of the catalogue is on this yet.": "这一项没有链接可打开，目录里也还没有别的条目讲这个。",
     "Nothing to open; on this in the catalogue:": "这一项没有链接可打开；目录里讲这个的有：",
-    "(all of them: dltrack search {words})": "（全部结果：dltrack search {words}）",
+    "(more on it: dltrack search {words})": "（更多：dltrack search {words}）",
     "archived copy": "存档副本",
     "(taken {day})": "（{day} 存档）",
     " · title no longer matches: the page says {title}": " · 标题对不上了：页面上写的是 {title}",

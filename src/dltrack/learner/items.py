@@ -132,20 +132,11 @@ def next_items(
     counts = track_counts(store, track.slug)[track.slug]
     suggested: tuple[SearchHit, ...] = ()
     if on_topic and picked and not picked[0].url:
-        suggested = on_the_topic(store, picked[0])
+        from dltrack.learner.topics import on_the_topic  # only for an item with no link
+
+        first = picked[0]
+        suggested = on_the_topic(store, first.id, first.title, first.track_slug)
     return NextItems(track=track, items=picked, counts=counts, on_topic=suggested)
-
-
-_ON_TOPIC = 5  # suggestions for an item with nothing to open: a few, not a search page
-
-
-def on_the_topic(store: Store, item: ItemInStage) -> tuple[SearchHit, ...]:
-    """Items with a link whose titles contain the title of item (a topic, a book)."""
-    try:
-        hits = search(store, item.title).hits
-    except UserError:  # a title with nothing to search for
-        return ()
-    return tuple(h for h in hits if h.id != item.id and h.url)[:_ON_TOPIC]
 
 
 def first_places(store: Store, ids: list[int]) -> dict[int, ItemInStage]:
@@ -282,6 +273,13 @@ def show_item(store: Store, item_id: int) -> ItemDetail:
         )
     )
     copy = archived_copy(store, item_id)
+    suggested: tuple[SearchHit, ...] = ()
+    where = places(store, item_id)
+    if not row["url"]:
+        from dltrack.learner.topics import on_the_topic  # only for an item with no link
+
+        track = where[0].track_slug if where else None
+        suggested = on_the_topic(store, item_id, row["title"], track)
     latest = named(
         store.conn, f"SELECT {LATEST_LINK_VERDICT} AS link FROM item i WHERE i.id = ?", (item_id,)
     ).fetchone()["link"]
@@ -300,10 +298,11 @@ def show_item(store: Store, item_id: int) -> ItemDetail:
         done_at=row["done_at"],
         updated_at=row["updated_at"],
         notes=notes,
-        places=places(store, item_id),
+        places=where,
         checks=checks,
         other_title=row["other_title"],
         finished_on=finished,
+        on_topic=suggested,
     )
 
 

@@ -144,7 +144,7 @@ class NextItems(Record):
     track: TrackRef
     items: list[ItemInStage]
     counts: Counts
-    # For a first item with no link (a topic): the catalogue's items on it, by title.
+    # For a first item with no link (a topic): the catalogue's items on it, best first.
     on_topic: tuple[SearchHit, ...] = ()
 
     @property
@@ -210,6 +210,8 @@ class ItemDetail(Record):
     archive_url: str | None = None  # an archived copy of the page, when one is known
     archived_at: str | None = None  # when that copy was taken, when known
     link: Verdict | None = None  # the latest verdict that speaks for the current link
+    # For an item with no link (a topic): the catalogue's items on it, best first.
+    on_topic: tuple[SearchHit, ...] = ()
 
 
 class SearchResult(Record):

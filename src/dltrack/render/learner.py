@@ -48,6 +48,7 @@ from dltrack.render.style import (
     verdict_word,
     when,
 )
+from dltrack.render.topics import hit_data, on_topic_lines
 
 # ---------------------------------------------------------------- JSON
 
@@ -136,10 +137,7 @@ def _(result: NextItems) -> Any:
         "caught_up": result.caught_up,
         **counts_data(result.counts),
         "items": [item_data(e) for e in result.items],
-        "on_topic": [
-            {"id": json_id(h.id), "title": h.title, "url": h.url, "status": h.status}
-            for h in result.on_topic
-        ],
+        "on_topic": [hit_data(h) for h in result.on_topic],
     }
 
 
@@ -174,6 +172,7 @@ def _(result: ItemDetail) -> Any:
         "finished_on": list(result.finished_on),
         "archive_url": result.archive_url,
         "archived_at": result.archived_at,
+        "on_topic": [hit_data(h) for h in result.on_topic],
     }
 
 
@@ -236,32 +235,8 @@ def _(result: NextItems) -> list[RenderableType]:
     if result.items[0].url:  # `open` of an item without a link can only fail
         hint += "    " + tr("open it: dltrack open {id}").format(id=first)
     else:
-        out += _on_topic_lines(result)
+        out += on_topic_lines(result.items[0].title, result.on_topic)
     out.append(text(hint, "dim"))
-    return out
-
-
-_SHELL_SPECIAL = frozenset("'\"\\$`!*?&|;<>()[]{}#~")
-
-
-def _on_topic_lines(result: NextItems) -> list[RenderableType]:
-    """For a first item with nothing to open: what the catalogue has to read on it."""
-    topic = result.items[0].title
-    if not result.on_topic:
-        return [text(tr("Nothing to open, and no other item of the catalogue is on this yet."))]
-    out: list[RenderableType] = [text(tr("Nothing to open; on this in the catalogue:"))]
-    for h in result.on_topic:
-        line = text(f"  {glyph(h.status)} ", STATUS_COLOUR[h.status] or "")
-        line.append(f"{shown_id(h.id)}  ", style="bold")
-        line.append(text(h.title))
-        out.append(line)
-    words = topic
-    if any(c.isspace() or c in _SHELL_SPECIAL for c in topic):  # 卷积 stays as typed
-        import shlex  # only this hint needs it
-
-        words = shlex.quote(topic)
-    more = tr("(all of them: dltrack search {words})").format(words=words)
-    out.append(text(more, "dim"))
     return out
 
 
@@ -408,6 +383,7 @@ def _(d: ItemDetail) -> list[RenderableType]:
         _grid(width, [(tr("title"), Title(text(d.title, "bold")))]),
         *links,
         _grid(width, rows),
+        *([] if d.url else on_topic_lines(d.title, d.on_topic)),
     ]
 
 
