@@ -8,6 +8,7 @@ from typing import Final
 
 from dltrack.errors import UserError
 from dltrack.lang import tr
+from dltrack.learner.hits import hits
 from dltrack.learner.ids import shown_id
 from dltrack.learner.linkstate import LATEST_LINK_VERDICT
 from dltrack.learner.notes import MAX_NOTE_BYTES
@@ -393,30 +394,9 @@ def search(store: Store, query: str, *, track_name: str | None = None) -> Search
             conditions.append("title LIKE ? ESCAPE '\\'")
             args.append("%" + re.sub(r"([\\%_])", r"\\\1", w) + "%")
     matching = f"SELECT rowid FROM item_search WHERE {' AND '.join(conditions)}"
-    sql = f"""
-        SELECT i.id, i.title, i.url, COALESCE(pr.status, 'unread') AS status,
-               t.slug AS track_slug, t.title AS track_title,
-               s.slug AS stage_slug, s.title AS stage_title
-        FROM item i
-        JOIN placement p ON p.item_id = i.id
-        JOIN stage s ON s.id = p.stage_id
-        JOIN track t ON t.slug = s.track_slug
-        LEFT JOIN progress pr ON pr.item_id = i.id
-        WHERE i.id IN ({matching}) {"AND t.slug = ?" if track_name else ""}
-        ORDER BY t.position, s.position, p.position
-    """
+    where = f"i.id IN ({matching})"
     if track_name:
+        where += " AND t.slug = ?"
         args.append(resolve_track(store, track_name).slug)
-    hits: dict[int, SearchHit] = {}
-    for row in named(store.conn, sql, args):
-        hit = hits.get(row["id"])
-        if hit is None:
-            hit = hits[row["id"]] = SearchHit(
-                id=row["id"],
-                title=row["title"],
-                url=row["url"],
-                status=Status(row["status"]),
-                places=[],
-            )
-        hit.places.append(_place(row))
-    return SearchResult(query=query, hits=list(hits.values()))
+    found = hits(store, where, args)
+    return SearchResult(query=query, hits=list(found.values()))

@@ -11,13 +11,15 @@ the topic's own track before the others, and the catalogue's order settles the r
 from __future__ import annotations
 
 import math
-from typing import Final, NamedTuple
+from typing import Final
 
-from dltrack.learner.results import Place, SearchHit
+from dltrack.learner.hits import hits
+from dltrack.learner.results import SearchHit
 from dltrack.learner.status import Status
 from dltrack.learner.synonyms import GROUPS
 from dltrack.links.titles import bigrams
-from dltrack.store.db import Store, named
+from dltrack.records import Record
+from dltrack.store.db import Store
 from dltrack.text import same_title
 
 SHOWN: Final = 5  # suggestions for an item with nothing to open: a few, not a search page
@@ -51,23 +53,10 @@ _CANDIDATES = """
     WHERE COALESCE(i.url, '') != '' AND i.id != ?
     ORDER BY t.position, s.position, p.position
 """
-_SHOWN_HITS = """
-    SELECT i.id AS id, i.title AS title, i.url AS url,
-           COALESCE(pr.status, 'unread') AS status,
-           t.slug AS track_slug, t.title AS track_title,
-           s.slug AS stage_slug, s.title AS stage_title
-    FROM item i
-    JOIN placement p ON p.item_id = i.id
-    JOIN stage s ON s.id = p.stage_id
-    JOIN track t ON t.slug = s.track_slug
-    LEFT JOIN progress pr ON pr.item_id = i.id
-    WHERE i.id IN ({marks})
-    ORDER BY t.position, s.position, p.position
-"""
 _TRIGRAM: Final = 3  # what the index can look up; shorter text is looked for row by row
 
 
-class _Name(NamedTuple):
+class _Name(Record):
     text: str  # normalised
     keys: frozenset[str]  # its pairs and words, the generic ones left out
 
@@ -205,23 +194,5 @@ def _hits(store: Store, ids: list[int]) -> tuple[SearchHit, ...]:
     """The items of ids, in that order, with every place they stand in."""
     if not ids:
         return ()
-    hits: dict[int, SearchHit] = {}
-    for row in named(store.conn, _SHOWN_HITS.format(marks=",".join("?" * len(ids))), ids):
-        hit = hits.get(row["id"])
-        if hit is None:
-            hit = hits[row["id"]] = SearchHit(
-                id=row["id"],
-                title=row["title"],
-                url=row["url"],
-                status=Status(row["status"]),
-                places=[],
-            )
-        hit.places.append(
-            Place(
-                track_slug=row["track_slug"],
-                track_title=row["track_title"],
-                stage_slug=row["stage_slug"],
-                stage_title=row["stage_title"],
-            )
-        )
-    return tuple(hits[i] for i in ids)
+    found = hits(store, f"i.id IN ({','.join('?' * len(ids))})", list(ids))
+    return tuple(found[i] for i in ids)
