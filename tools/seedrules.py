@@ -183,8 +183,13 @@ SPECS: tuple[TrackSpec, ...] = (
                 "https://arxiv.org/abs/1512.02595": (
                     "Deep Speech 2: End-to-End Speech Recognition in English and Mandarin"
                 ),
-                # "正则项" links a WeChat article the document names only by that word; its
-                # own title is not in the document, so the link text stays.
+                # "正则项" and "梯度下降法" link WeChat articles the document names only by
+                # that word, inside a sentence of its own; their titles are not in the
+                # document, so the link text stays.
+                "https://arxiv.org/abs/1610.09889": (
+                    "Chinese Poetry Generation with Planning based Neural Network"
+                    "（“为你写诗”的模型）"
+                ),
                 "https://zhuanlan.zhihu.com/p/21699462": "卷积神经网络的更多介绍",
                 "http://karpathy.github.io/2015/05/21/rnn-effectiveness/": (
                     "The Unreasonable Effectiveness of Recurrent Neural Networks"
