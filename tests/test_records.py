@@ -115,3 +115,16 @@ def test_postponed_annotations_are_never_evaluated() -> None:
         thing: NoSuchType  # type: ignore[name-defined]  # noqa: F821
 
     assert Lazy(1).thing == 1
+
+
+def test_a_subclass_keeps_the_fields_and_adds_no_more() -> None:
+    class Labelled(Place):
+        def shout(self) -> str:
+            return self.track.upper()
+
+    made = Labelled("a", 1)
+    assert Labelled._fields == Place._fields and made.shout() == "A" and made.note is None
+    with pytest.raises(TypeError, match="cannot add fields"):
+
+        class Wider(Place):
+            extra: int = 0

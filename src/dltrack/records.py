@@ -28,6 +28,12 @@ else:
         def __new__(mcls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]):
             if not any(isinstance(base, _RecordType) for base in bases):
                 return super().__new__(mcls, name, bases, namespace)  # Record itself
+            if any(getattr(base, "_fields", ()) for base in bases):
+                # A subclass of a record type: methods only, as with NamedTuple.
+                if namespace.get("__annotations__"):
+                    raise TypeError(f"{name}: a record's subclass cannot add fields")
+                namespace.setdefault("__slots__", ())
+                return super().__new__(mcls, name, bases, namespace)
             fields = tuple(namespace.get("__annotations__", ()))
             defaults: dict[str, Any] = {}
             for index, field in enumerate(fields):
