@@ -19,7 +19,7 @@ def limits(db_path: Path) -> dict[str, tuple[int, float]]:
     return {host: (n, gap) for host, n, gap in rows}
 
 
-def test_a_throttling_host_is_halved_then_forgiven(
+def test_a_throttling_host_is_halved_then_forgiven_step_by_step(
     run, linkserver: LinkServer, catalogue_path: Path, db_path: Path
 ) -> None:
     # Two 429s (fewer than the three that give a host up) among slow pages.
@@ -43,9 +43,13 @@ def test_a_throttling_host_is_halved_then_forgiven(
         {"host": "127.0.0.1", "per_host": 1, "min_interval": 1.0, "reason": "429 Too Many Requests"}
     ]
 
-    # A run without throttling forgets the limit.
+    # Each run without throttling gives one step back, until the limit is gone.
     write_catalogue(catalogue_path, {n: urls[n] for n in range(1, 3)})
     run("check-links", *QUICK)
+    assert limits(db_path) == {"127.0.0.1": (2, 0.5)}
+    linkserver.reset_stats()
+    run("check-links", *QUICK)
+    assert linkserver.peak <= 2  # still held to the step it had
     assert limits(db_path) == {}
 
 
@@ -57,3 +61,21 @@ def test_a_verification_page_teaches_the_same(
     write_catalogue(catalogue_path, urls, rules)
     run("check-links", *QUICK)
     assert limits(db_path) == {"127.0.0.1": (2, 0.5)}
+
+
+def test_freer_undoes_gentler_one_step_at_a_time() -> None:
+    from dltrack.linkcheck.hostpolicy import Effective, freer, gentler
+
+    configured = Effective(8, 0.0, frozenset())
+    steps = [gentler(configured)]
+    for _ in range(3):
+        steps.append(gentler(Effective(*steps[-1], frozenset())))
+    assert steps == [(4, 0.5), (2, 1.0), (1, 2.0), (1, 4.0)]
+    back = [steps[-1]]
+    while (step := freer(back[-1], configured)) is not None:
+        back.append(step)
+    assert back == [(1, 4.0), (2, 2.0), (4, 1.0), (8, 0.5)]
+    # A host with a spacing of its own (a rule's) never gets less than that.
+    ruled = Effective(2, 1.0, frozenset())
+    assert freer((1, 2.0), ruled) is None
+    assert freer((1, 4.0), ruled) == (2, 2.0)

@@ -93,21 +93,29 @@ class Policies:
         key = (host.lower(), per_host, min_interval)
         found = self._cache.get(key)
         if found is None:
-            slots: int | None = None
-            interval: float | None = None
-            accept: set[int] = set()
-            for policy in self.policies:
-                if not policy.applies_to(key[0]):
-                    continue
-                slots = policy.per_host if slots is None else slots
-                interval = policy.min_interval if interval is None else interval
-                accept.update(policy.accept)
-            slots, interval = slots or per_host, max(min_interval, interval or 0.0)
+            found = self.configured(*key)
             if key[0] in self.learned:
                 learnt_slots, learnt_interval = self.learned[key[0]]
-                slots, interval = min(slots, learnt_slots), max(interval, learnt_interval)
-            found = self._cache[key] = Effective(slots, interval, frozenset(accept))
+                found = Effective(
+                    min(found.per_host, learnt_slots),
+                    max(found.min_interval, learnt_interval),
+                    found.accept,
+                )
+            self._cache[key] = found
         return found
+
+    def configured(self, host: str, per_host: int, min_interval: float) -> Effective:
+        """The settings for host by the rules and the run's own, before anything learnt."""
+        slots: int | None = None
+        interval: float | None = None
+        accept: set[int] = set()
+        for policy in self.policies:
+            if not policy.applies_to(host):
+                continue
+            slots = policy.per_host if slots is None else slots
+            interval = policy.min_interval if interval is None else interval
+            accept.update(policy.accept)
+        return Effective(slots or per_host, max(min_interval, interval or 0.0), frozenset(accept))
 
     def excluded(self, host: str, url: str) -> bool:
         """Whether a rule for host says not to check url."""
@@ -129,3 +137,20 @@ def gentler(effective: Effective) -> tuple[int, float]:
     """The limits for a host's next run after it throttled this one."""
     interval = max(LEARNED_FLOOR_INTERVAL, effective.min_interval * 2)
     return max(1, effective.per_host // 2), min(LEARNED_MAX_INTERVAL, interval)
+
+
+def freer(learnt: tuple[int, float], configured: Effective) -> tuple[int, float] | None:
+    """A learnt limit one step back towards the configured one, after a run it held in.
+
+    The step undoes one of gentler's: a host that throttled three runs in a row gets
+    its own limits back after three quiet ones, not at the first (which the gentler
+    limits may have made quiet). None once nothing learnt is left.
+    """
+    slots = min(configured.per_host, learnt[0] * 2)
+    interval = learnt[1] / 2
+    if interval < LEARNED_FLOOR_INTERVAL:
+        interval = 0.0  # below gentler's first step: no learnt spacing at all
+    interval = max(configured.min_interval, interval)
+    if slots >= configured.per_host and interval <= configured.min_interval:
+        return None
+    return slots, interval

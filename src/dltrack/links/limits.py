@@ -2,8 +2,9 @@
 
 A host that answered 429, or a verification page, in a run gets half the requests in
 flight and twice the spacing it had in that run (bounded; see hostpolicy.gentler)
-for its next run. A host checked in a run without throttling it loses its learnt
-limit; one not checked keeps it. The limits live in the database beside the history.
+for its next run. A host checked in a run without throttling it gets one step of that
+back (twice the requests in flight, half the spacing, up to its configured limits); one
+not checked keeps its limit. The limits live in the database beside the history.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from dltrack.linkcheck.hostpolicy import Policies, gentler
+from dltrack.linkcheck.hostpolicy import Policies, freer, gentler
 from dltrack.linkcheck.options import CheckOptions
 from dltrack.linkcheck.verdicts import Verdict
 from dltrack.links.results import CheckedLink
@@ -75,10 +76,21 @@ def learn(
     for host, reason in sorted(why.items()):
         per_host, interval = gentler(hosts.for_host(host, options.per_host, options.min_interval))
         learnt.append(LearnedLimit(host, per_host, interval, reason))
+    relaxed: list[tuple[int, float, str]] = []
+    forgotten: list[tuple[str]] = []
+    for host in sorted(checked - why.keys()):
+        if host in hosts.learned:
+            base = hosts.configured(host, options.per_host, options.min_interval)
+            step = freer(hosts.learned[host], base)
+            if step is None:
+                forgotten.append((host,))
+            else:
+                relaxed.append((*step, host))
     now = datetime.now(UTC).isoformat(timespec="seconds")
     with store.write() as conn:
+        conn.executemany("DELETE FROM host_limit WHERE host = ?", forgotten)
         conn.executemany(
-            "DELETE FROM host_limit WHERE host = ?", [(h,) for h in checked if h not in why]
+            "UPDATE host_limit SET per_host = ?, min_interval = ? WHERE host = ?", relaxed
         )
         conn.executemany(
             "INSERT INTO host_limit (host, per_host, min_interval, learned_at, reason) "
