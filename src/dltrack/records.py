@@ -10,7 +10,7 @@ constructor, shared by every Record, fills defaults and keywords.
 
 Type checkers see typing.NamedTuple itself, so every record is checked as one, and a
 Record behaves as one at run time: a tuple, with _fields, _field_defaults, _make,
-_replace and _asdict. Fields are not inherited and records are not generic.
+_replace and _asdict. A subclass may add methods, not fields; records are not generic.
 """
 
 from __future__ import annotations
