@@ -60,10 +60,19 @@ def calendar_start(today: date) -> date:
 _FINISHES: Final = "event e INDEXED BY ix_event_day"
 
 
-def _finished(store: Store, track_slug: str | None) -> tuple[str, list[object]]:
-    """The WHERE clause (and its arguments) of the finishes that count."""
-    where = f"{_OURS} AND e.action = 'done' AND {NOT_UNDONE}"
-    args: list[object] = [store.meta("catalogue") or ""]
+def _finished(
+    store: Store, track_slug: str | None, *, catalogue: str | None = None
+) -> tuple[str, list[object]]:
+    """The WHERE clause (and its arguments) of the finishes that count.
+
+    Those of the catalogue and of one's own items, or of one catalogue only.
+    """
+    if catalogue is None:
+        where = _OURS
+        args: list[object] = [store.meta("catalogue") or ""]
+    else:
+        where, args = "e.catalogue = ?", [catalogue]
+    where += f" AND e.action = 'done' AND {NOT_UNDONE}"
     if track_slug is not None:
         where += f" AND {_IN_TRACK}"
         args.append(track_slug)
@@ -77,11 +86,7 @@ def finished_per_day(store: Store, track_slug: str | None = None) -> dict[str, i
     # over in day and item order, and SQLite counts each day as it passes instead of
     # sorting every finish first (on 100,000 events, about half the time).
     for catalogue in (store.meta("catalogue") or "", PERSONAL):
-        where = f"e.catalogue = ? AND e.action = 'done' AND {NOT_UNDONE}"
-        args: list[object] = [catalogue]
-        if track_slug is not None:
-            where += f" AND {_IN_TRACK}"
-            args.append(track_slug)
+        where, args = _finished(store, track_slug, catalogue=catalogue)
         rows = store.conn.execute(
             f"SELECT e.day, COUNT(DISTINCT e.item_id) FROM {_FINISHES} WHERE {where} "
             "GROUP BY e.day",
