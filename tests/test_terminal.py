@@ -185,3 +185,24 @@ def test_a_hanging_title_continues_under_its_first_line() -> None:
     assert all(line.startswith("      ") and not line[6].isspace() for line in shown[1:])
     assert shown[0].startswith("· 17  【完结】")
     assert shown[0][6:] + "".join(line.strip() for line in shown[1:]) == title
+
+
+def test_a_topic_s_suggestions_hang_under_their_titles(run, monkeypatch) -> None:
+    """show on a bare topic of the packaged outline: a long suggested title folds under itself."""
+    from dltrack.render import base
+
+    monkeypatch.setenv("COLUMNS", "40")
+    monkeypatch.setenv("DLTRACK_SEED", str(SEED))
+    monkeypatch.setenv("FORCE_COLOR", "1")  # a terminal: only there is anything wrapped
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    base.stdout.cache_clear()
+    result = run("show", "334")  # 介绍, a topic with no link
+    base.stdout.cache_clear()
+    assert result.code == 0, result.err
+    shown = on_screen(result.out, 1)
+    rows = ["".join(char for _x, char in row) for row in shown]
+    first = next(n for n, row in enumerate(rows) if "59  斯坦福" in row)
+    title_column = column_of(shown[first], "斯坦福")
+    assert title_column is not None
+    folded = next((x for x, char in shown[first + 1] if char != " "), None)
+    assert folded == title_column, rows[first : first + 2]

@@ -23,11 +23,19 @@ def on_topic_lines(topic: str, hits: tuple[SearchHit, ...]) -> list[RenderableTy
     """For an item with nothing to open: what the catalogue has to read on it."""
     if not hits:
         return [text(tr("Nothing to open, and no other item of the catalogue is on this yet."))]
+    from dltrack.render.base import stdout
+
     out: list[RenderableType] = [text(tr("Nothing to open; on this in the catalogue:"))]
+    console = stdout()
     for h in hits:
         line = text(f"  {glyph(h.status)} ", STATUS_COLOUR[h.status] or "")
         line.append(f"{shown_id(h.id)}  ", style="bold")
-        line.append(text(h.title))
+        if console.is_terminal:  # a long title hangs under itself; a pipe keeps it whole
+            from dltrack.render.wrap import hanging
+
+            line = hanging(line, text(h.title), console.width)
+        else:
+            line.append(text(h.title))
         out.append(line)
     from dltrack.learner.topics import mentions  # only for a topic
     from dltrack.text import same_title
