@@ -190,7 +190,8 @@ def store_events(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> 
     return conn.total_changes - before
 
 
-def _undone(conn: sqlite3.Connection, member: str) -> set[str]:
+def undone_commands_of(conn: sqlite3.Connection, member: str) -> set[str]:
+    """The commands a member took back with an undo."""
     return {
         r[0]
         for r in conn.execute(
@@ -204,7 +205,7 @@ def _undone(conn: sqlite3.Connection, member: str) -> set[str]:
 def derive(conn: sqlite3.Connection, touched: dict[str, set[int] | None]) -> None:
     """Derive the state of the touched items (None: all) of each member, and their days."""
     for member, items in touched.items():
-        undone = _undone(conn, member)
+        undone = undone_commands_of(conn, member)
         if items is None:
             conn.execute("DELETE FROM group_progress WHERE member = ?", (member,))
             found = conn.execute(
