@@ -166,32 +166,42 @@ def test_a_push_cut_short_lands_nothing_and_the_next_sync_sends_all_once(
     assert sent["pushed_new"] == local_events(alice) == server_events(group_server, "alice")[0]
 
 
-def test_a_pull_cut_short_keeps_nothing_half_and_is_taken_again(
+def test_a_pull_cut_short_keeps_whole_batches_and_the_next_takes_the_rest(
     group_server: GroupServer, machines: Callable[[str], Member], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, alice, bob = set_up(group_server, machines, "alice", "bob")
     churn(bob, 10)
     assert bob("group", "sync").code == 0
     alice("done", "1")
-    real = local.set_cursor
+    monkeypatch.setattr(exchange, "_BATCH", 5)
+    real = local.set_pull_cursor
+    calls = []
 
-    def cut(conn, name, value):  # type: ignore[no-untyped-def]
-        if name == "pulled":
-            raise KeyboardInterrupt
-        real(conn, name, value)
+    def cut(conn, floor, seq, horizon):  # type: ignore[no-untyped-def]
+        calls.append(seq)
+        if len(calls) == 3:
+            raise KeyboardInterrupt  # Ctrl-C while the third batch is being stored
+        real(conn, floor, seq, horizon)
 
-    monkeypatch.setattr(local, "set_cursor", cut)
+    monkeypatch.setattr(local, "set_pull_cursor", cut)
     assert alice("group", "sync").code == 130
     with sqlite3.connect(alice.db) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM group_event").fetchone() == (0,)
-        assert conn.execute("SELECT COUNT(*) FROM group_progress").fetchone() == (0,)
-    monkeypatch.setattr(local, "set_cursor", real)
-    # The push had landed before the cut: sent again, kept once.
+        assert conn.execute("SELECT COUNT(*) FROM group_event").fetchone() == (10,)
+        # Stored, not yet derived: listed, so that the next sync derives it.
+        stale = conn.execute("SELECT value FROM meta WHERE key = 'group_stale'").fetchone()
+    assert stale == (f'["{group_server.members["bob"]}"]',)
+    monkeypatch.setattr(local, "set_pull_cursor", real)
+    # The push had landed, and its cursor moved, before the pull began.
     again = alice.json("group", "sync")
-    assert (again["pushed"], again["pushed_new"]) == (1, 0)
-    assert again["pulled_new"] == local_events(bob)
+    assert (again["pushed"], again["pushed_new"]) == (0, 0)
+    assert again["pulled"] == again["pulled_new"] == local_events(bob) - 10
     rows = {r["name"]: r["done"] for r in alice.json("group", "board")["members"]}
     assert rows["Bob"] == 2
+    with sqlite3.connect(alice.db) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'group_stale'").fetchone() in (
+            None,
+            ("[]",),
+        )
     assert alice.json("group", "sync")["pulled"] == 0
 
 

@@ -218,6 +218,23 @@ NoteOpt = Annotated[
 ]
 
 
+@contextmanager
+def recording(ctx: typer.Context, *, records: bool = True) -> Iterator[Store]:
+    """opened(), for a command that records events: after it, `group sync --auto` runs.
+
+    The sync is started in the background once the command has succeeded and its
+    database is closed, and never waited for (dltrack.group.auto). records=False (a
+    dry run) starts none.
+    """
+    with opened(ctx) as store:
+        yield store
+        auto = records and store.meta("group_auto") == "1"  # `group sync --auto`
+    if auto:
+        from dltrack.group.auto import start_sync
+
+        start_sync(store.path, globals_of(ctx).seed)
+
+
 def mark_and_show(
     ctx: typer.Context,
     ids: list[str],
@@ -231,15 +248,10 @@ def mark_and_show(
 
     item_ids = parse_ids(ids) if ids else []
     day = None if on is None else past_day(on, local_today())
-    with opened(ctx) as store:
+    with recording(ctx) as store:
         if not item_ids:  # `dltrack done`: the item `next` shows first
             item_ids = [first_to_read(store)]
         render.emit(mark(store, item_ids, status, note=note, on=day), as_json=as_json)
-        auto = store.meta("group_auto") == "1"  # `group sync --auto`
-    if auto:
-        from dltrack.group.auto import start_sync
-
-        start_sync(store.path, globals_of(ctx).seed)
 
 
 def first_to_read(store: Store) -> int:

@@ -143,10 +143,10 @@ def import_(
     if personal:
         if base_url is not None:
             raise typer.BadParameter(tr("--base-url is for imports into a catalogue file"))
-        from dltrack.cli.common import opened
+        from dltrack.cli.common import recording
         from dltrack.learner.own_import import import_personal
 
-        with _no_cycle_collection(), opened(ctx) as store:
+        with _no_cycle_collection(), recording(ctx, records=not dry_run) as store:
             report = import_personal(
                 store, files, track, title=title, topics=topics, dry_run=dry_run
             )

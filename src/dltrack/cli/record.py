@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from dltrack import render
-from dltrack.cli.common import JsonFlag, StageOpt, TrackOpt, local_today, opened
+from dltrack.cli.common import JsonFlag, StageOpt, TrackOpt, local_today, opened, recording
 from dltrack.cli.learner import mark_and_show
 from dltrack.errors import ExitCode, UsageError, UserError
 from dltrack.files import FileProblem, write_text_atomically
@@ -33,7 +33,7 @@ def undo(
         return
     from dltrack.learner.marking import undo_last
 
-    with opened(ctx) as store:
+    with recording(ctx) as store:
         render.emit(undo_last(store), as_json=as_json)
 
 
@@ -100,7 +100,7 @@ def restore(
 
     check_export_file(file)
     if not is_event_file(file):  # an export of an earlier dltrack (version 1)
-        with opened(ctx) as store:
+        with recording(ctx) as store:
             result: object = restore_progress(store, file)
         render.emit(result, as_json=as_json)
         return
@@ -110,7 +110,7 @@ def restore(
         reading = open_events(file)
     except BadEventFile as bad:
         raise UserError(bad.message) from None
-    with opened(ctx) as store:
+    with recording(ctx) as store:
         result = restore_events(store, reading, into=into)
     render.emit(result, as_json=as_json)
 
@@ -126,7 +126,7 @@ def sync(
     """Sync your record with your other machines through a shared folder."""
     from dltrack.learner.syncing import sync_folder
 
-    with opened(ctx) as store:
+    with recording(ctx) as store:  # the other machines' events go to the group too
         result = sync_folder(store, folder)
     render.emit(result, as_json=as_json)
     for notice in result.notices:
@@ -151,7 +151,7 @@ def add(
     from dltrack.learner.personal import add_item
     from dltrack.linkcheck.titles import page_title
 
-    with opened(ctx) as store:
+    with recording(ctx) as store:
         result = add_item(store, url, title=title, track=track, stage=stage, fetch_title=page_title)
     render.emit(result, as_json=as_json)
 
@@ -181,6 +181,6 @@ def note(
     if delete is None and text is None:
         raise UsageError(tr("give the note's text (or --delete N)"))
     one = one_id(item_id)
-    with opened(ctx) as store:
+    with recording(ctx) as store:
         result = change_note(store, one, text=text, edit=edit, delete=delete)
     render.emit(result, as_json=as_json)

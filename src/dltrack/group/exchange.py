@@ -6,17 +6,25 @@ Both ways are idempotent by event id, so an interrupted sync is simply run again
   an event already there is left as it is. The push cursor moves only once the
   server has committed, so a sync cut short in between sends those events again,
   and the server keeps one copy.
-- pull: events are read from a REPEATABLE READ snapshot, from the cursor on; the
-  new cursor is the snapshot's xmin: every transaction below it had finished when
-  the snapshot was taken, so whatever it wrote was read now or before. Events of
-  transactions still open then are at or above the cursor and come next time (an
-  event read twice is stored once). A pull is stored in one local transaction with
-  its cursor.
+- pull: events are read in sequence order from a REPEATABLE READ snapshot. Its
+  xmin is the horizon: every transaction below it had finished when the snapshot
+  was taken, so whatever it wrote is in the snapshot. The events are stored here a
+  batch at a time, each batch in a short local transaction with the cursor that
+  covers it: (floor, seq, horizon) says that every event of a transaction below
+  the floor is here, and so is every event of a transaction below the horizon with
+  a sequence number up to seq. A pull cut short resumes from there and takes the
+  rest, and what it reads twice (transactions still open at the horizon) is stored
+  once. A whole pull moves the floor to its horizon. Nothing is fetched from the
+  server while a local transaction is open: `done` in another shell waits for one
+  batch at most, not for the pull.
+- the others' progress is derived from their stored events after the pull, a few
+  members per local transaction; members not yet derived stay listed (see local),
+  so a sync cut short during this is finished by the next.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy.engine import Connection
 
@@ -30,7 +38,13 @@ from dltrack.lang import tr
 from dltrack.learner.history import Action, catalogue_of
 from dltrack.store.db import Store, set_meta
 
-_BATCH: Final = 5_000
+# Events per batch, both ways. A pull's batch is one local transaction: a member's
+# events are spread over the whole pull, so each commit writes pages all over the
+# table's indexes, whatever the batch's size. Measured on a first pull of 500,000
+# events (bench/group.py's group): 5,000 a batch took 18-21 s in all, with each
+# transaction under 0.15 s; 20,000 took 13-14 s, each under 0.45 s (one
+# transaction, before batches: 9-10 s, holding the lock throughout).
+_BATCH: Final = 20_000
 # A member with more touched items than this is derived whole (one pass over their events).
 _WHOLE: Final = 64
 _COLUMNS: Final = ", ".join(local.PUSHED_COLUMNS)
@@ -47,8 +61,9 @@ _MOVE: Final = (
     "FROM incoming ON CONFLICT (member, id) DO NOTHING"
 )
 _PULL: Final = (
-    f"SELECT {', '.join(local.PULLED_COLUMNS)} FROM dltrack.event "
-    "WHERE xact >= :cursor AND member <> current_user ORDER BY seq"
+    f"SELECT seq, {', '.join(local.PULLED_COLUMNS)} FROM dltrack.event "
+    "WHERE xact >= :floor AND (seq > :seq OR xact >= :horizon) AND member <> current_user "
+    "ORDER BY seq"
 )
 
 
@@ -64,12 +79,12 @@ def _check_member(pg: Connection) -> None:
         )
 
 
-def _push(store: Store, pg: Connection, s: local.GroupSettings) -> tuple[int, int, int]:
-    """Send every own event after the push cursor; (sent, new on the server, new cursor)."""
+def _push(store: Store, pg: Connection, s: local.GroupSettings) -> tuple[int, int]:
+    """Send every own event after the push cursor; (sent, new on the server)."""
     cursor, sent = s.pushed, 0
     rows, last = local.to_push(store.conn, s.catalogue, cursor, s.share_notes, _BATCH)
     if not rows:
-        return 0, 0, cursor  # nothing to send: not even a transaction
+        return 0, 0  # nothing to send: not even a transaction
     with pg.begin():
         run(pg, _INCOMING)
         while rows:
@@ -78,22 +93,40 @@ def _push(store: Store, pg: Connection, s: local.GroupSettings) -> tuple[int, in
             cursor = last
             rows, last = local.to_push(store.conn, s.catalogue, cursor, s.share_notes, _BATCH)
         new = int(run(pg, _MOVE).rowcount)
-    return sent, new, cursor
+    # Committed there: cut short before this, the next sync sends them again (kept once).
+    with store.write() as conn:
+        local.set_cursor(conn, "pushed", cursor)
+    return sent, new
 
 
-def _pull(
-    store: Store, pg: Connection, s: local.GroupSettings, pushed_to: int
-) -> tuple[int, int, int]:
+def _touch(touched: dict[str, set[int] | None], rows: list[tuple[Any, ...]]) -> None:
+    """Note the items whose state these events change (None: all of a member's)."""
+    for r in rows:
+        member, item, action = r[0], r[4], r[5]
+        items = touched.get(member, set())
+        if items is None:
+            continue
+        if action == Action.UNDONE or len(items) >= _WHOLE:
+            touched[member] = None  # an undo reaches back to any item
+        else:
+            items.add(item)
+            touched[member] = items
+
+
+def _pull(store: Store, pg: Connection, s: local.GroupSettings) -> tuple[int, int, int]:
     """Receive the others' events after the pull cursor; (received, new here, active members)."""
     received = new = 0
     # As for a folder sync (learner.syncing): a merge touches every page of the table's
     # keys, and SQLite's 2 MB page cache would re-read them. For this command only.
     store.conn.execute("PRAGMA cache_size = -65536")
+    # Members a pull cut short left underived: derived whole now.
+    touched: dict[str, set[int] | None] = dict.fromkeys(local.stale_members(store.conn))
+    weight: dict[str, int] = {}
     pg = pg.execution_options(isolation_level="REPEATABLE READ")
     with pg.begin():
         # The first statement takes the snapshot that everything below reads.
         snapshot = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
-        xmin = int(run(pg, snapshot).scalar_one())
+        horizon = int(run(pg, snapshot).scalar_one())
         members: list[tuple[str, str | None, bool]] = [
             (str(r[0]), r[1], bool(r[2]))
             for r in run(
@@ -102,30 +135,40 @@ def _pull(
                 "AND joined_at IS NOT NULL FROM dltrack.member",
             )
         ]
+        after = {"floor": s.pulled, "seq": s.pulled_seq, "horizon": s.pulled_horizon}
+        for batch in stream(pg, _PULL, after, _BATCH):
+            rows = [r[1:] for r in batch]
+            received += len(rows)
+            _touch(touched, rows)
+            for r in rows:
+                weight[r[0]] = weight.get(r[0], 0) + 1
+            with store.write() as conn:
+                new += local.store_events(conn, rows)
+                local.mark_stale(conn, {r[0] for r in rows})
+                local.set_pull_cursor(conn, s.pulled, batch[-1][0], horizon)
         with store.write() as conn:
             local.store_members(conn, [m for m in members if m[0] != s.role])
-            touched: dict[str, set[int] | None] = {}
-            bulk = s.pulled == 0
-            with local.indexes_after(conn, "group_event", bulk):
-                for rows in stream(pg, _PULL, {"cursor": s.pulled}, _BATCH):
-                    received += len(rows)
-                    new += local.store_events(conn, rows)
-                    for r in rows:
-                        member, item, action = r[0], r[4], r[5]
-                        items = touched.get(member, set())
-                        if items is None:
-                            continue
-                        if action == Action.UNDONE or len(items) >= _WHOLE:
-                            touched[member] = None  # an undo reaches back to any item
-                        else:
-                            items.add(item)
-                            touched[member] = items
-            with local.indexes_after(conn, "group_progress", bulk):
-                local.derive(conn, touched)
-            local.set_cursor(conn, "pulled", xmin)
-            local.set_cursor(conn, "pushed", pushed_to)
+            local.set_pull_cursor(conn, horizon, 0, horizon)
+    _derive(store, touched, weight)
     active = sum(1 for m in members if m[2])
     return received, new, active
+
+
+def _derive(store: Store, touched: dict[str, set[int] | None], weight: dict[str, int]) -> None:
+    """Derive the touched members' progress, about _BATCH events' worth per local transaction."""
+    chunk: dict[str, set[int] | None] = {}
+    size = 0
+    for n, (member, items) in enumerate(touched.items(), start=1):
+        chunk[member] = items
+        if items is None:
+            size += local.event_count(store.conn, member)
+        else:
+            size += weight.get(member, 1)
+        if size >= _BATCH or n == len(touched):
+            with store.write() as conn:
+                local.derive(conn, chunk)
+                local.mark_stale(conn, chunk, stale=False)
+            chunk, size = {}, 0
 
 
 def sync(store: Store, *, share_notes: bool = False, auto: bool | None = None) -> GroupSynced:
@@ -154,8 +197,8 @@ def sync(store: Store, *, share_notes: bool = False, auto: bool | None = None) -
         with pg.begin():
             require_schema(pg)
             _check_member(pg)
-        sent, sent_new, pushed_to = _push(store, pg, s)
-        received, received_new, active = _pull(store, pg, s, pushed_to)
+        sent, sent_new = _push(store, pg, s)
+        received, received_new, active = _pull(store, pg, s)
     return GroupSynced(
         where_of(s.dsn),
         sent,

@@ -6,15 +6,18 @@ The settings live in the meta table: the DSN (never a password: see
 ``server.checked_dsn``), the role and shown name, whether notes are shared, and
 two cursors. The push cursor is the rowid of the last own event sent: events are
 appended and never deleted, so rowids only grow. The pull cursor is the server's
-(a transaction id, see ``sync``). Other members' events go to group_event, never
-to the learner's own log, and their state is derived with the log's own ``fold``.
+(transaction ids and a sequence number, see ``exchange``). Other members' events
+go to group_event, never to the learner's own log, and their state is derived
+with the log's own ``fold``. A pull stores its events batch by batch, and derives
+afterwards: the members whose events are stored but not yet derived are listed
+under group_stale, so that a pull cut short in between is finished by the next.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any, Final
 
@@ -22,9 +25,13 @@ from dltrack.errors import UserError
 from dltrack.lang import tr
 from dltrack.learner.history import EVENT_COLUMNS, Action, Change, fold
 from dltrack.records import Record
-from dltrack.store.db import Store, indexes_built_after, set_meta
+from dltrack.store.db import Store, set_meta
 
-_KEYS: Final = ("dsn", "role", "name", "catalogue", "share_notes", "pushed", "pulled", "owner")
+_KEYS: Final = (
+    "dsn", "role", "name", "catalogue", "share_notes", "pushed", "pulled", "owner",
+    "pulled_seq", "pulled_horizon",
+)  # fmt: skip
+_STALE: Final = "group_stale"
 _NOTE_ACTIONS: Final = (Action.NOTE_ADDED, Action.NOTE_EDITED, Action.NOTE_DELETED)
 # The columns of an event sent to the group (the group is of one catalogue).
 PUSHED_COLUMNS: Final = tuple(c for c in EVENT_COLUMNS if c != "catalogue")
@@ -43,8 +50,12 @@ class GroupSettings(Record):
     catalogue: str
     share_notes: bool
     pushed: int  # rowid of the last own event sent
-    pulled: int  # the server's cursor
+    pulled: int  # the pull cursor's floor: every event of a transaction below it is here
     owner: bool
+    # A pull under way (or cut short): also every event from `pulled` up to
+    # transaction `pulled_horizon` whose sequence number is at most `pulled_seq`.
+    pulled_seq: int = 0
+    pulled_horizon: int = 0
 
 
 def settings(store: Store) -> GroupSettings | None:
@@ -66,6 +77,8 @@ def settings(store: Store) -> GroupSettings | None:
         pushed=int(found.get("group_pushed", "0")),
         pulled=int(found.get("group_pulled", "0")),
         owner=found.get("group_owner") == "1",
+        pulled_seq=int(found.get("group_pulled_seq", "0")),
+        pulled_horizon=int(found.get("group_pulled_horizon", "0")),
     )
 
 
@@ -87,12 +100,33 @@ def remember(conn: sqlite3.Connection, s: GroupSettings) -> None:
 
 
 def set_cursor(conn: sqlite3.Connection, name: str, value: int) -> None:
-    """Move the push or pull cursor."""
+    """Move the push cursor, or a part of the pull cursor."""
     set_meta(conn, f"group_{name}", str(value))
 
 
+def set_pull_cursor(conn: sqlite3.Connection, floor: int, seq: int, horizon: int) -> None:
+    """Move the pull cursor (in the transaction that stores what it covers)."""
+    set_cursor(conn, "pulled", floor)
+    set_cursor(conn, "pulled_seq", seq)
+    set_cursor(conn, "pulled_horizon", horizon)
+
+
+def stale_members(conn: sqlite3.Connection) -> set[str]:
+    """The members with events stored here whose progress is not derived from them yet."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (_STALE,)).fetchone()
+    return set(json.loads(row[0])) if row else set()
+
+
+def mark_stale(conn: sqlite3.Connection, members: Iterable[str], stale: bool = True) -> None:
+    """Add members to the stale list, or (stale=False) take them off it, once derived."""
+    found = stale_members(conn)
+    now = found | set(members) if stale else found - set(members)
+    if now != found:
+        set_meta(conn, _STALE, json.dumps(sorted(now), ensure_ascii=False))
+
+
 def forget(conn: sqlite3.Connection) -> None:
-    """Leave the group on this machine: its settings and the others' events go."""
+    """Leave the group on this machine: its settings, cursors and the others' events go."""
     conn.execute("DELETE FROM meta WHERE key LIKE 'group\\_%' ESCAPE '\\'")
     for table in ("group_event", "group_member", "group_progress"):
         conn.execute(f"DELETE FROM {table}")
@@ -156,21 +190,8 @@ def store_events(conn: sqlite3.Connection, rows: Sequence[Sequence[object]]) -> 
     return conn.total_changes - before
 
 
-@contextmanager
-def indexes_after(conn: sqlite3.Connection, table: str, bulk: bool) -> Iterator[None]:
-    """For a bulk load (a first pull: the whole group), build a table's indexes after it.
-
-    Sorting half a million rows into each index once is quicker than inserting them one
-    by one, as for the learner's own log (learner.syncing). In the caller's transaction.
-    """
-    if not bulk:
-        yield
-        return
-    with indexes_built_after(conn, table):
-        yield
-
-
-def _undone(conn: sqlite3.Connection, member: str) -> set[str]:
+def undone_commands_of(conn: sqlite3.Connection, member: str) -> set[str]:
+    """The commands a member took back with an undo."""
     return {
         r[0]
         for r in conn.execute(
@@ -184,7 +205,7 @@ def _undone(conn: sqlite3.Connection, member: str) -> set[str]:
 def derive(conn: sqlite3.Connection, touched: dict[str, set[int] | None]) -> None:
     """Derive the state of the touched items (None: all) of each member, and their days."""
     for member, items in touched.items():
-        undone = _undone(conn, member)
+        undone = undone_commands_of(conn, member)
         if items is None:
             conn.execute("DELETE FROM group_progress WHERE member = ?", (member,))
             found = conn.execute(
@@ -258,3 +279,9 @@ def streak_on(streak_end: str | None, length: int, today: date) -> int:
     if streak_end is None:
         return 0
     return length if date.fromisoformat(streak_end) >= today - timedelta(days=1) else 0
+
+
+def event_count(conn: sqlite3.Connection, member: str) -> int:
+    """How many of a member's events are stored here."""
+    sql = "SELECT COUNT(*) FROM group_event INDEXED BY ix_group_event_item WHERE member = ?"
+    return int(conn.execute(sql, (member,)).fetchone()[0])

@@ -178,5 +178,5 @@ def stream(
     result = conn.execution_options(stream_results=True, yield_per=size).execute(
         sa.text(sql), params
     )
-    for part in result.partitions():
+    for part in result.partitions(size):
         yield [tuple(r) for r in part]

@@ -91,6 +91,7 @@ MESSAGES: Final[dict[str, str]] = {
     "record": "记录",
     " {more} ({n} more bytes; dltrack export has it whole)": " {more}（还有 {n} 字节；dltrack export 导出的文件里有全文）",
     "note": "笔记",
+    "group note": "组员笔记",
     "link check": "链接检查",
     "{mark} link found dead (dltrack show for details)": "{mark} 链接已失效（详情见 dltrack show）",
     "archived copy:": "存档副本：",

@@ -284,7 +284,10 @@ def show_item(store: Store, item_id: int) -> ItemDetail:
     latest = named(
         store.conn, f"SELECT {LATEST_LINK_VERDICT} AS link FROM item i WHERE i.id = ?", (item_id,)
     ).fetchone()["link"]
+    from dltrack.group.notes import shared_notes  # `show` only; no driver, no server
+
     return ItemDetail(
+        group_notes=shared_notes(store, item_id),
         archive_url=copy[0] if copy else None,
         archived_at=copy[1] if copy else None,
         link=Verdict(latest) if latest else None,

@@ -105,6 +105,16 @@ class ItemNote(Record):
         return self.omitted_bytes > 0
 
 
+class GroupNote(Record):
+    """A note another member of the study group shared on an item (group sync --share-notes)."""
+
+    member: str  # their shown name (their role when they gave none)
+    role: str
+    text: str
+    day: str  # the local day they wrote it
+    created_at: str
+
+
 class TrackList(Record):
     """Every track, and which one is current."""
 
@@ -212,6 +222,8 @@ class ItemDetail(Record):
     link: Verdict | None = None  # the latest verdict that speaks for the current link
     # For an item with no link (a topic): the catalogue's items on it, best first.
     on_topic: tuple[SearchHit, ...] = ()
+    # The study group's notes on it, as the last group sync brought them, oldest first.
+    group_notes: tuple[GroupNote, ...] = ()
 
 
 class SearchResult(Record):

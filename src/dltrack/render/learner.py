@@ -173,6 +173,7 @@ def _(result: ItemDetail) -> Any:
         "archive_url": result.archive_url,
         "archived_at": result.archived_at,
         "on_topic": [hit_data(h) for h in result.on_topic],
+        "group_notes": [n._asdict() for n in result.group_notes],
     }
 
 
@@ -351,6 +352,11 @@ def _(d: ItemDetail) -> list[RenderableType]:
             more = tr(" {more} ({n} more bytes; dltrack export has it whole)")
             line.append(more.format(more=glyph("more"), n=f"{note.omitted_bytes:,}"), style="dim")
         rows.append((tr("note"), line))
+    for shared in d.group_notes:  # the study group's, as the last group sync brought them
+        line = text(shared.member, "bold")
+        line.append(text(f"  {shared.day}  ", "dim"))
+        line.append(text(shared.text))
+        rows.append((tr("group note"), line))
     for check in d.checks:
         line = text(f"{when(check.checked_at)}  ", "dim")
         line.append(text(verdict_word(check.verdict), VERDICT_COLOUR[check.verdict]))
