@@ -22,8 +22,10 @@ _AROUND = " :：-–—|,，;；/([{（【"
 _CLAUSE = re.compile(r"[。；;！!？?]\s*|[，,]\s*|\.\s+")
 # Words that lead into a link rather than name it: "notes at <url>", "（见 <url>".
 _LEAD_IN = re.compile(
-    r"(?:\s+(?:see|at|in|via|from|on|is|are)|见|参见|详见|参考|请看|地址|网址)\s*\Z", re.I
+    r"(?:\s+(?:see|at|in|via|from|on|is|are)|见|参见|详见|参考|请看|地址|网址|链接|下载)\s*\Z", re.I
 )
+# Words that join two links ("[paper](…) and [here](…)"): no title of either.
+_JOINING = frozenset({"and", "or", "&", "+", "和", "与", "及", "以及", "或"})
 # "Title. Authors et al., 2014." : the citation after the title is not part of it.
 _CITATION = re.compile(r"(.{8,}?)\.\s+[^.]{0,80}?(?:et al|\b(?:19|20)\d\d\b).*")
 # A title in quotes, as citations write it: Author. "Title." Venue, year.
@@ -107,7 +109,7 @@ class Context:
             # The row's first cell of words, not the date or duration beside the link.
             cell = _row_title(self.row) or _row_title(after[:_KEEP].split("\n", 1)[0])
             return cell, bool(cell) and cell == self.shared
-        if before := _title_from(self.line):
+        if (before := _title_from(self.line)) and before.casefold() not in _JOINING:
             return before, False
         if self.shared:
             return self.shared, True

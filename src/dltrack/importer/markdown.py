@@ -55,7 +55,10 @@ Inline = Text | Image | Link
 
 @dataclass
 class Block:
-    """One block: kind is 'heading', 'para', 'item' or 'code'."""
+    """One block: kind is 'heading', 'para', 'item' or 'code'.
+
+    level is a heading's level, and a list item's indentation (a tab counts four).
+    """
 
     kind: str
     level: int = 0
@@ -167,7 +170,8 @@ def parse_blocks(text: str) -> tuple[list[Block], dict[str, str]]:
             content = (match.group(1) or "").strip()
             # "- ## [Column](url)": a heading inside a list item is just the item's text.
             content = _ITEM_HEADING.sub("", content)
-            current = Block("item", 0, [content] if content else [])
+            margin = line[: len(line) - len(line.lstrip(" \t"))]
+            current = Block("item", len(margin.expandtabs(4)), [content] if content else [])
             continue
         if current is None:
             current = Block("para")
