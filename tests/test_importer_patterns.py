@@ -1,5 +1,6 @@
 """Shapes met in published reading lists: a list's own files, parts of an item, table
-cells broken with <br>, file shares with their extraction codes, links joined by "and".
+cells broken with <br>, file shares with their extraction codes, links joined by "and";
+and the runs the inline reader passes in one step.
 
 The whole documents are in tests/fixtures/lists/ (own-repo.md, downloads-zh.md) and
 checked item by item by test_import_lists.py; these tests pin each rule on its own.
@@ -16,6 +17,7 @@ from dltrack.importer import ExtractOptions, extract
 from dltrack.importer.extract import extract_report
 from dltrack.importer.htmlconv import html_to_markdown
 from dltrack.importer.labels import part_label
+from dltrack.importer.markdown import Link, Text, parse_inlines
 from dltrack.importer.shares import share_code
 from dltrack.importer.skips import REPO_META
 
@@ -212,3 +214,37 @@ def test_a_joining_word_is_no_title() -> None:
         ("Gated units", "https://a.example.org/g"),
         ("Gated units (here)", "https://b.example.org/g"),
     ]
+
+
+# -- runs read in one step ------------------------------------------------------------------
+
+
+def test_code_spans_in_a_row_read_as_one_code_run() -> None:
+    nodes = parse_inlines("see `a` `b`\t`c` and `d`")
+    assert nodes == [
+        Text("see "),
+        Text("a b\tc", code=True),
+        Text(" and "),
+        Text("d", code=True),
+    ]
+
+
+def test_a_code_span_right_after_a_link_stays_its_own_run() -> None:
+    # The text after a label link may name it: only the first span does.
+    nodes = parse_inlines("[pdf](https://a.example.org/p)`notes` `more`")
+    assert nodes[1:] == [Text("notes", code=True), Text(" "), Text("more", code=True)]
+
+
+def test_an_address_in_a_code_run_is_no_item() -> None:
+    text = "- [Guide](https://a.example.org/g) `pip` `https://b.example.org/x` `run`\n"
+    assert items(text, bare_urls=True) == [("Guide", "https://a.example.org/g")]
+
+
+def test_no_link_opens_after_the_last_closing_parenthesis() -> None:
+    nodes = parse_inlines("[x](https://a.example.org/) " + "[a](" * 50 + "![b](")
+    assert nodes == [
+        Link("https://a.example.org/", (Text("x"),)),
+        Text(" " + "[a](" * 50 + "![b]("),
+    ]
+    bold = parse_inlines("**[x](https://a.example.org/)** [y](z")
+    assert [type(n).__name__ for n in bold] == ["Link", "Text"]

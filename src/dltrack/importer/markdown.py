@@ -87,6 +87,12 @@ _BOLD_STOP = re.compile(r"(?:[^\\`\]*_]++|\\[\s\S])*+(\]++|[`*_])")
 # _INLINE_STOP character that is not escaped. Possessive, like the two above: a greedy
 # repeat keeps a backtracking entry per escape, megabytes on a line of escaped HTML.
 _TEXT_RUN = re.compile(r"(?:[^\\`<!\[*_]++|\\[!-/:-@\[-`{-~])++")
+# The same after the text's last ')', where no inline link or image can open: '[', ']'
+# and '!' are text there too.
+_TAIL_RUN = re.compile(r"(?:[^\\`<*_]++|\\[!-/:-@\[-`{-~])++")
+# Single-backtick code spans one after another, spaces between them ("`a` `b` `c`"):
+# read as one code run, not a node each.
+_CODE_RUN = re.compile(r"`[^`]++`(?:[ \t]++`[^`]++`)*+")
 _BRACKET_RUN = re.compile(r"\[+")
 # The shape of most list items, "[title](address) and plain text", read in one match.
 _PLAIN_LINK = re.compile(r"\[([^\\\[\]`<!*_]*)\]\(([^\s()\\<][^\s()\\]*)\)([^\\`<!\[*_]*)")
@@ -253,10 +259,12 @@ def parse_inlines(text: str, refs: dict[str, str] | None = None, _depth: int = 0
         return [link, Text(after)] if after else [link]
     refs = refs or {}
     spans = Spans(text)
-    # Without reference definitions a link needs "](": with none, no '[' opens one,
-    # and a run of them is text ("[[[[...": one step, not one per bracket).
-    linkable = bool(refs) or "](" in text
-    brackets, holders = spans.brackets() if linkable else ({}, set())
+    # Without reference definitions a link needs "](" and a ')' after it: no '[' opens
+    # one after the last ')', and a run of them is text ("[[[[...": one step, not one
+    # per bracket), as is all of that tail but code, autolinks and bold.
+    tail = len(text) if refs else spans.open_until + 1
+    linkable = bool(refs) or text.find("](", 0, tail) != -1
+    brackets, holders = spans.brackets(tail) if linkable else ({}, set())
     # Most lines have no bold at all: then no marker needs pairing.
     marks = _bold_marks(text, spans) if "**" in text or "__" in text else set()
     nodes: list[Inline] = []
@@ -273,7 +281,7 @@ def parse_inlines(text: str, refs: dict[str, str] | None = None, _depth: int = 0
     while i < n:
         # Plain text and escaped characters up to the next character that may start
         # syntax go in one piece.
-        if (words := _TEXT_RUN.match(text, i)) is not None:
+        if (words := (_TEXT_RUN if i < tail else _TAIL_RUN).match(text, i)) is not None:
             piece = words.group()
             buffer.append(unescape_run(piece) if "\\" in piece else piece)
             i = words.end()
@@ -284,6 +292,16 @@ def parse_inlines(text: str, refs: dict[str, str] | None = None, _depth: int = 0
             flush()
             bold = not bold
             i += 2
+            continue
+        if (
+            char == "`"
+            and not bold
+            and not _after_link(nodes, buffer)
+            and (codes := _CODE_RUN.match(text, i)) is not None
+        ):
+            flush()
+            nodes.append(Text(codes.group().replace("`", ""), code=True))
+            i = codes.end()
             continue
         if char == "`":
             run, end = spans.code(i)
@@ -300,7 +318,7 @@ def parse_inlines(text: str, refs: dict[str, str] | None = None, _depth: int = 0
             nodes.append(Link(match.group(1), (Text(match.group(1), bold),)))
             i = match.end()
             continue
-        if char == "[" and not linkable:
+        if char == "[" and (not linkable or i >= tail):
             brackets_run = _BRACKET_RUN.match(text, i)
             assert brackets_run is not None  # text[i] is a '['
             buffer.append(brackets_run.group())
@@ -332,6 +350,11 @@ def parse_inlines(text: str, refs: dict[str, str] | None = None, _depth: int = 0
         i += 1
     flush()
     return nodes
+
+
+def _after_link(nodes: list[Inline], buffer: list[str]) -> bool:
+    # The text right after a link may title it ("[pdf]`notes`"): that node stays as is.
+    return not buffer and bool(nodes) and isinstance(nodes[-1], Link)
 
 
 def _reference(
