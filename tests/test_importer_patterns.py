@@ -248,3 +248,18 @@ def test_no_link_opens_after_the_last_closing_parenthesis() -> None:
     ]
     bold = parse_inlines("**[x](https://a.example.org/)** [y](z")
     assert [type(n).__name__ for n in bold] == ["Link", "Text"]
+
+
+def test_a_column_of_codes_gives_each_share_its_own() -> None:
+    text = (
+        "| 资料 | 密码 |\n| :--: | :--: |\n"
+        "| [讲义](https://pan.baidu.com/s/1A) | h4j5 |\n"
+        "| [主页](https://a.example.cn/) |  |\n"
+    )
+    assert items(text) == [
+        ("讲义 (提取码: h4j5)", "https://pan.baidu.com/s/1A"),
+        ("主页", "https://a.example.cn/"),
+    ]
+    # Without a column that names codes, the next cell is the table's own business.
+    other = text.replace("密码", "年份")
+    assert items(other)[0] == ("讲义", "https://pan.baidu.com/s/1A")

@@ -58,7 +58,7 @@ from dltrack.importer.markdown import (
 )
 from dltrack.importer.ownrepo import OwnRepository
 from dltrack.importer.sections import Sections
-from dltrack.importer.shares import share_code, with_code
+from dltrack.importer.shares import names_codes, share_code, with_code
 from dltrack.importer.skips import (
     DEFAULT_FOOTERS,
     DEFAULT_SKIP_URLS,
@@ -128,6 +128,7 @@ class _Extractor(Sections):
         """
         found: list[FoundItem] = []
         around = Context(inherit)
+        codes = names_codes(context)  # a table of shares with a column of their codes
         # Text since the last link entry; only its first characters matter (joins), so
         # it is kept short: a line of many text runs must not build one long string.
         gap = ""
@@ -175,7 +176,7 @@ class _Extractor(Sections):
             label = generic_label(cleaned) if badge is None else badge
             kind = None
             # A share's code is no title for it: "[下载](https://pan.baidu.com/…) 提取码: ab12".
-            code, after = share_code(url, _after(nodes, index))
+            code, after = share_code(url, _after(nodes, index), cell=codes and around.in_table())
             if label is not None:
                 given, shared = around.title_for(after)
                 if given:

@@ -12,7 +12,7 @@ import re
 
 from dltrack.importer.urls import host_of
 
-__all__ = ["share_code", "with_code"]
+__all__ = ["names_codes", "share_code", "with_code"]
 
 _HOSTS = (
     "pan.baidu.com",
@@ -32,6 +32,9 @@ _CODE = re.compile(
     r"([A-Za-z0-9]{4})(?![A-Za-z0-9])",
     re.I,
 )
+# A table with a column of codes ("| 资源 | 密码 |"): the cell after the link holds one.
+_CELL_CODE = re.compile(r"[ \t]*\|[ \t]*([A-Za-z0-9]{4})[ \t]*(?:\||$)", re.M)
+_COLUMN_WORDS = ("提取码", "密码", "password", "pwd")
 
 
 def _is_share(url: str) -> bool:
@@ -41,14 +44,23 @@ def _is_share(url: str) -> bool:
     return host.startswith("lanzou") or ".lanzou" in host  # lanzoux.com, wwi.lanzoui.com, ...
 
 
-def share_code(url: str, after: str) -> tuple[str | None, str]:
+def names_codes(block: str) -> bool:
+    """True for a block (its plain text) that may be a table with a column of codes."""
+    return "|" in block and any(word in block for word in _COLUMN_WORDS)
+
+
+def share_code(url: str, after: str, *, cell: bool = False) -> tuple[str | None, str]:
     """The extraction code written in after (the text after a share link), and after without it.
 
-    (None, after) when url is no share, carries its code ("?pwd=…"), or none is written.
+    With cell (a table row of a table with a column of codes), the next cell may hold
+    it alone. (None, after) when url is no share, carries its code ("?pwd=…"), or none
+    is written.
     """
     if "pwd=" in url or not _is_share(url):
         return None, after
     match = _CODE.match(after[:80])
+    if match is None and cell:
+        match = _CELL_CODE.match(after[:80])
     if match is None:
         return None, after
     return match.group(1), after[match.end() :]
