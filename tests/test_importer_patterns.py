@@ -263,3 +263,30 @@ def test_a_column_of_codes_gives_each_share_its_own() -> None:
     # Without a column that names codes, the next cell is the table's own business.
     other = text.replace("密码", "年份")
     assert items(other)[0] == ("讲义", "https://pan.baidu.com/s/1A")
+
+
+# -- plain citations ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("- Mask heads (2017), K. Hu. [[pdf]](https://p.example.org/a)", "Mask heads"),
+        (
+            "- Learning to align pieces of a long sequence (2016), S. Ito. [[pdf]](https://p.example.org/b)",
+            "Learning to align pieces of a long sequence",
+        ),
+        ("- A primer (Book, Jan 2017), Ann Roe. [[html]](https://p.example.org/c)", "A primer"),
+        (
+            "- Reducing the state of a sequence model, G. Ortiz and R. Palmer. "
+            "[[pdf]](https://p.example.org/d)",
+            "Reducing the state of a sequence model",
+        ),
+        (
+            "- CS231n, Convolutional Networks for Vision, Stanford University [[web]](https://p.example.org/e)",
+            "CS231n, Convolutional Networks for Vision, Stanford University",
+        ),
+    ],
+)
+def test_a_citation_before_a_label_link_is_titled_by_its_title(line: str, title: str) -> None:
+    assert [t for t, _ in items(line)] == [title]

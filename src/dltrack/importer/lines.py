@@ -28,6 +28,12 @@ _LEAD_IN = re.compile(
 _JOINING = frozenset({"and", "or", "&", "+", "和", "与", "及", "以及", "或"})
 # "Title. Authors et al., 2014." : the citation after the title is not part of it.
 _CITATION = re.compile(r"(.{8,}?)\.\s+[^.]{0,80}?(?:et al|\b(?:19|20)\d\d\b).*")
+# "Title (2017), K. He." and "Title (Book, Jan 2017), A. Author": the year in brackets
+# ends the title; "Title, G. Hinton and R. Salakhutdinov.": so do initials after a comma.
+_YEAR_CITATION = re.compile(
+    r"(.{3,}?)\s*[(（][^()（）]{0,20}?\b(?:19|20)\d\d[a-z]?[)）][,，.:]?\s+\S.*"
+)
+_AUTHORS = re.compile(r"(.{8,}?)[,，]\s+(?:[A-Z]\.\s*)+[A-Z][\w'-]+\b.*")
 # A title in quotes, as citations write it: Author. "Title." Venue, year.
 _QUOTED = re.compile(r'["“]([^"“”\n]{8,200}?)[.,。]?["”]')
 # A bold reference number opening a citation ("**[12]**"): a marker, not a name.
@@ -42,7 +48,9 @@ def _title_from(text: str) -> str:
     if len(title) > 40 and (quoted := _QUOTED.search(title)) is not None:
         return quoted.group(1).strip(" .,")  # a citation: its title is what it quotes
     title = _LEAD_IN.sub("", title).strip(_AROUND).lstrip(")]}）】").strip()
-    if (citation := _CITATION.fullmatch(title)) is not None:
+    if (cited := _YEAR_CITATION.fullmatch(title) or _AUTHORS.fullmatch(title)) is not None:
+        title = cited.group(1)
+    elif (citation := _CITATION.fullmatch(title)) is not None:
         title = citation.group(1)
     if len(title) > _LONGEST:
         # Prose, not a label: its last clause stands nearest the link.
