@@ -290,3 +290,17 @@ def test_a_column_of_codes_gives_each_share_its_own() -> None:
 )
 def test_a_citation_before_a_label_link_is_titled_by_its_title(line: str, title: str) -> None:
     assert [t for t, _ in items(line)] == [title]
+
+
+def test_a_long_bold_title_is_the_title_not_its_last_clause() -> None:
+    title = "Compressing sequence models with pruning, shared weights, quantization and coding"
+    line = f'Lind, Q. "**{title} in one pass of training**." A workshop (2016). [[pdf]](https://p.example.org/c)'
+    assert [t for t, _ in items(line)] == [title + " in one pass of training"]
+
+
+def test_an_address_glued_to_a_copy_of_itself_is_the_first() -> None:
+    line = "- [Chatty](http://arxiv.org/pdf/1506.99999.pdf%20(http://arxiv.org/pdf/1506.99999.pdf))"
+    assert items(line) == [("Chatty", "https://arxiv.org/abs/1506.99999")]
+    # Brackets in an address are its own: only a second address in them is a copy.
+    wiki = "- [Wiki](https://en.example.org/wiki/Attention_(machine_learning))"
+    assert items(wiki) == [("Wiki", "https://en.example.org/wiki/Attention_(machine_learning)")]

@@ -41,9 +41,10 @@ _CITATION_MARK = re.compile(r"[\[(（]?\d{1,3}[\])）]?[.、:：]?")
 _KEEP = 300  # characters of a line's text kept: enough for any title
 _ROW = 600  # characters of a table row kept, from its start: its first cells
 _LONGEST = 100
+_LONGEST_BOLD = 200
 
 
-def _title_from(text: str) -> str:
+def _title_from(text: str, longest: int = _LONGEST) -> str:
     title = clean_title(text.replace("*", "")).strip(_AROUND)
     if len(title) > 40 and (quoted := _QUOTED.search(title)) is not None:
         return quoted.group(1).strip(" .,")  # a citation: its title is what it quotes
@@ -52,11 +53,11 @@ def _title_from(text: str) -> str:
         title = cited.group(1)
     elif (citation := _CITATION.fullmatch(title)) is not None:
         title = citation.group(1)
-    if len(title) > _LONGEST:
+    if len(title) > longest:
         # Prose, not a label: its last clause stands nearest the link.
         clauses = [c for c in _CLAUSE.split(title) if len(c.strip()) >= 4]
         last = clauses[-1].strip(_AROUND) if clauses else ""
-        title = last if 4 <= len(last) <= _LONGEST else title[: _LONGEST - 1].rstrip() + "…"
+        title = last if 4 <= len(last) <= longest else title[: longest - 1].rstrip() + "…"
     return title
 
 
@@ -111,7 +112,8 @@ class Context:
         With inherit, a link alone on its line is a part of the item before ("视频");
         an address written out is not (a list of them is a list of sites).
         """
-        if self.bold and (label := _title_from(self.bold)):
+        # Bold marks a title out: a long one is still the title, not prose.
+        if self.bold and (label := _title_from(self.bold, _LONGEST_BOLD)):
             return label, False
         if self.in_table():
             # The row's first cell of words, not the date or duration beside the link.
