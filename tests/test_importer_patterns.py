@@ -304,3 +304,22 @@ def test_an_address_glued_to_a_copy_of_itself_is_the_first() -> None:
     # Brackets in an address are its own: only a second address in them is a copy.
     wiki = "- [Wiki](https://en.example.org/wiki/Attention_(machine_learning))"
     assert items(wiki) == [("Wiki", "https://en.example.org/wiki/Attention_(machine_learning)")]
+
+
+# -- books named in code, plans of the repository ------------------------------------------
+
+
+def test_a_book_title_in_code_is_a_path_not_a_book() -> None:
+    text = "- 目录: `电子书/《信息论基础》/`\n- 推荐: 《凸优化》\n"
+    assert items(text, books=True) == [("凸优化", None)]
+
+
+@pytest.mark.parametrize("heading", ["📝 待添加计划 (Roadmap)", "TODO", "To-do list", "待补充内容"])
+def test_a_section_of_plans_is_no_reading(heading: str) -> None:
+    text = f"# Papers\n\n- [A](https://a.example.org/)\n\n## {heading}\n\n- [ ] [B](https://b.example.org/)\n"
+    assert items(text) == [("A", "https://a.example.org/")]
+
+
+def test_a_reading_roadmap_is_reading() -> None:
+    text = "## Reading Roadmap\n\n- [A](https://a.example.org/)\n"
+    assert items(text) == [("A", "https://a.example.org/")]

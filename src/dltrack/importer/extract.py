@@ -267,6 +267,8 @@ class _Extractor(Sections):
         if any(isinstance(node, Link) for node in nodes):
             return  # only unusable links (images, profiles, mailto): nothing here
         if applies(self.options.books, section):
+            if "《" in plain:  # 《》 in code is a path or a name in a command, no book
+                plain = plain_text([n for n in nodes if not (isinstance(n, Text) and n.code)])
             books = [clean_title(m.group(1)) for m in BOOK.finditer(plain)]
             if books and not self.options.books_in_prose and _prose(plain, item=item):
                 books = []  # 《Book》 named in a sentence is a mention, not a reading item
