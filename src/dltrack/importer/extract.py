@@ -28,7 +28,6 @@ from dltrack.importer.found import (
     Skipped,
     applies,
     drop_linked_books,
-    short_label,
 )
 from dltrack.importer.htmlconv import (
     CHROME_CLOSE,
@@ -39,7 +38,13 @@ from dltrack.importer.htmlconv import (
     looks_like_html,
 )
 from dltrack.importer.kinds import guess_kind
-from dltrack.importer.labels import badge_label, find_bare_urls, generic_label, label_kind
+from dltrack.importer.labels import (
+    badge_label,
+    find_bare_urls,
+    generic_label,
+    label_kind,
+    part_label,
+)
 from dltrack.importer.lines import Context, bare_title, bold_only, joins, lead, leading_ordinal
 from dltrack.importer.markdown import (
     Block,
@@ -51,17 +56,16 @@ from dltrack.importer.markdown import (
     parse_inlines,
     plain_text,
 )
+from dltrack.importer.ownrepo import OwnRepository
+from dltrack.importer.sections import Sections
+from dltrack.importer.shares import names_codes, share_code, with_code
 from dltrack.importer.skips import (
-    CHROME,
-    COMMENT_TITLE,
-    COMMENTS,
     DEFAULT_FOOTERS,
     DEFAULT_SKIP_URLS,
-    DUPLICATE,
-    FOOTER,
     IMAGE,
     LINKED_IMAGE,
     NO_TEXT,
+    REPO_META,
     chrome_or_profile,
 )
 from dltrack.importer.titles import FRONT_MATTER, clean_title, front_matter
@@ -94,93 +98,37 @@ _MENTION = 30
 _MARKER = frozenset({COMMENTS_OPEN, COMMENTS_CLOSE, CHROME_OPEN, CHROME_CLOSE})
 
 
-class _Extractor:
+class _Extractor(Sections):
     def __init__(self, options: ExtractOptions) -> None:
-        self.options = options
-        self.footers = [re.compile(p, re.I) for p in options.footers]
+        super().__init__(options)
         self.check_url = Addresses(options.skip_urls, options.base_url).check
-        self.section = Section("", 0)
-        self.sections = [self.section]
-        self.skip_level: int | None = None
-        self.open_headings: list[tuple[int, str]] = []  # (level, title) above the section
-        self.footer = ""  # title of the footer being skipped
-        self.footer_reason = FOOTER  # why links in it are left out
-        self.comments = 0  # depth of comment-thread containers (marked by htmlconv)
-        self.chrome = 0  # depth of page chrome (a site's banner, menus: htmlconv)
-        self.seen: set[str] = set()
-        self.last_titled = ""  # the last link in this section with a title of its own
+        # The list items above the one being read: (indentation, title its link gave).
+        self.above: list[tuple[int, str]] = []
+        self.item_title = ""  # the title the item being read gave, if any
+        self.own = OwnRepository("", None)  # the document's repository: set by run
         self.refs: dict[str, str] = {}
-        self.skipped: list[Skipped] = []
-
-    # -- sections --------------------------------------------------------------------------
-
-    def is_footer(self, title: str) -> bool:
-        return any(p.fullmatch(title) for p in self.footers)
-
-    def open_section(self, title: str, level: int) -> None:
-        if self.comments:
-            return  # a heading inside a comment thread is part of the thread
-        footer = self.is_footer(title)
-        if self.skip_level is not None:
-            if footer or level > self.skip_level:
-                return  # still inside the footer
-            self.skip_level = None
-        if footer:
-            self.skip_level = level
-            self.footer = short_label(title)
-            # Once per footer, not once per link under it: the title may be long.
-            self.footer_reason = COMMENTS if COMMENT_TITLE.search(title) else FOOTER
-            return
-        while self.open_headings and self.open_headings[-1][0] >= level:
-            self.open_headings.pop()
-        parent = self.open_headings[-1][1] if self.open_headings else ""
-        self.open_headings.append((level, title))
-        self.section = Section(title, level, parent=parent)
-        self.sections.append(self.section)
-        self.seen = set()
-        self.last_titled = ""
-
-    def skip(self, url: str | None, title: str, reason: str) -> None:
-        """Record a link left out; inside a footer, the footer is the reason."""
-        if self.comments:
-            reason, where = COMMENTS, ""
-        elif self.chrome:
-            reason, where = CHROME, ""
-        elif self.skip_level is not None:
-            reason, where = self.footer_reason, self.footer
-        else:
-            where = short_label(self.section.title)
-        self.skipped.append(Skipped(url, clean_title(title), reason, where))
-
-    def add(self, entry: FoundItem) -> None:
-        if not entry.title:
-            return
-        if self.comments or self.chrome or self.skip_level is not None:
-            self.skip(entry.url, entry.title, FOOTER)
-            return
-        if self.options.dedupe:
-            key = entry.canonical_url
-            if key is None:  # no link: the title names it
-                key = "\0" + entry.title.casefold()
-            if key in self.seen:
-                self.skip(entry.url, entry.title, DUPLICATE)
-                return
-            self.seen.add(key)
-        self.section.items.append(entry)
 
     # -- links -----------------------------------------------------------------------------
 
     def link_items(
-        self, nodes: list[Inline], context: str, *, bare: bool = False, inherit: str = ""
+        self,
+        nodes: list[Inline],
+        context: str,
+        *,
+        bare: bool = False,
+        inherit: str = "",
+        part_of: str = "",
     ) -> list[FoundItem]:
         """Entries for the links among nodes (and, with bare, URLs written out in the text).
 
         A link split into adjacent pieces is merged; a link whose text names no title
         ("[pdf]", "链接", a URL, a badge) takes its title from the text around it, or
-        from inherit (the title of the item before) when it stands alone.
+        from inherit (the title of the item before) when it stands alone; one that
+        names a part ("Basic") of part_of (the item a sub-item stands under) is that part.
         """
         found: list[FoundItem] = []
         around = Context(inherit)
+        codes = names_codes(context)  # a table of shares with a column of their codes
         # Text since the last link entry; only its first characters matter (joins), so
         # it is kept short: a line of many text runs must not build one long string.
         gap = ""
@@ -201,6 +149,8 @@ class _Extractor:
             cleaned = clean_title(title)
             if url is not None and 0 < len(cleaned) <= 40 and (why := chrome_or_profile(cleaned)):
                 url, reason = None, why
+            if url is not None and self.own.is_meta(url, cleaned):
+                url, reason = None, REPO_META
             images = [] if cleaned else [c for c in node.children if isinstance(c, Image)]
             badge = None
             if url is not None and images and around.in_table():
@@ -225,9 +175,9 @@ class _Extractor:
                 continue
             label = generic_label(cleaned) if badge is None else badge
             kind = None
+            # A share's code is no title for it: "[下载](https://pan.baidu.com/…) 提取码: ab12".
+            code, after = share_code(url, _after(nodes, index), cell=codes and around.in_table())
             if label is not None:
-                following = nodes[index + 1] if index + 1 < len(nodes) else None
-                after = following.text if isinstance(following, Text) else ""
                 given, shared = around.title_for(after)
                 if given:
                     named = f"{given} ({label})" if shared and label else given
@@ -241,15 +191,20 @@ class _Extractor:
                     around.item()
                     if label == "":  # a URL as its own text, and nothing beside it
                         cleaned = bare_title(url)
+            elif part_of and part_label(cleaned):
+                cleaned = f"{part_of} ({cleaned})"  # "Basic" under the talk it is a part of
+                around.item(cleaned)
             else:
                 # "1. Title" in the link text: the list's numbering, not the title.
                 if cleaned[:1].isdigit():
                     cleaned = _LIST_NUMBER.sub("", cleaned, count=1)
                 around.item(cleaned)  # a label after it on its line shares this title
-                self.last_titled = cleaned
+                self.last_titled = self.item_title = cleaned
             guessed = guess_kind(cleaned, url)
             if kind not in ("paper", "repo", "video"):
                 kind = guessed
+            if code:
+                cleaned = with_code(cleaned, code)
             found.append(FoundItem(cleaned, url, kind, context))
             gap = ""
         return found
@@ -261,6 +216,8 @@ class _Extractor:
             around.text(text[position:start], bold=node.bold)
             position = end
             url, reason = self.check_url(written)
+            if url is not None and self.own.is_meta(url, ""):
+                url, reason = None, REPO_META
             if url is None:
                 self.skip(written, bare_title(written), reason)
                 continue
@@ -271,13 +228,20 @@ class _Extractor:
                 # Two addresses under one label: "Label", "Label (2)".
                 title = f"{given} ({around.uses + 1})" if shared else given
             around.item(given or None)
+            if code := share_code(url, text[end:])[0]:
+                title = with_code(title, code)
             found.append(FoundItem(title, url, guess_kind(title, url), context))
         around.text(text[position:], bold=node.bold)
 
     # -- blocks ----------------------------------------------------------------------------
 
     def unit(
-        self, lines: list[str], nodes: list[Inline] | None = None, *, item: bool = False
+        self,
+        lines: list[str],
+        nodes: list[Inline] | None = None,
+        *,
+        item: bool = False,
+        indent: int = 0,
     ) -> None:
         """Read items from one paragraph (part) or list item (nodes: lines parsed)."""
         if nodes is None:
@@ -286,7 +250,16 @@ class _Extractor:
         context = clean_title(plain)
         section = self.section
         bare = applies(self.options.bare_urls, section)
-        links = self.link_items(nodes, context, bare=bare, inherit=self.last_titled if item else "")
+        part_of = ""
+        if item:
+            while self.above and self.above[-1][0] >= indent:
+                self.above.pop()
+            part_of = self.above[-1][1] if self.above else ""
+        self.item_title = ""
+        inherit = self.last_titled if item else ""
+        links = self.link_items(nodes, context, bare=bare, inherit=inherit, part_of=part_of)
+        if item:
+            self.above.append((indent, self.item_title))
         if links:
             for entry in links:
                 self.add(entry)
@@ -294,6 +267,8 @@ class _Extractor:
         if any(isinstance(node, Link) for node in nodes):
             return  # only unusable links (images, profiles, mailto): nothing here
         if applies(self.options.books, section):
+            if "《" in plain:  # 《》 in code is a path or a name in a command, no book
+                plain = plain_text([n for n in nodes if not (isinstance(n, Text) and n.code)])
             books = [clean_title(m.group(1)) for m in BOOK.finditer(plain)]
             if books and not self.options.books_in_prose and _prose(plain, item=item):
                 books = []  # 《Book》 named in a sentence is a mention, not a reading item
@@ -377,6 +352,7 @@ class _Extractor:
 
     def run(self, text: str) -> list[Section]:
         blocks, self.refs = parse_blocks(text)
+        self.own = OwnRepository(text, self.options.base_url)
         for block in blocks:
             if block.kind == "heading":
                 self.heading(block)
@@ -389,10 +365,18 @@ class _Extractor:
                     self.bare_urls("\n".join(x for x in block.lines if _URL_ONLY.fullmatch(x)))
             elif block.kind == "item" and not _MARKER.intersection(block.lines):
                 if block.lines:
-                    self.unit(block.lines, item=True)
+                    self.unit(block.lines, item=True, indent=block.level)
+                continue
             else:
                 self.paragraph(block)
+            self.above.clear()  # a list item is a part only of an item of its own list
         return self.sections
+
+
+def _after(nodes: list[Inline], index: int) -> str:
+    """The text right after nodes[index], if a text run follows it."""
+    following = nodes[index + 1] if index + 1 < len(nodes) else None
+    return following.text if isinstance(following, Text) else ""
 
 
 def _prose(text: str, *, item: bool) -> bool:

@@ -93,6 +93,9 @@ class _Converter:
         self.skip = 0
         self.pre = 0
         self.heading = 0
+        # On a Markdown table row ("| a | b |") written around the HTML: a line break
+        # there would split the row, so <br> in a cell is a space.
+        self.row = False
         self.items = 0
         # Open links: (href, index in self.out where the link text starts).
         self.links: list[tuple[str | None, int]] = []
@@ -251,7 +254,7 @@ class _Converter:
             self.emit("\n\n```\n")
             self.pre += 1
         elif tag == "br":
-            self.emit(" " if self.heading or self.links else "\n")
+            self.emit(" " if self.heading or self.links or self.row else "\n")
         elif tag == "hr":
             self.block_break()
         elif tag == "img":
@@ -283,6 +286,10 @@ class _Converter:
     def data(self, data: str) -> None:
         if self.skip:
             return
+        if "\n" in data:
+            self.row = data.rpartition("\n")[2].lstrip().startswith("|")
+        elif not self.out:
+            self.row = data.lstrip().startswith("|")
         if self.pre:
             self.emit(data)
         elif self.stack:

@@ -22,6 +22,8 @@ __all__ = [
     "glued_text",
     "label_kind",
     "looks_like_url",
+    "part_label",
+    "says_nothing",
     "usable_title",
 ]
 
@@ -111,6 +113,40 @@ _GLUED = re.compile(
 )
 
 
+# Link texts that name a part of something ("Basic", "Part 2", "进阶") and nothing on
+# their own: under an item, they are that item's parts.
+_PART_WORDS = frozenset(
+    {
+        "basic",
+        "basics",
+        "advanced",
+        "improving",
+        "intro",
+        "introduction",
+        "overview",
+        "summary",
+        "beginner",
+        "intermediate",
+        "appendix",
+        "基础",
+        "进阶",
+        "入门",
+        "高级",
+        "上篇",
+        "中篇",
+        "下篇",
+        "续",
+        "概述",
+        "总结",
+    }
+)
+_PART = re.compile(
+    r"(?:part|lecture|lec|chapter|ch|week|lesson|session|day|episode|ep)\.?\s*\d{1,3}|"
+    r"第[一二三四五六七八九十\d]{1,3}[章节课讲部集期篇]",
+    re.I,
+)
+
+
 def _bare_word(text: str) -> str:
     return text.strip(_DECORATION).casefold()
 
@@ -141,6 +177,19 @@ def generic_label(text: str) -> str | None:
         base = _bare_word(noted.group(1))
         return base if _is_label(base) else None
     return None
+
+
+def says_nothing(text: str) -> bool:
+    """True for a link text that says nothing at all ("this", "here", "链接")."""
+    return len(text) <= _LONGEST_LABEL and _bare_word(text) in _SILENT
+
+
+def part_label(text: str) -> bool:
+    """True for a link text that names a part ("Basic", "Lecture 2", "进阶"), not a thing."""
+    if len(text) > 16:
+        return False
+    word = _bare_word(text)
+    return word in _PART_WORDS or _PART.fullmatch(word) is not None
 
 
 def _is_label(word: str) -> bool:

@@ -22,10 +22,18 @@ _AROUND = " :：-–—|,，;；/([{（【"
 _CLAUSE = re.compile(r"[。；;！!？?]\s*|[，,]\s*|\.\s+")
 # Words that lead into a link rather than name it: "notes at <url>", "（见 <url>".
 _LEAD_IN = re.compile(
-    r"(?:\s+(?:see|at|in|via|from|on|is|are)|见|参见|详见|参考|请看|地址|网址)\s*\Z", re.I
+    r"(?:\s+(?:see|at|in|via|from|on|is|are)|见|参见|详见|参考|请看|地址|网址|链接|下载)\s*\Z", re.I
 )
+# Words that join two links ("[paper](…) and [here](…)"): no title of either.
+_JOINING = frozenset({"and", "or", "&", "+", "和", "与", "及", "以及", "或"})
 # "Title. Authors et al., 2014." : the citation after the title is not part of it.
 _CITATION = re.compile(r"(.{8,}?)\.\s+[^.]{0,80}?(?:et al|\b(?:19|20)\d\d\b).*")
+# "Title (2017), K. He." and "Title (Book, Jan 2017), A. Author": the year in brackets
+# ends the title; "Title, G. Hinton and R. Salakhutdinov.": so do initials after a comma.
+_YEAR_CITATION = re.compile(
+    r"(.{3,}?)\s*[(（][^()（）]{0,20}?\b(?:19|20)\d\d[a-z]?[)）][,，.:]?\s+\S.*"
+)
+_AUTHORS = re.compile(r"(.{8,}?)[,，]\s+(?:[A-Z]\.\s*)+[A-Z][\w'-]+\b.*")
 # A title in quotes, as citations write it: Author. "Title." Venue, year.
 _QUOTED = re.compile(r'["“]([^"“”\n]{8,200}?)[.,。]?["”]')
 # A bold reference number opening a citation ("**[12]**"): a marker, not a name.
@@ -33,20 +41,23 @@ _CITATION_MARK = re.compile(r"[\[(（]?\d{1,3}[\])）]?[.、:：]?")
 _KEEP = 300  # characters of a line's text kept: enough for any title
 _ROW = 600  # characters of a table row kept, from its start: its first cells
 _LONGEST = 100
+_LONGEST_BOLD = 200
 
 
-def _title_from(text: str) -> str:
+def _title_from(text: str, longest: int = _LONGEST) -> str:
     title = clean_title(text.replace("*", "")).strip(_AROUND)
     if len(title) > 40 and (quoted := _QUOTED.search(title)) is not None:
         return quoted.group(1).strip(" .,")  # a citation: its title is what it quotes
     title = _LEAD_IN.sub("", title).strip(_AROUND).lstrip(")]}）】").strip()
-    if (citation := _CITATION.fullmatch(title)) is not None:
+    if (cited := _YEAR_CITATION.fullmatch(title) or _AUTHORS.fullmatch(title)) is not None:
+        title = cited.group(1)
+    elif (citation := _CITATION.fullmatch(title)) is not None:
         title = citation.group(1)
-    if len(title) > _LONGEST:
+    if len(title) > longest:
         # Prose, not a label: its last clause stands nearest the link.
         clauses = [c for c in _CLAUSE.split(title) if len(c.strip()) >= 4]
         last = clauses[-1].strip(_AROUND) if clauses else ""
-        title = last if 4 <= len(last) <= _LONGEST else title[: _LONGEST - 1].rstrip() + "…"
+        title = last if 4 <= len(last) <= longest else title[: longest - 1].rstrip() + "…"
     return title
 
 
@@ -101,13 +112,14 @@ class Context:
         With inherit, a link alone on its line is a part of the item before ("视频");
         an address written out is not (a list of them is a list of sites).
         """
-        if self.bold and (label := _title_from(self.bold)):
+        # Bold marks a title out: a long one is still the title, not prose.
+        if self.bold and (label := _title_from(self.bold, _LONGEST_BOLD)):
             return label, False
         if self.in_table():
             # The row's first cell of words, not the date or duration beside the link.
             cell = _row_title(self.row) or _row_title(after[:_KEEP].split("\n", 1)[0])
             return cell, bool(cell) and cell == self.shared
-        if before := _title_from(self.line):
+        if (before := _title_from(self.line)) and before.casefold() not in _JOINING:
             return before, False
         if self.shared:
             return self.shared, True

@@ -55,7 +55,10 @@ Inline = Text | Image | Link
 
 @dataclass
 class Block:
-    """One block: kind is 'heading', 'para', 'item' or 'code'."""
+    """One block: kind is 'heading', 'para', 'item' or 'code'.
+
+    level is a heading's level, and a list item's indentation (a tab counts four).
+    """
 
     kind: str
     level: int = 0
@@ -84,6 +87,12 @@ _BOLD_STOP = re.compile(r"(?:[^\\`\]*_]++|\\[\s\S])*+(\]++|[`*_])")
 # _INLINE_STOP character that is not escaped. Possessive, like the two above: a greedy
 # repeat keeps a backtracking entry per escape, megabytes on a line of escaped HTML.
 _TEXT_RUN = re.compile(r"(?:[^\\`<!\[*_]++|\\[!-/:-@\[-`{-~])++")
+# The same after the text's last ')', where no inline link or image can open: '[', ']'
+# and '!' are text there too.
+_TAIL_RUN = re.compile(r"(?:[^\\`<*_]++|\\[!-/:-@\[-`{-~])++")
+# Single-backtick code spans one after another, spaces between them ("`a` `b` `c`"):
+# read as one code run, not a node each.
+_CODE_RUN = re.compile(r"`[^`]++`(?:[ \t]++`[^`]++`)*+")
 _BRACKET_RUN = re.compile(r"\[+")
 # The shape of most list items, "[title](address) and plain text", read in one match.
 _PLAIN_LINK = re.compile(r"\[([^\\\[\]`<!*_]*)\]\(([^\s()\\<][^\s()\\]*)\)([^\\`<!\[*_]*)")
@@ -167,7 +176,8 @@ def parse_blocks(text: str) -> tuple[list[Block], dict[str, str]]:
             content = (match.group(1) or "").strip()
             # "- ## [Column](url)": a heading inside a list item is just the item's text.
             content = _ITEM_HEADING.sub("", content)
-            current = Block("item", 0, [content] if content else [])
+            margin = line[: len(line) - len(line.lstrip(" \t"))]
+            current = Block("item", len(margin.expandtabs(4)), [content] if content else [])
             continue
         if current is None:
             current = Block("para")
@@ -249,10 +259,12 @@ def parse_inlines(text: str, refs: dict[str, str] | None = None, _depth: int = 0
         return [link, Text(after)] if after else [link]
     refs = refs or {}
     spans = Spans(text)
-    # Without reference definitions a link needs "](": with none, no '[' opens one,
-    # and a run of them is text ("[[[[...": one step, not one per bracket).
-    linkable = bool(refs) or "](" in text
-    brackets, holders = spans.brackets() if linkable else ({}, set())
+    # Without reference definitions a link needs "](" and a ')' after it: no '[' opens
+    # one after the last ')', and a run of them is text ("[[[[...": one step, not one
+    # per bracket), as is all of that tail but code, autolinks and bold.
+    tail = len(text) if refs else spans.open_until + 1
+    linkable = bool(refs) or text.find("](", 0, tail) != -1
+    brackets, holders = spans.brackets(tail) if linkable else ({}, set())
     # Most lines have no bold at all: then no marker needs pairing.
     marks = _bold_marks(text, spans) if "**" in text or "__" in text else set()
     nodes: list[Inline] = []
@@ -269,7 +281,7 @@ def parse_inlines(text: str, refs: dict[str, str] | None = None, _depth: int = 0
     while i < n:
         # Plain text and escaped characters up to the next character that may start
         # syntax go in one piece.
-        if (words := _TEXT_RUN.match(text, i)) is not None:
+        if (words := (_TEXT_RUN if i < tail else _TAIL_RUN).match(text, i)) is not None:
             piece = words.group()
             buffer.append(unescape_run(piece) if "\\" in piece else piece)
             i = words.end()
@@ -280,6 +292,16 @@ def parse_inlines(text: str, refs: dict[str, str] | None = None, _depth: int = 0
             flush()
             bold = not bold
             i += 2
+            continue
+        if (
+            char == "`"
+            and not bold
+            and not _after_link(nodes, buffer)
+            and (codes := _CODE_RUN.match(text, i)) is not None
+        ):
+            flush()
+            nodes.append(Text(codes.group().replace("`", ""), code=True))
+            i = codes.end()
             continue
         if char == "`":
             run, end = spans.code(i)
@@ -296,7 +318,7 @@ def parse_inlines(text: str, refs: dict[str, str] | None = None, _depth: int = 0
             nodes.append(Link(match.group(1), (Text(match.group(1), bold),)))
             i = match.end()
             continue
-        if char == "[" and not linkable:
+        if char == "[" and (not linkable or i >= tail):
             brackets_run = _BRACKET_RUN.match(text, i)
             assert brackets_run is not None  # text[i] is a '['
             buffer.append(brackets_run.group())
@@ -328,6 +350,11 @@ def parse_inlines(text: str, refs: dict[str, str] | None = None, _depth: int = 0
         i += 1
     flush()
     return nodes
+
+
+def _after_link(nodes: list[Inline], buffer: list[str]) -> bool:
+    # The text right after a link may title it ("[pdf]`notes`"): that node stays as is.
+    return not buffer and bool(nodes) and isinstance(nodes[-1], Link)
 
 
 def _reference(

@@ -35,20 +35,27 @@ class Spans:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        # A link destination closes with a ')': none opens after the text's last one, so
+        # a tail of unclosed "[a](" (or "![a](") is text, passed over without questions.
+        self.open_until = text.rfind(")")
         self._ticks: tuple[list[int], list[int], list[int]] | None = None
         self._code: dict[int, tuple[int, int]] = {}  # asked twice: by bold markers, by inlines
         self._bare: dict[int, int] | None = None
         self._destinations: dict[int, tuple[str, int] | None] = {}
         self._where: dict[str, list[int]] = {}
 
-    def brackets(self) -> tuple[dict[int, int], set[int]]:
-        """'[' index -> its ']' index (escapes honoured); and the '['s whose pair holds a pair."""
+    def brackets(self, end: int | None = None) -> tuple[dict[int, int], set[int]]:
+        """'[' index -> its ']' index (escapes honoured); and the '['s whose pair holds a pair.
+
+        Only the brackets before end (default: all) are paired.
+        """
         text = self.text
         pairs: dict[int, int] = {}
         holders: set[int] = set()
         stack: list[int] = []
         i = 0
-        while (match := _NEXT_BRACKETS.match(text, i)) is not None:
+        end = len(text) if end is None else end
+        while (match := _NEXT_BRACKETS.match(text, i, end)) is not None:
             start, i = match.span(1)
             if text[start] == "[":
                 if i - start == 1:
@@ -116,6 +123,8 @@ class Spans:
 
     def destination(self, start: int) -> tuple[str, int] | None:
         """Parse '(dest "title")' at text[start] == '('; return (dest, index after ')')."""
+        if start >= self.open_until:
+            return None  # no ')' after it
         if start not in self._destinations:
             self._destinations[start] = self._destination(start)
         return self._destinations[start]
@@ -154,7 +163,8 @@ class Spans:
     def _bare_end(self, begin: int) -> int:
         """Where a destination without '<>' that starts at begin ends; -1 if too deep."""
         if self._bare is None:
-            starts = [m.end() for m in _OPENS_DESTINATION.finditer(self.text)]
+            opens = _OPENS_DESTINATION.finditer(self.text, 0, max(self.open_until, 0))
+            starts = [m.end() for m in opens]
             self._bare = _bare_ends(self.text, starts)
         end = self._bare.get(begin)
         return end if end is not None else _bare_ends(self.text, [begin])[begin]

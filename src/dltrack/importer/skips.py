@@ -28,6 +28,9 @@ DEFAULT_FOOTERS: tuple[str, ...] = (
     r"credits?|acknowledge?ments?|thanks|sponsors?|backers?|maintainers?|translators?|"
     r"贡献(者|指南|代码)?|参与贡献|如何贡献|致谢|鸣谢|感谢|许可(证|协议)?|开源(许可|协议)|"
     r"维护者|译者|翻译(者|人员)|赞助(商|者)?)[\W_]*",
+    # What the repository means to add one day: plans, not reading.
+    r"[\W_]*(to-?do( list)?|待添加|待补充|待办|待更新|计划添加)(计划|事项|内容|列表|清单)?[\W_]*"
+    r"(roadmap|to-?do)?[\W_]*",
 )
 
 # Why a link is left out; shown to curators by `dltrack import --dry-run`.

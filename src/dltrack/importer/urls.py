@@ -312,8 +312,14 @@ def _encode_spaces(text: str) -> str:
     return _UNSAFE.sub(lambda m: quote(m.group(0)), _trim(text))
 
 
+# A second copy of the address glued on in brackets: "….pdf%20(http://….pdf)".
+_DOUBLED = re.compile(r"(?:%20|\s)*\((?:https?:|www\.).*", re.I)
+
+
 def clean(url: str) -> str:
     """The URL to store: unwrapped, tracking parameters and junk fragments removed."""
+    if "(" in url and (doubled := _DOUBLED.search(url, url.find("://") + 3)) is not None:
+        url = url[: doubled.start()]
     if (plain := plain_url(url)) and plain[0] not in SCHOLARLY_HOSTS and "&" not in url:
         return url
     target = unwrap(url)
