@@ -28,6 +28,7 @@ from dltrack.linkcheck import (
     parse_retry_after,
 )
 from dltrack.linkcheck.decisions import redirect_problem, status_text
+from dltrack.linkcheck.http.client import charset_of
 from dltrack.linkcheck.pages import decode_body
 
 A, B, C = "https://a.example/", "https://b.example/", "https://c.example/"
@@ -340,3 +341,24 @@ def test_decode_body_charsets() -> None:
 @given(st.binary(max_size=200), st.one_of(st.none(), st.text(max_size=12)))
 def test_decode_body_never_raises(data: bytes, charset: str | None) -> None:
     assert isinstance(decode_body(data, charset), str)
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "text/html; charset=utf-8",
+        "text/html;charset=GBK",
+        'text/html; charset="gb2312"',
+        "text/html; CHARSET = big5 ; q=1",
+        "text/html; format=flowed; charset=shift_jis",
+        "text/html",
+        "text/html; charset=",
+        'text/html; charset=""',
+        "",
+    ],
+)
+def test_charset_of_reads_a_content_type_as_httpx_does(content_type: str) -> None:
+    # The page's charset comes from our own small parser; httpx's is the reference
+    # (an empty name declares nothing, either way).
+    reference = httpx.Response(200, headers={"content-type": content_type}).charset_encoding
+    assert charset_of(content_type) == (reference or None)

@@ -67,8 +67,10 @@ def learn(
     for r in results:
         if r.cached:
             continue
-        host = _host(r.final_url or r.url)
-        checked.add(_host(r.url))
+        start = _host(r.url)
+        checked.add(start)
+        # Most links end where they start: one split is enough for them.
+        host = start if not r.final_url or r.final_url == r.url else _host(r.final_url)
         checked.add(host)
         if (reason := throttled(r)) is not None:
             why.setdefault(host, reason)

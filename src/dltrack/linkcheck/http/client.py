@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib.util
+import re
 import sys
 import zlib
 from collections.abc import AsyncIterator
@@ -27,7 +28,11 @@ from dltrack.linkcheck.http.transport import (
     PEER,
     PUBLIC_ONLY,
     OriginPools,
+    timeouts_of,
+    translated,
 )
+from dltrack.linkcheck.http11.errors import HttpError
+from dltrack.linkcheck.http11.pool import Response as PoolResponse
 from dltrack.linkcheck.next_step import Outcome
 from dltrack.linkcheck.options import CheckOptions
 from dltrack.linkcheck.pages import ContentDecoder, UnsupportedEncoding, decode_body
@@ -191,6 +196,10 @@ class HttpClient:
         self._token_headers: dict[bytes, httpx.Headers] = {}
         self._extensions: dict[str, Any] = {"timeout": self._client.timeout.as_dict()}
         self._public_only = {**self._extensions, PUBLIC_ONLY: True}
+        # Our own pools are used directly where they can be (see _send).
+        self._pools = transport if isinstance(transport, OriginPools) else None
+        self._timeouts = timeouts_of(self._extensions["timeout"])
+        self._pool_headers: dict[tuple[bytes, bool], list[tuple[bytes, bytes]]] = {}
 
     async def aclose(self) -> None:
         """Close the client and its pools."""
@@ -214,37 +223,33 @@ class HttpClient:
         public_only: the request may only go to a public address. token: the chain has
         not left GitHub's hosts, so the GitHub token may go with it (where sends_token).
         """
-        request = self._request(method, url, jar, public_only, token)
         try:
-            response = await self._client.send(request, stream=True)
+            answer = await self._send(method, url, jar, public_only, token)
         except (httpx.HTTPError, httpx.InvalidURL, OSError, UnicodeError) as exc:
             # UnicodeError: a resolver's IDNA codec refusing a name, on paths not our own.
             failure = classify_exception(exc, timeout=self.options.timeout)
             return Outcome(method, url_text, failure=failure), jar
-        out = Outcome(method, url_text, status=response.status_code)
-        out.peer = response.extensions.get(PEER)
-        complete = False
+        out = Outcome(method, url_text, status=answer.status)
+        out.peer = answer.peer
+        complete = answer.complete
         try:
             status = out.status
             # Headers are looked up only where they matter (a lookup costs more than one
             # would think, and most answers are 200).
             if status in REDIRECTS:
-                out.location = response.extensions.get(LOCATION) or response.headers.get("location")
-                if "set-cookie" in response.headers:
+                out.location = answer.location
+                if answer.header("set-cookie") is not None:
                     # Kept for the rest of this URL's chain (see _Client).
                     jar = jar if jar is not None else httpx.Cookies()
-                    jar.extract_cookies(response)
+                    answer.cookies_into(jar)
             elif is_retryable_status(status):
-                out.retry_after = response.headers.get("retry-after")
-            # Our own transport says when the body came with the head: its connection is
-            # back in the pool and nothing is left to do.
-            complete = response.extensions.get(BODY_COMPLETE, False)
+                out.retry_after = answer.header("retry-after")
             if read_text and 200 <= status < 300:
                 try:
-                    out.text = await self._read_text(response, deadline)
+                    out.text = await self._read_text(answer, deadline)
                 except UnsupportedEncoding as exc:
                     out.unreadable = str(exc)
-            elif method == "GET" and 200 <= status < 300 and (complete or _drainable(response)):
+            elif method == "GET" and 200 <= status < 300 and (complete or _drainable(answer)):
                 # A GET's page is glanced at, for its title and the signs of a parked
                 # domain: its head only, within the time a drain may take, and only where
                 # draining would read it anyway (a page that came with its head, or a
@@ -252,20 +257,60 @@ class HttpClient:
                 # the pool, as draining does. A large page is not waited for.
                 until = min(deadline, asyncio.get_running_loop().time() + _DRAIN_TIME)
                 with contextlib.suppress(UnsupportedEncoding):
-                    out.text = await self._read_text(response, until, GLANCE)
+                    out.text = await self._read_text(answer, until, GLANCE)
             elif not complete:
                 # Reading a small body to its end is what returns the connection to the
                 # pool; closing it unread discards it.
-                await _drain_small(response, deadline, method == "HEAD")
+                await _drain_small(answer, deadline, method == "HEAD")
         finally:
-            if not complete:
-                # Failing to close tells nothing about the link.
-                with contextlib.suppress(httpx.HTTPError, OSError):
-                    await response.aclose()
-            # httpx links a response and its stream both ways; unlinking lets reference
-            # counting free them at once instead of the cycle collector (bench/README.md).
-            response.stream = _NO_BODY
+            await answer.aclose()
         return out, jar
+
+    async def _send(
+        self, method: str, url: Url, jar: Jar, public_only: bool, token: bool
+    ) -> _Answer:
+        """The answer's head: straight from our pool when we can, else through httpx."""
+        pools = self._pools
+        if pools is not None and jar is None:
+            pool = await pools.direct_pool(url)
+            if pool is not None:
+                # httpx's client adds nothing a bodiless, cookieless request to our own
+                # transport needs, and its layers cost a fifth of a request's CPU.
+                headers = self._raw_headers(url, token)
+                try:
+                    response = await pool.request(
+                        method, url.raw_path, headers, self._timeouts, public_only=public_only
+                    )
+                except HttpError as exc:
+                    raise translated(exc) from exc
+                return _PoolAnswer(response, method, url)
+        request = self._request(method, url, jar, public_only, token)
+        return _HttpxAnswer(await self._client.send(request, stream=True))
+
+    def _raw_headers(self, url: Url, token: bool) -> list[tuple[bytes, bytes]]:
+        """The request's headers as our own pool takes them (made once per host)."""
+        key = (url.netloc, token)
+        raw = self._pool_headers.get(key)
+        if raw is None:
+            raw = self._pool_headers[key] = self._headers_for(url, token).raw
+        return raw
+
+    def _headers_for(self, url: Url, token: bool) -> httpx.Headers:
+        """The client's headers behind the Host line, with the GitHub token where it may go."""
+        netloc = url.netloc
+        secret = self.options.github_token
+        if token and secret and sends_token(url):
+            headers = self._token_headers.get(netloc)
+            if headers is None:
+                bearer = (b"Authorization", b"Bearer " + secret.encode("ascii"))
+                headers = httpx.Headers([(b"Host", netloc), *self._headers.raw, bearer])
+                self._token_headers[netloc] = headers
+            return headers
+        headers = self._host_headers.get(netloc)
+        if headers is None:
+            headers = httpx.Headers([(b"Host", netloc), *self._headers.raw])
+            self._host_headers[netloc] = headers
+        return headers
 
     def _request(
         self, method: str, url: Url, jar: Jar, public_only: bool, token: bool = False
@@ -275,45 +320,158 @@ class HttpClient:
         # and the Host header, for every request (bench/README.md). Without a body that
         # always ends in the client's headers behind a Host line, so those are made once
         # per host and the (empty) body is handed over as it is.
-        netloc = url.netloc
-        secret = self.options.github_token
-        if token and secret and sends_token(url):
-            headers = self._token_headers.get(netloc)
-            if headers is None:
-                bearer = (b"Authorization", b"Bearer " + secret.encode("ascii"))
-                headers = httpx.Headers([(b"Host", netloc), *self._headers.raw, bearer])
-                self._token_headers[netloc] = headers
-        else:
-            headers = self._host_headers.get(netloc)
-            if headers is None:
-                headers = httpx.Headers([(b"Host", netloc), *self._headers.raw])
-                self._host_headers[netloc] = headers
         extensions = self._public_only if public_only else self._extensions
         return httpx.Request(
-            method, url, headers=headers, cookies=jar, stream=_NO_BODY, extensions=extensions
+            method,
+            url,
+            headers=self._headers_for(url, token),
+            cookies=jar,
+            stream=_NO_BODY,
+            extensions=extensions,
         )
 
-    async def _read_text(
-        self, response: httpx.Response, deadline: float, cap: int | None = None
-    ) -> str:
+    async def _read_text(self, answer: _Answer, deadline: float, cap: int | None = None) -> str:
         """The page as text, at most cap (body_cap) bytes of it once decoded, by the deadline.
 
         httpx's own decoders would unfold a compressed body without limit (a 1 MB
         gzip bomb is 1 GB of zeros), so the raw bytes are decoded here, capped.
         """
         cap = min(self.options.body_cap, cap if cap is not None else self.options.body_cap)
-        decoder = ContentDecoder(response.headers.get("content-encoding"), cap)
+        decoder = ContentDecoder(answer.header("content-encoding"), cap)
         body = bytearray()
         if cap:
             try:
-                async with asyncio.timeout_at(deadline):
-                    async for chunk in _raw(response):
+                # A body that came whole with its head has nothing left to wait for.
+                async with (
+                    contextlib.nullcontext() if answer.complete else asyncio.timeout_at(deadline)
+                ):
+                    async for chunk in answer.chunks():
                         body += decoder.feed(chunk)
                         if decoder.full:
                             break  # never read a whole large (or endless) body
-            except (TimeoutError, httpx.HTTPError, httpx.StreamError, zlib.error):
+            except _READ_FAILED:
                 pass  # judge the page on what arrived: soft-404 texts come early
-        return decode_body(bytes(body), response.charset_encoding)
+        return decode_body(bytes(body), charset_of(answer.header("content-type")))
+
+
+# What ends the reading of a body early without telling anything about the link.
+_READ_FAILED = (TimeoutError, httpx.HTTPError, httpx.StreamError, zlib.error, HttpError)
+
+_CHARSET = re.compile(r""";\s*charset\s*=\s*(?:"([^"]*)"|([^\s;,]*))""", re.I)
+
+
+def charset_of(content_type: str | None) -> str | None:
+    """The charset parameter of a Content-Type header, if it names one."""
+    # What httpx's charset_encoding gives, without building an email.message per page.
+    if not content_type:
+        return None
+    found = _CHARSET.search(content_type)
+    if found is None:
+        return None
+    name = found.group(1) if found.group(1) is not None else found.group(2)
+    return name.lower() or None
+
+
+class _Answer:
+    """A response head and its unread body, whichever way it came."""
+
+    __slots__ = ("complete", "location", "peer", "status")
+
+    status: int
+    peer: str | None
+    location: str | None  # a redirect's Location, as sent
+    complete: bool  # the body came with the head: its connection is back in the pool
+
+    def header(self, name: str) -> str | None:
+        """The header's value (repeated ones joined by commas), None when absent."""
+        raise NotImplementedError
+
+    def chunks(self) -> AsyncIterator[bytes]:
+        """The body's bytes as sent (still encoded)."""
+        raise NotImplementedError
+
+    def cookies_into(self, jar: httpx.Cookies) -> None:
+        """Add the cookies the answer sets to jar."""
+        raise NotImplementedError
+
+    async def aclose(self) -> None:
+        """Done with the answer: its connection goes back to the pool, or is closed."""
+        raise NotImplementedError
+
+
+class _PoolAnswer(_Answer):
+    """An answer straight from our HTTP/1.1 pool."""
+
+    __slots__ = ("_body", "_headers", "_method", "_url")
+
+    def __init__(self, response: PoolResponse, method: str, url: Url) -> None:
+        head = response.head
+        self.status = head.status
+        self.peer = response.peer
+        self.complete = response.body.done
+        self._body = response.body
+        self._headers = head.headers
+        self._method, self._url = method, url
+        self.location = None
+        if 300 <= head.status < 400:
+            self.location = self._value(b"location", "utf-8")
+
+    def _value(self, name: bytes, encoding: str = "latin-1") -> str | None:
+        values = [v for n, v in self._headers if n.lower() == name]
+        if not values:
+            return None
+        return b", ".join(values).decode(encoding, "replace")
+
+    def header(self, name: str) -> str | None:
+        return self._value(name.encode("ascii"))
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        async for chunk in self._body:
+            yield chunk
+
+    def cookies_into(self, jar: httpx.Cookies) -> None:
+        request = httpx.Request(self._method, self._url)
+        jar.extract_cookies(httpx.Response(self.status, headers=self._headers, request=request))
+
+    async def aclose(self) -> None:
+        if not self.complete:
+            await self._body.aclose()
+
+
+class _HttpxAnswer(_Answer):
+    """An answer through httpx's client: a test's MockTransport, or a proxy."""
+
+    __slots__ = ("_response",)
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+        self.status = response.status_code
+        self.peer = response.extensions.get(PEER)
+        # Our own transport says when the body came with the head: its connection is
+        # back in the pool and nothing is left to do.
+        self.complete = response.extensions.get(BODY_COMPLETE, False)
+        self.location = None
+        if self.status in REDIRECTS:
+            self.location = response.extensions.get(LOCATION) or response.headers.get("location")
+
+    def header(self, name: str) -> str | None:
+        return self._response.headers.get(name)
+
+    def chunks(self) -> AsyncIterator[bytes]:
+        return _raw(self._response)
+
+    def cookies_into(self, jar: httpx.Cookies) -> None:
+        jar.extract_cookies(self._response)
+
+    async def aclose(self) -> None:
+        response = self._response
+        if not self.complete:
+            # Failing to close tells nothing about the link.
+            with contextlib.suppress(httpx.HTTPError, OSError):
+                await response.aclose()
+        # httpx links a response and its stream both ways; unlinking lets reference
+        # counting free them at once instead of the cycle collector (bench/README.md).
+        response.stream = _NO_BODY
 
 
 async def _raw(response: httpx.Response) -> AsyncIterator[bytes]:
@@ -332,38 +490,34 @@ async def _raw(response: httpx.Response) -> AsyncIterator[bytes]:
         yield chunk
 
 
-def _drainable(response: httpx.Response) -> bool:
+def _drainable(answer: _Answer) -> bool:
     """Whether a body is worth reading to its end to keep the connection."""
-    length = response.headers.get("content-length")
+    length = answer.header("content-length")
     if length is None:
         # Chunked (most dynamic pages): worth a try. Without either header the body
         # ends when the server closes the connection, so there is nothing to save.
-        return "chunked" in response.headers.get("transfer-encoding", "").lower()
+        return "chunked" in (answer.header("transfer-encoding") or "").lower()
     return length.isdigit() and int(length) <= _DRAIN_LIMIT
 
 
-async def _drain_small(response: httpx.Response, deadline: float, head: bool) -> None:
+async def _drain_small(answer: _Answer, deadline: float, head: bool) -> None:
     try:
         if head:  # no body by definition: nothing to wait for
-            await _discard_body(response)
+            await _discard_body(answer)
             return
-        if not _drainable(response):
+        if not _drainable(answer):
             return
         loop = asyncio.get_running_loop()
         async with asyncio.timeout_at(min(deadline, loop.time() + _DRAIN_TIME)):
-            await _discard_body(response, _DRAIN_LIMIT)
-    except (TimeoutError, httpx.HTTPError, httpx.StreamError):
+            await _discard_body(answer, _DRAIN_LIMIT)
+    except _READ_FAILED:
         pass  # the connection is closed instead; the answer is what counts
 
 
-async def _discard_body(response: httpx.Response, limit: int | None = None) -> None:
+async def _discard_body(answer: _Answer, limit: int | None = None) -> None:
     """Read a body nobody needs to its end (or past limit bytes, then give up)."""
-    # Straight from the transport's stream: the bytes are thrown away, so httpx's
-    # decoding layers (three nested async generators per response) would be wasted.
-    stream = response.stream
-    if isinstance(stream, httpx.AsyncByteStream):
-        read = 0
-        async for chunk in stream:
-            read += len(chunk)
-            if limit is not None and read > limit:
-                return  # too big after all: closing the connection is cheaper
+    read = 0
+    async for chunk in answer.chunks():
+        read += len(chunk)
+        if limit is not None and read > limit:
+            return  # too big after all: closing the connection is cheaper

@@ -116,15 +116,10 @@ class OriginPools(httpx.AsyncBaseTransport):
             proxy=proxy,
         )
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        url = request.url
-        proxy = self._proxy_for(url)
-        if proxy is not None:
-            via = self._via_proxy.get(proxy)
-            if via is None:
-                via = self._via_proxy[proxy] = self._proxied(proxy)
-            return await via.handle_async_request(request)
-
+    async def direct_pool(self, url: httpx.URL) -> OriginPool | None:
+        """The pool a request for url goes over, or None when a proxy takes it."""
+        if self._proxies and self._proxy_for(url) is not None:
+            return None
         scheme = url.scheme
         if scheme not in ("http", "https"):
             raise httpx.UnsupportedProtocol(f"unsupported URL scheme {scheme!r}")
@@ -136,19 +131,26 @@ class OriginPools(httpx.AsyncBaseTransport):
             pool = self._pools[key] = self._direct(key)
         else:
             self._pools.move_to_end(key)
+        return pool
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        pool = await self.direct_pool(url)
+        if pool is None:
+            proxy = self._proxy_for(url)
+            assert proxy is not None
+            via = self._via_proxy.get(proxy)
+            if via is None:
+                via = self._via_proxy[proxy] = self._proxied(proxy)
+            return await via.handle_async_request(request)
         return await _send(pool, request, self._timeouts(request))
 
     def _timeouts(self, request: httpx.Request) -> Timeouts:
-        """httpx's timeouts as the pool takes them: the read timeout bounds the whole
-        head, and each wait for more of the body."""
         given = request.extensions.get("timeout") or {}
         last = self._last_timeouts
         if last is not None and last[0] is given:
             return last[1]  # the engine hands every request the same dict
-        read = given.get("read")
-        timeouts = Timeouts(
-            connect=given.get("connect"), head=read, read=read, pool=given.get("pool")
-        )
+        timeouts = timeouts_of(given)
         self._last_timeouts = (given, timeouts)
         return timeouts
 
@@ -189,7 +191,14 @@ class OriginPools(httpx.AsyncBaseTransport):
         await self.aclose()
 
 
-def _translated(exc: errors.HttpError) -> httpx.HTTPError:
+def timeouts_of(given: dict[str, float | None]) -> Timeouts:
+    """httpx's timeouts as the pool takes them: the read timeout bounds the whole
+    head, and each wait for more of the body."""
+    read = given.get("read")
+    return Timeouts(connect=given.get("connect"), head=read, read=read, pool=given.get("pool"))
+
+
+def translated(exc: errors.HttpError) -> httpx.HTTPError:
     """The httpx exception httpx's own transport raises for the same event."""
     match exc:
         case errors.ConnectTimedOut():
@@ -226,7 +235,7 @@ class _Stream(httpx.AsyncByteStream):
             async for chunk in self._body:
                 yield chunk
         except errors.HttpError as exc:
-            raise _translated(exc) from exc
+            raise translated(exc) from exc
 
     async def aclose(self) -> None:
         await self._body.aclose()
@@ -242,7 +251,7 @@ async def _send(pool: OriginPool, request: httpx.Request, timeouts: Timeouts) ->
             public_only=request.extensions.get(PUBLIC_ONLY, False),
         )
     except errors.HttpError as exc:
-        raise _translated(exc) from exc
+        raise translated(exc) from exc
     head, body = response.head, response.body
     headers, location = head.headers, None
     if 300 <= head.status < 400:
