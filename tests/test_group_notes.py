@@ -7,6 +7,7 @@ what the last `group sync` stored, offline, without the driver.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from datetime import datetime
 
@@ -60,6 +61,8 @@ def test_show_lists_the_notes_members_shared_with_their_name_and_day(
     screen = carol("show", "1")
     assert screen.code == 0
     assert "group note" in screen.out and "Alice" in screen.out and "第一章很清楚" in screen.out
+    # Written moments ago: shown by its time of day, like one's own notes.
+    assert re.search(r"group note +(?:today|yesterday) \d\d:\d\d +Alice +第一章很清楚", screen.out)
     assert "bob keeps this" not in screen.out
     # One's own notes are one's own, not the group's.
     assert group_notes(alice, "1") == []

@@ -353,9 +353,10 @@ def _(d: ItemDetail) -> list[RenderableType]:
             line.append(more.format(more=glyph("more"), n=f"{note.omitted_bytes:,}"), style="dim")
         rows.append((tr("note"), line))
     for shared in d.group_notes:  # the study group's, as the last group sync brought them
-        line = text(shared.member, "bold")
-        line.append(text(f"  {shared.day}  ", "dim"))
-        line.append(text(shared.text))
+        # When, as for one's own notes: the reader's local time, not the writer's day.
+        line = text(f"{when(shared.created_at)}  ", "dim")
+        line.append(text(shared.member, "bold"))
+        line.append(text(f"  {shared.text}"))
         rows.append((tr("group note"), line))
     for check in d.checks:
         line = text(f"{when(check.checked_at)}  ", "dim")
