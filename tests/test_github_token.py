@@ -13,6 +13,8 @@ import httpx
 import pytest
 
 from dltrack.linkcheck.engine import LinkChecker
+from dltrack.linkcheck.http11.errors import ConnectFailed
+from dltrack.linkcheck.http11.pool import OriginPool
 from dltrack.linkcheck.options import CheckOptions
 from dltrack.linkcheck.verdicts import Verdict
 
@@ -102,3 +104,39 @@ def test_a_bad_token_is_a_usage_error_that_does_not_echo_it(run, monkeypatch) ->
     monkeypatch.setenv("GITHUB_TOKEN", "bad\x01secret")
     result = run("check-links", "--timeout", "1")
     assert result.code == 2 and "secret" not in result.err and "--github-token" in result.err
+
+
+def test_our_own_pools_get_the_same_headers(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without a MockTransport the checker hands requests straight to its per-origin
+    # pools. Each pool's request is caught here before it connects, so nothing leaves
+    # the process, and fails as a refused connection would.
+    sent: dict[str, str | None] = {}
+
+    async def request(self, method, target, headers, timeouts, *, public_only=False):  # type: ignore[no-untyped-def]
+        names = {name.lower(): value.decode() for name, value in headers}
+        sent[f"{self._host}:{self._port}{target.decode()}"] = names.get(b"authorization")
+        raise ConnectFailed("caught before connecting")
+
+    monkeypatch.setattr(OriginPool, "request", request)
+    urls = [
+        "https://github.com/a/b",  # first, so a header cached for the netloc is tried next
+        "http://github.com/a/b",
+        "https://github.com:8443/a",
+        "https://gist.github.com/a",
+        "https://api.github.com/repos/a/b",
+    ]
+
+    async def main() -> None:
+        # (More hosts than here must fail before the run calls the network down.)
+        opts = CheckOptions(github_token=TOKEN, retries=0, per_host=1, unreachable_min_hosts=99)
+        checker = LinkChecker(opts)
+        await checker.run([(u, u) for u in urls])
+
+    asyncio.run(main())
+    assert sent == {
+        "github.com:443/a/b": f"Bearer {TOKEN}",
+        "github.com:80/a/b": None,
+        "github.com:8443/a": None,
+        "gist.github.com:443/a": None,
+        "api.github.com:443/repos/a/b": f"Bearer {TOKEN}",
+    }

@@ -289,10 +289,13 @@ class HttpClient:
 
     def _raw_headers(self, url: Url, token: bool) -> list[tuple[bytes, bytes]]:
         """The request's headers as our own pool takes them (made once per host)."""
-        key = (url.netloc, token)
+        # Keyed by whether the token goes, not by what the caller allows: one netloc
+        # serves http and https alike, and only https may carry it.
+        with_token = bool(token and self.options.github_token and sends_token(url))
+        key = (url.netloc, with_token)
         raw = self._pool_headers.get(key)
         if raw is None:
-            raw = self._pool_headers[key] = self._headers_for(url, token).raw
+            raw = self._pool_headers[key] = self._headers_for(url, with_token).raw
         return raw
 
     def _headers_for(self, url: Url, token: bool) -> httpx.Headers:
