@@ -28,7 +28,7 @@ from dltrack.linkcheck import (
     parse_retry_after,
 )
 from dltrack.linkcheck.decisions import redirect_problem, status_text
-from dltrack.linkcheck.http.client import charset_of
+from dltrack.linkcheck.http.answers import charset_of
 from dltrack.linkcheck.pages import decode_body
 
 A, B, C = "https://a.example/", "https://b.example/", "https://c.example/"

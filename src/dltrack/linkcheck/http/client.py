@@ -11,28 +11,32 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib.util
-import re
 import sys
-import zlib
-from collections.abc import AsyncIterator
 from typing import Any, TypeAlias
 
 import httpx
 
 from dltrack.hosts import valid_hostname
 from dltrack.linkcheck.decisions import REDIRECTS, is_retryable_status
+from dltrack.linkcheck.http.answers import (
+    DRAIN_TIME,
+    NO_BODY,
+    READ_FAILED,
+    Answer,
+    HttpxAnswer,
+    PoolAnswer,
+    charset_of,
+    drain_small,
+    drainable,
+)
 from dltrack.linkcheck.http.failures import classify_exception
 from dltrack.linkcheck.http.transport import (
-    BODY_COMPLETE,
-    LOCATION,
-    PEER,
     PUBLIC_ONLY,
     OriginPools,
     timeouts_of,
     translated,
 )
 from dltrack.linkcheck.http11.errors import HttpError
-from dltrack.linkcheck.http11.pool import Response as PoolResponse
 from dltrack.linkcheck.next_step import Outcome
 from dltrack.linkcheck.options import CheckOptions
 from dltrack.linkcheck.pages import ContentDecoder, UnsupportedEncoding, decode_body
@@ -45,10 +49,6 @@ Jar: TypeAlias = httpx.Cookies | None
 Origin = tuple[str, int]
 
 _ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-# Bodies we do not need are still drained when small and quick to come, so that the
-# connection can be reused; a body that is large or slow is cut off by closing it.
-_DRAIN_LIMIT = 64 * 1024
-_DRAIN_TIME = 1.0
 GLANCE = 32 * 1024  # bytes of a page read for its title when no content rule needs it all
 
 
@@ -124,7 +124,6 @@ class _NoCookies(httpx.Cookies):
 
 
 _NO_COOKIES = _NoCookies()
-_NO_BODY = httpx.ByteStream(b"")
 
 
 class _Client(httpx.AsyncClient):
@@ -249,26 +248,26 @@ class HttpClient:
                     out.text = await self._read_text(answer, deadline)
                 except UnsupportedEncoding as exc:
                     out.unreadable = str(exc)
-            elif method == "GET" and 200 <= status < 300 and (complete or _drainable(answer)):
+            elif method == "GET" and 200 <= status < 300 and (complete or drainable(answer)):
                 # A GET's page is glanced at, for its title and the signs of a parked
                 # domain: its head only, within the time a drain may take, and only where
                 # draining would read it anyway (a page that came with its head, or a
                 # small or chunked one): reading it to its end returns the connection to
                 # the pool, as draining does. A large page is not waited for.
-                until = min(deadline, asyncio.get_running_loop().time() + _DRAIN_TIME)
+                until = min(deadline, asyncio.get_running_loop().time() + DRAIN_TIME)
                 with contextlib.suppress(UnsupportedEncoding):
                     out.text = await self._read_text(answer, until, GLANCE)
             elif not complete:
                 # Reading a small body to its end is what returns the connection to the
                 # pool; closing it unread discards it.
-                await _drain_small(answer, deadline, method == "HEAD")
+                await drain_small(answer, deadline, method == "HEAD")
         finally:
             await answer.aclose()
         return out, jar
 
     async def _send(
         self, method: str, url: Url, jar: Jar, public_only: bool, token: bool
-    ) -> _Answer:
+    ) -> Answer:
         """The answer's head: straight from our pool when we can, else through httpx."""
         pools = self._pools
         if pools is not None and jar is None:
@@ -283,9 +282,9 @@ class HttpClient:
                     )
                 except HttpError as exc:
                     raise translated(exc) from exc
-                return _PoolAnswer(response, method, url)
+                return PoolAnswer(response, method, url)
         request = self._request(method, url, jar, public_only, token)
-        return _HttpxAnswer(await self._client.send(request, stream=True))
+        return HttpxAnswer(await self._client.send(request, stream=True))
 
     def _raw_headers(self, url: Url, token: bool) -> list[tuple[bytes, bytes]]:
         """The request's headers as our own pool takes them (made once per host)."""
@@ -329,11 +328,11 @@ class HttpClient:
             url,
             headers=self._headers_for(url, token),
             cookies=jar,
-            stream=_NO_BODY,
+            stream=NO_BODY,
             extensions=extensions,
         )
 
-    async def _read_text(self, answer: _Answer, deadline: float, cap: int | None = None) -> str:
+    async def _read_text(self, answer: Answer, deadline: float, cap: int | None = None) -> str:
         """The page as text, at most cap (body_cap) bytes of it once decoded, by the deadline.
 
         httpx's own decoders would unfold a compressed body without limit (a 1 MB
@@ -352,175 +351,6 @@ class HttpClient:
                         body += decoder.feed(chunk)
                         if decoder.full:
                             break  # never read a whole large (or endless) body
-            except _READ_FAILED:
+            except READ_FAILED:
                 pass  # judge the page on what arrived: soft-404 texts come early
         return decode_body(bytes(body), charset_of(answer.header("content-type")))
-
-
-# What ends the reading of a body early without telling anything about the link.
-_READ_FAILED = (TimeoutError, httpx.HTTPError, httpx.StreamError, zlib.error, HttpError)
-
-_CHARSET = re.compile(r""";\s*charset\s*=\s*(?:"([^"]*)"|([^\s;,]*))""", re.I)
-
-
-def charset_of(content_type: str | None) -> str | None:
-    """The charset parameter of a Content-Type header, if it names one."""
-    # What httpx's charset_encoding gives, without building an email.message per page.
-    if not content_type:
-        return None
-    found = _CHARSET.search(content_type)
-    if found is None:
-        return None
-    name = found.group(1) if found.group(1) is not None else found.group(2)
-    return name.lower() or None
-
-
-class _Answer:
-    """A response head and its unread body, whichever way it came."""
-
-    __slots__ = ("complete", "location", "peer", "status")
-
-    status: int
-    peer: str | None
-    location: str | None  # a redirect's Location, as sent
-    complete: bool  # the body came with the head: its connection is back in the pool
-
-    def header(self, name: str) -> str | None:
-        """The header's value (repeated ones joined by commas), None when absent."""
-        raise NotImplementedError
-
-    def chunks(self) -> AsyncIterator[bytes]:
-        """The body's bytes as sent (still encoded)."""
-        raise NotImplementedError
-
-    def cookies_into(self, jar: httpx.Cookies) -> None:
-        """Add the cookies the answer sets to jar."""
-        raise NotImplementedError
-
-    async def aclose(self) -> None:
-        """Done with the answer: its connection goes back to the pool, or is closed."""
-        raise NotImplementedError
-
-
-class _PoolAnswer(_Answer):
-    """An answer straight from our HTTP/1.1 pool."""
-
-    __slots__ = ("_body", "_headers", "_method", "_url")
-
-    def __init__(self, response: PoolResponse, method: str, url: Url) -> None:
-        head = response.head
-        self.status = head.status
-        self.peer = response.peer
-        self.complete = response.body.done
-        self._body = response.body
-        self._headers = head.headers
-        self._method, self._url = method, url
-        self.location = None
-        if 300 <= head.status < 400:
-            self.location = self._value(b"location", "utf-8")
-
-    def _value(self, name: bytes, encoding: str = "latin-1") -> str | None:
-        values = [v for n, v in self._headers if n.lower() == name]
-        if not values:
-            return None
-        return b", ".join(values).decode(encoding, "replace")
-
-    def header(self, name: str) -> str | None:
-        return self._value(name.encode("ascii"))
-
-    async def chunks(self) -> AsyncIterator[bytes]:
-        async for chunk in self._body:
-            yield chunk
-
-    def cookies_into(self, jar: httpx.Cookies) -> None:
-        request = httpx.Request(self._method, self._url)
-        jar.extract_cookies(httpx.Response(self.status, headers=self._headers, request=request))
-
-    async def aclose(self) -> None:
-        if not self.complete:
-            await self._body.aclose()
-
-
-class _HttpxAnswer(_Answer):
-    """An answer through httpx's client: a test's MockTransport, or a proxy."""
-
-    __slots__ = ("_response",)
-
-    def __init__(self, response: httpx.Response) -> None:
-        self._response = response
-        self.status = response.status_code
-        self.peer = response.extensions.get(PEER)
-        # Our own transport says when the body came with the head: its connection is
-        # back in the pool and nothing is left to do.
-        self.complete = response.extensions.get(BODY_COMPLETE, False)
-        self.location = None
-        if self.status in REDIRECTS:
-            self.location = response.extensions.get(LOCATION) or response.headers.get("location")
-
-    def header(self, name: str) -> str | None:
-        return self._response.headers.get(name)
-
-    def chunks(self) -> AsyncIterator[bytes]:
-        return _raw(self._response)
-
-    def cookies_into(self, jar: httpx.Cookies) -> None:
-        jar.extract_cookies(self._response)
-
-    async def aclose(self) -> None:
-        response = self._response
-        if not self.complete:
-            # Failing to close tells nothing about the link.
-            with contextlib.suppress(httpx.HTTPError, OSError):
-                await response.aclose()
-        # httpx links a response and its stream both ways; unlinking lets reference
-        # counting free them at once instead of the cycle collector (bench/README.md).
-        response.stream = _NO_BODY
-
-
-async def _raw(response: httpx.Response) -> AsyncIterator[bytes]:
-    """The body's bytes as sent (still encoded)."""
-    if response.is_stream_consumed:  # made whole already: an httpx.MockTransport's answer
-        yield response.content
-        return
-    stream = response.stream
-    if isinstance(stream, httpx.AsyncByteStream):
-        # Straight from the transport's stream: httpx's raw iterator adds layers of
-        # async generators per response that cost more than the read (see _discard_body).
-        async for chunk in stream:
-            yield chunk
-        return
-    async for chunk in response.aiter_raw():  # pragma: no cover - a synchronous transport
-        yield chunk
-
-
-def _drainable(answer: _Answer) -> bool:
-    """Whether a body is worth reading to its end to keep the connection."""
-    length = answer.header("content-length")
-    if length is None:
-        # Chunked (most dynamic pages): worth a try. Without either header the body
-        # ends when the server closes the connection, so there is nothing to save.
-        return "chunked" in (answer.header("transfer-encoding") or "").lower()
-    return length.isdigit() and int(length) <= _DRAIN_LIMIT
-
-
-async def _drain_small(answer: _Answer, deadline: float, head: bool) -> None:
-    try:
-        if head:  # no body by definition: nothing to wait for
-            await _discard_body(answer)
-            return
-        if not _drainable(answer):
-            return
-        loop = asyncio.get_running_loop()
-        async with asyncio.timeout_at(min(deadline, loop.time() + _DRAIN_TIME)):
-            await _discard_body(answer, _DRAIN_LIMIT)
-    except _READ_FAILED:
-        pass  # the connection is closed instead; the answer is what counts
-
-
-async def _discard_body(answer: _Answer, limit: int | None = None) -> None:
-    """Read a body nobody needs to its end (or past limit bytes, then give up)."""
-    read = 0
-    async for chunk in answer.chunks():
-        read += len(chunk)
-        if limit is not None and read > limit:
-            return  # too big after all: closing the connection is cheaper

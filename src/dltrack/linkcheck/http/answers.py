@@ -1,0 +1,196 @@
+"""A response as the engine's client reads it, whichever way it came.
+
+Most requests go straight to our own per-origin pools; a proxy's and a test's
+MockTransport answer through httpx. Both are read through one small interface:
+the status, a few headers, the body's raw bytes, and closing it (which hands the
+connection back to its pool, or closes it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import zlib
+from collections.abc import AsyncIterator
+
+import httpx
+
+from dltrack.linkcheck.decisions import REDIRECTS
+from dltrack.linkcheck.http.transport import BODY_COMPLETE, LOCATION, PEER
+from dltrack.linkcheck.http11.errors import HttpError
+from dltrack.linkcheck.http11.pool import Response as PoolResponse
+
+# Bodies we do not need are still drained when small and quick to come, so that the
+# connection can be reused; a body that is large or slow is cut off by closing it.
+DRAIN_LIMIT = 64 * 1024
+DRAIN_TIME = 1.0
+NO_BODY = httpx.ByteStream(b"")  # an empty body: a request's, and an answer's once read
+
+# What ends the reading of a body early without telling anything about the link.
+READ_FAILED = (TimeoutError, httpx.HTTPError, httpx.StreamError, zlib.error, HttpError)
+
+_CHARSET = re.compile(r""";\s*charset\s*=\s*(?:"([^"]*)"|([^\s;,]*))""", re.I)
+
+
+def charset_of(content_type: str | None) -> str | None:
+    """The charset parameter of a Content-Type header, if it names one."""
+    # What httpx's charset_encoding gives, without building an email.message per page.
+    if not content_type:
+        return None
+    found = _CHARSET.search(content_type)
+    if found is None:
+        return None
+    name = found.group(1) if found.group(1) is not None else found.group(2)
+    return name.lower() or None
+
+
+class Answer:
+    """A response head and its unread body, whichever way it came."""
+
+    __slots__ = ("complete", "location", "peer", "status")
+
+    status: int
+    peer: str | None
+    location: str | None  # a redirect's Location, as sent
+    complete: bool  # the body came with the head: its connection is back in the pool
+
+    def header(self, name: str) -> str | None:
+        """The header's value (repeated ones joined by commas), None when absent."""
+        raise NotImplementedError
+
+    def chunks(self) -> AsyncIterator[bytes]:
+        """The body's bytes as sent (still encoded)."""
+        raise NotImplementedError
+
+    def cookies_into(self, jar: httpx.Cookies) -> None:
+        """Add the cookies the answer sets to jar."""
+        raise NotImplementedError
+
+    async def aclose(self) -> None:
+        """Done with the answer: its connection goes back to the pool, or is closed."""
+        raise NotImplementedError
+
+
+class PoolAnswer(Answer):
+    """An answer straight from our HTTP/1.1 pool."""
+
+    __slots__ = ("_body", "_headers", "_method", "_url")
+
+    def __init__(self, response: PoolResponse, method: str, url: httpx.URL) -> None:
+        head = response.head
+        self.status = head.status
+        self.peer = response.peer
+        self.complete = response.body.done
+        self._body = response.body
+        self._headers = head.headers
+        self._method, self._url = method, url
+        self.location = None
+        if 300 <= head.status < 400:
+            self.location = self._value(b"location", "utf-8")
+
+    def _value(self, name: bytes, encoding: str = "latin-1") -> str | None:
+        values = [v for n, v in self._headers if n.lower() == name]
+        if not values:
+            return None
+        return b", ".join(values).decode(encoding, "replace")
+
+    def header(self, name: str) -> str | None:
+        return self._value(name.encode("ascii"))
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        async for chunk in self._body:
+            yield chunk
+
+    def cookies_into(self, jar: httpx.Cookies) -> None:
+        request = httpx.Request(self._method, self._url)
+        jar.extract_cookies(httpx.Response(self.status, headers=self._headers, request=request))
+
+    async def aclose(self) -> None:
+        if not self.complete:
+            await self._body.aclose()
+
+
+class HttpxAnswer(Answer):
+    """An answer through httpx's client: a test's MockTransport, or a proxy."""
+
+    __slots__ = ("_response",)
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+        self.status = response.status_code
+        self.peer = response.extensions.get(PEER)
+        # Our own transport says when the body came with the head: its connection is
+        # back in the pool and nothing is left to do.
+        self.complete = response.extensions.get(BODY_COMPLETE, False)
+        self.location = None
+        if self.status in REDIRECTS:
+            self.location = response.extensions.get(LOCATION) or response.headers.get("location")
+
+    def header(self, name: str) -> str | None:
+        return self._response.headers.get(name)
+
+    def chunks(self) -> AsyncIterator[bytes]:
+        return _raw(self._response)
+
+    def cookies_into(self, jar: httpx.Cookies) -> None:
+        jar.extract_cookies(self._response)
+
+    async def aclose(self) -> None:
+        response = self._response
+        if not self.complete:
+            # Failing to close tells nothing about the link.
+            with contextlib.suppress(httpx.HTTPError, OSError):
+                await response.aclose()
+        # httpx links a response and its stream both ways; unlinking lets reference
+        # counting free them at once instead of the cycle collector (bench/README.md).
+        response.stream = NO_BODY
+
+
+async def _raw(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The body's bytes as sent (still encoded)."""
+    if response.is_stream_consumed:  # made whole already: an httpx.MockTransport's answer
+        yield response.content
+        return
+    stream = response.stream
+    if isinstance(stream, httpx.AsyncByteStream):
+        # Straight from the transport's stream: httpx's raw iterator adds layers of
+        # async generators per response that cost more than the read (see _discard_body).
+        async for chunk in stream:
+            yield chunk
+        return
+    async for chunk in response.aiter_raw():  # pragma: no cover - a synchronous transport
+        yield chunk
+
+
+def drainable(answer: Answer) -> bool:
+    """Whether a body is worth reading to its end to keep the connection."""
+    length = answer.header("content-length")
+    if length is None:
+        # Chunked (most dynamic pages): worth a try. Without either header the body
+        # ends when the server closes the connection, so there is nothing to save.
+        return "chunked" in (answer.header("transfer-encoding") or "").lower()
+    return length.isdigit() and int(length) <= DRAIN_LIMIT
+
+
+async def drain_small(answer: Answer, deadline: float, head: bool) -> None:
+    try:
+        if head:  # no body by definition: nothing to wait for
+            await _discard_body(answer)
+            return
+        if not drainable(answer):
+            return
+        loop = asyncio.get_running_loop()
+        async with asyncio.timeout_at(min(deadline, loop.time() + DRAIN_TIME)):
+            await _discard_body(answer, DRAIN_LIMIT)
+    except READ_FAILED:
+        pass  # the connection is closed instead; the answer is what counts
+
+
+async def _discard_body(answer: Answer, limit: int | None = None) -> None:
+    """Read a body nobody needs to its end (or past limit bytes, then give up)."""
+    read = 0
+    async for chunk in answer.chunks():
+        read += len(chunk)
+        if limit is not None and read > limit:
+            return  # too big after all: closing the connection is cheaper
