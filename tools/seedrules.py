@@ -47,6 +47,14 @@ class TrackSpec:
     retitle: Mapping[str, str] = field(default_factory=dict)  # stored URL -> title
     rekind: Mapping[str, Kind] = field(default_factory=dict)  # stored URL -> kind
     drop: frozenset[str] = frozenset()  # stored URLs that are promotion, not curriculum
+    # Stored URLs whose title of SHORT_TITLE characters or fewer is the best the document
+    # gives (the item's own title, or no other name for it); any other short title is
+    # link text still waiting for a title (tests/test_seedbuild.py holds us to it).
+    short_titles: frozenset[str] = frozenset()
+
+
+# Titles this short are usually link text ("回答", "博客", "pdf"), not an article's title.
+SHORT_TITLE = 6
 
 
 def _steps(*titles: tuple[str, str]) -> tuple[StageSpec, ...]:
@@ -153,6 +161,17 @@ SPECS: tuple[TrackSpec, ...] = (
         options=ExtractOptions(numbered_sections=True),
         author="Deeper Go",
         null_kind=Kind.ARTICLE,
+        # "正则项" and "梯度下降法" link WeChat articles the document names only by that
+        # word, inside a sentence of its own; their titles are not in the document, so
+        # the link text stays.
+        short_titles=frozenset(
+            {
+                "https://mp.weixin.qq.com/s?__biz=MzA5ODUxOTA5Mg==&mid=2652549828&idx=1"
+                "&sn=5b77192a91d593342e00a984f1132c50",
+                "https://mp.weixin.qq.com/s?__biz=MzA5ODUxOTA5Mg==&mid=2652550294&idx=1"
+                "&sn=820ddc89e1d1af35f14ccf645b963a76",
+            }
+        ),
         # Link texts that are not titles ("中文版", "博客", "回答", "戳戳戳", "推荐阅读"):
         # named from the surrounding sentence, or by the linked page's own title.
         retitle=(
@@ -183,9 +202,6 @@ SPECS: tuple[TrackSpec, ...] = (
                 "https://arxiv.org/abs/1512.02595": (
                     "Deep Speech 2: End-to-End Speech Recognition in English and Mandarin"
                 ),
-                # "正则项" and "梯度下降法" link WeChat articles the document names only by
-                # that word, inside a sentence of its own; their titles are not in the
-                # document, so the link text stays.
                 "https://arxiv.org/abs/1610.09889": (
                     "Chinese Poetry Generation with Planning based Neural Network"
                     "（“为你写诗”的模型）"
@@ -226,6 +242,21 @@ SPECS: tuple[TrackSpec, ...] = (
         begin="推荐阅读",
         author="SIGAI",
         null_kind=Kind.ARTICLE,
+        # The numbered list names each of the publisher's articles by its own title, and
+        # some of those are short ("理解凸优化", "k近邻算法").
+        short_titles=frozenset(
+            "https://mp.weixin.qq.com/s?__biz=MzU4MjQ3MDkwNA==&" + article
+            for article in (
+                "mid=2247484439&idx=1&sn=4fa8c71ae9cb777d6e97ebd0dd8672e7",
+                "mid=2247484651&idx=1&sn=a0e4ca5edb868fe3eae9101b71dd7103",
+                "mid=2247484827&idx=1&sn=043d7d0159baaddfbf92ed78ee5b1124",
+                "mid=2247484954&idx=1&sn=c28b7f07c22466e91b1ef90e9dbe3ad1",
+                "mid=2247485074&idx=1&sn=0ebf1bf8f49e9c46075fe3803d04c95d",
+                "mid=2247485668&idx=1&sn=f70547fc671d164e28fddcea6473524d",
+                "mid=2247485718&idx=1&sn=c05c217af81173ae2c1301cbda5f7131",
+                "mid=2247486289&idx=1&sn=a312c951c943ad104c722e6c681823b6",
+            )
+        ),
     ),
     TrackSpec(
         slug="study-outline",
@@ -243,11 +274,17 @@ SPECS: tuple[TrackSpec, ...] = (
         # "补充" is a note with its citation, not reading material.
         end=r"^补充$",
         null_kind=Kind.TOPIC,
-        # A blog's category page, linked by the category's name only: say whose it is.
         retitle={
+            # A blog's category page, linked by the category's name only: say whose it is.
             "https://blog.csdn.net/app_12062011/article/category/6673389": (
                 "深度学习（CSDN 博客 app_12062011 的文章分类）"
-            )
+            ),
+            # Repositories linked by their names, with the book's name beside the link:
+            # the two together, in the document's order.
+            "https://github.com/d2l-ai/d2l-zh": "d2l-zh《动手学深度学习》",
+            "https://github.com/ShusenTang/Dive-into-DL-PyTorch": (
+                "《动手学深度学习》Dive-into-DL-PyTorch"
+            ),
         },
     ),
     TrackSpec(
