@@ -95,6 +95,24 @@ _URL_ONLY = re.compile(r"\s*(https?://|www\.)\S+\s*", re.I)
 _SENTENCE = ("，", "。", "；", "！", "？")
 # More text than this beside the 《titles》 of a paragraph makes it prose.
 _MENTION = 30
+# A repository's front page, github.com/owner/repo.
+_REPO_ROOT = re.compile(r"^https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+?)/?$", re.I)
+
+
+def _letters(text: str) -> str:
+    return "".join(char for char in text.casefold() if char.isalnum())
+
+
+# A note in brackets beside a title in a list item.
+_NOTE = re.compile(r"[（(][^（）()]*[）)]")
+# "《机器学习》（别名《西瓜书》…）": the bracketed 《》 is another name of the same book.
+_ALIAS = re.compile(
+    r"(》\s*)[（(]\s*(?:别名|又名|又称|俗称|简称|也叫|也称|即|aka|a\.k\.a\.)?\s*[:：]?\s*《"
+    r"[^（）()]*[）)]",
+    re.I,
+)
+# A list item without a link this short names the links in its sub-items.
+_NAMES = 40
 _MARKER = frozenset({COMMENTS_OPEN, COMMENTS_CLOSE, CHROME_OPEN, CHROME_CLOSE})
 
 
@@ -102,8 +120,9 @@ class _Extractor(Sections):
     def __init__(self, options: ExtractOptions) -> None:
         super().__init__(options)
         self.check_url = Addresses(options.skip_urls, options.base_url).check
-        # The list items above the one being read: (indentation, title its link gave).
-        self.above: list[tuple[int, str]] = []
+        # The list items above the one being read: (indentation, title its link gave,
+        # name: that title, or the item's short text when it has no link).
+        self.above: list[tuple[int, str, str]] = []
         self.item_title = ""  # the title the item being read gave, if any
         self.own = OwnRepository("", None)  # the document's repository: set by run
         self.refs: dict[str, str] = {}
@@ -250,16 +269,21 @@ class _Extractor(Sections):
         context = clean_title(plain)
         section = self.section
         bare = applies(self.options.bare_urls, section)
-        part_of = ""
+        part_of = parent = ""
         if item:
             while self.above and self.above[-1][0] >= indent:
                 self.above.pop()
-            part_of = self.above[-1][1] if self.above else ""
+            if self.above:
+                _, part_of, parent = self.above[-1]
         self.item_title = ""
-        inherit = self.last_titled if item else ""
+        # A link that names nothing alone in a sub-item is the item it stands under's
+        # ("- PyTorch" over "- [HomePage](…)"), not the last link read before it's.
+        inherit = (parent or self.last_titled) if item else ""
         links = self.link_items(nodes, context, bare=bare, inherit=inherit, part_of=part_of)
         if item:
-            self.above.append((indent, self.item_title))
+            # An item without a link names its sub-items' generic links by its short text.
+            name = self.item_title or (context if not links and len(context) <= _NAMES else "")
+            self.above.append((indent, self.item_title, name))
         if links:
             for entry in links:
                 self.add(entry)
@@ -269,7 +293,7 @@ class _Extractor(Sections):
         if applies(self.options.books, section):
             if "《" in plain:  # 《》 in code is a path or a name in a command, no book
                 plain = plain_text([n for n in nodes if not (isinstance(n, Text) and n.code)])
-            books = [clean_title(m.group(1)) for m in BOOK.finditer(plain)]
+            books = [clean_title(m.group(1)) for m in BOOK.finditer(_ALIAS.sub(r"\1", plain))]
             if books and not self.options.books_in_prose and _prose(plain, item=item):
                 books = []  # 《Book》 named in a sentence is a mention, not a reading item
             if books:
@@ -309,12 +333,32 @@ class _Extractor(Sections):
         links = [n for n in nodes if isinstance(n, Link)]
         rest = clean_title(plain_text([n for n in nodes if not isinstance(n, Link)]))
         if links and not rest:
+            named = clean_title(plain_text(links[0].children))
+            if block.level == 1 and len(self.sections) == 1 and self.names_itself(links, named):
+                # "# [Awesome X](github.com/me/awesome-x)": the list's title, linking the
+                # list's own repository: the document's name, not an item in it.
+                self.skip(links[0].href.strip(), named, REPO_META)
+                self.open_section(named, block.level)
+                return
             # "### [Paper title](url)": a linked heading names an item, not a section.
             for entry in self.link_items(nodes, title):
                 self.add(entry)
             return
         if title:
             self.open_section(title, block.level)
+
+    def names_itself(self, links: list[Link], named: str) -> bool:
+        """True when a heading's links are the document's own repository and badges."""
+        texts = [link for link in links if plain_text(link.children).strip()]
+        if len(texts) != 1 or texts[0] is not links[0]:
+            return False
+        match = _REPO_ROOT.match(links[0].href.strip())
+        if match is None:
+            return False
+        owner, repo = match.groups()
+        if self.own.name == f"{owner}/{repo.removesuffix('.git')}".casefold():
+            return True
+        return _letters(repo.removesuffix(".git")) == _letters(named)
 
     def paragraph(self, block: Block) -> None:
         pending: list[str] = []
@@ -382,6 +426,8 @@ def _after(nodes: list[Inline], index: int) -> str:
 def _prose(text: str, *, item: bool) -> bool:
     """True for a sentence rather than a title with a note ("《书名》 作者, 出版社")."""
     rest = BOOK.sub("", text).strip()
+    if item:
+        rest = _NOTE.sub("", rest)  # "《书名》（第二版，作者某某）": a note in brackets
     return any(mark in rest for mark in _SENTENCE) or (not item and len(rest) > _MENTION)
 
 
