@@ -16,10 +16,11 @@ from dltrack.catalogue.fileio import load_catalogue
 from dltrack.importer import ExtractOptions, extract
 from dltrack.importer.extract import extract_report
 from dltrack.importer.htmlconv import html_to_markdown
-from dltrack.importer.labels import part_label
+from dltrack.importer.labels import glued_text, part_label
 from dltrack.importer.markdown import Link, Text, parse_inlines
 from dltrack.importer.shares import share_code
 from dltrack.importer.skips import REPO_META
+from dltrack.importer.urls import canonical
 
 OWN = "https://github.com/me/list/blob/main/"
 
@@ -444,3 +445,15 @@ def test_a_note_in_brackets_does_not_make_a_listed_book_prose() -> None:
     # In a paragraph the same words are still a sentence that mentions a book.
     prose = "我读过《某书》，很好，推荐给大家看看这本书的第二版。\n"
     assert items(prose, books=True, books_in_prose=False) == []
+
+
+def test_a_relative_file_name_with_chinese_punctuation_is_one_address() -> None:
+    base = "https://github.com/me/notes/blob/master/README.md"
+    text = "- [综述](./笔记/模型：综述，上.md)\n- [同一篇](https://github.com/me/notes/blob/master/%E7%AC%94%E8%AE%B0/%E6%A8%A1%E5%9E%8B%EF%BC%9A%E7%BB%BC%E8%BF%B0%EF%BC%8C%E4%B8%8A.md)\n"
+    found = items(text, base_url=base)
+    assert len(found) == 1  # the same page, linked twice
+    url = found[0][1]
+    assert url is not None and glued_text(url) is None
+    assert canonical(url).endswith(
+        "/%E6%A8%A1%E5%9E%8B%EF%BC%9A%E7%BB%BC%E8%BF%B0%EF%BC%8C%E4%B8%8A.md"
+    )
