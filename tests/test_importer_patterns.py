@@ -457,3 +457,24 @@ def test_a_relative_file_name_with_chinese_punctuation_is_one_address() -> None:
     assert canonical(url).endswith(
         "/%E6%A8%A1%E5%9E%8B%EF%BC%9A%E7%BB%BC%E8%BF%B0%EF%BC%8C%E4%B8%8A.md"
     )
+
+
+def test_an_empty_link_names_a_reading_item_without_an_address() -> None:
+    text = "| Paper | Notes |\n|---|---|\n| [Gradient Noise in Practice]() | to be found |\n"
+    assert items(text, books=True) == [("Gradient Noise in Practice", None)]
+    assert items(text) == []  # only where url-less items are read at all
+
+
+@pytest.mark.parametrize("empty", ["[pdf]()", "[1]()", "[]()"])
+def test_an_empty_link_that_names_nothing_is_no_item(empty: str) -> None:
+    assert items(f"- {empty} and more\n", books=True) == []
+
+
+def test_an_empty_link_before_its_parts_is_their_title() -> None:
+    text = (
+        "* [从感知机到卷积网络]()：[上](https://a.example.org/1)，[下](https://a.example.org/2)\n"
+    )
+    assert items(text, books=True) == [
+        ("从感知机到卷积网络", "https://a.example.org/1"),
+        ("从感知机到卷积网络 (下)", "https://a.example.org/2"),
+    ]

@@ -44,6 +44,7 @@ from dltrack.importer.labels import (
     generic_label,
     label_kind,
     part_label,
+    usable_title,
 )
 from dltrack.importer.lines import Context, bare_title, bold_only, joins, lead, leading_ordinal
 from dltrack.importer.markdown import (
@@ -175,6 +176,13 @@ class _Extractor(Sections):
             if url is not None and images and around.in_table():
                 # A table row's badges ("▶ bilibili", "YouTube views") open its video.
                 badge = badge_label([i.src for i in images], images[0].alt, url)
+            if url is None and not node.href.strip() and self.placeholder(cleaned, nodes, index):
+                # "[Bag of Tricks for …]()": a title whose link is still to be filled in
+                # names a reading item, as a 《book》 without a link does.
+                found.append(FoundItem(cleaned, None, "article", context))
+                around.item(cleaned)
+                gap = ""
+                continue
             if (url is None or not cleaned) and badge is None:
                 if url is not None:
                     reason = LINKED_IMAGE if images else NO_TEXT
@@ -227,6 +235,23 @@ class _Extractor(Sections):
             found.append(FoundItem(cleaned, url, kind, context))
             gap = ""
         return found
+
+    def placeholder(self, title: str, nodes: list[Inline], index: int) -> bool:
+        """True for an empty link "[title]()" (nodes[index]) that names a reading item.
+
+        Not when links that name nothing follow it ("[Title]()：[上](…)，[下](…)"): then
+        it is their title, and they are the items.
+        """
+        if not applies(self.options.books, self.section) or not usable_title(title):
+            return False
+        following = nodes[index + 1 : index + 3]
+        for node in following:
+            if isinstance(node, Text) and len(node.text.strip()) > 3:
+                return True
+            if isinstance(node, Link):
+                named = clean_title(plain_text(node.children))
+                return generic_label(named) is None and not part_label(named)
+        return True
 
     def text_urls(self, node: Text, context: str, around: Context, found: list[FoundItem]) -> None:
         """Entries for the URLs written out in text, titled by the label beside them."""
