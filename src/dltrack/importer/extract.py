@@ -44,7 +44,6 @@ from dltrack.importer.labels import (
     generic_label,
     label_kind,
     part_label,
-    usable_title,
 )
 from dltrack.importer.lines import Context, bare_title, bold_only, joins, lead, leading_ordinal
 from dltrack.importer.markdown import (
@@ -70,6 +69,7 @@ from dltrack.importer.skips import (
     chrome_or_profile,
 )
 from dltrack.importer.titles import FRONT_MATTER, clean_title, front_matter
+from dltrack.importer.unlinked import book_titles, empty_link_names_item, without_notes
 
 __all__ = [
     "BOLD_LEVEL",
@@ -96,22 +96,6 @@ _URL_ONLY = re.compile(r"\s*(https?://|www\.)\S+\s*", re.I)
 _SENTENCE = ("，", "。", "；", "！", "？")
 # More text than this beside the 《titles》 of a paragraph makes it prose.
 _MENTION = 30
-# A repository's front page, github.com/owner/repo.
-_REPO_ROOT = re.compile(r"^https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+?)/?$", re.I)
-
-
-def _letters(text: str) -> str:
-    return "".join(char for char in text.casefold() if char.isalnum())
-
-
-# A note in brackets beside a title in a list item.
-_NOTE = re.compile(r"[（(][^（）()]*[）)]")
-# "《机器学习》（别名《西瓜书》…）": the bracketed 《》 is another name of the same book.
-_ALIAS = re.compile(
-    r"(》\s*)[（(]\s*(?:别名|又名|又称|俗称|简称|也叫|也称|即|aka|a\.k\.a\.)?\s*[:：]?\s*《"
-    r"[^（）()]*[）)]",
-    re.I,
-)
 # A list item without a link this short names the links in its sub-items.
 _NAMES = 40
 _MARKER = frozenset({COMMENTS_OPEN, COMMENTS_CLOSE, CHROME_OPEN, CHROME_CLOSE})
@@ -176,7 +160,12 @@ class _Extractor(Sections):
             if url is not None and images and around.in_table():
                 # A table row's badges ("▶ bilibili", "YouTube views") open its video.
                 badge = badge_label([i.src for i in images], images[0].alt, url)
-            if url is None and not node.href.strip() and self.placeholder(cleaned, nodes, index):
+            if (
+                url is None
+                and not node.href.strip()
+                and applies(self.options.books, self.section)
+                and empty_link_names_item(cleaned, nodes, index)
+            ):
                 # "[Bag of Tricks for …]()": a title whose link is still to be filled in
                 # names a reading item, as a 《book》 without a link does.
                 found.append(FoundItem(cleaned, None, "article", context))
@@ -235,23 +224,6 @@ class _Extractor(Sections):
             found.append(FoundItem(cleaned, url, kind, context))
             gap = ""
         return found
-
-    def placeholder(self, title: str, nodes: list[Inline], index: int) -> bool:
-        """True for an empty link "[title]()" (nodes[index]) that names a reading item.
-
-        Not when links that name nothing follow it ("[Title]()：[上](…)，[下](…)"): then
-        it is their title, and they are the items.
-        """
-        if not applies(self.options.books, self.section) or not usable_title(title):
-            return False
-        following = nodes[index + 1 : index + 3]
-        for node in following:
-            if isinstance(node, Text) and len(node.text.strip()) > 3:
-                return True
-            if isinstance(node, Link):
-                named = clean_title(plain_text(node.children))
-                return generic_label(named) is None and not part_label(named)
-        return True
 
     def text_urls(self, node: Text, context: str, around: Context, found: list[FoundItem]) -> None:
         """Entries for the URLs written out in text, titled by the label beside them."""
@@ -318,7 +290,7 @@ class _Extractor(Sections):
         if applies(self.options.books, section):
             if "《" in plain:  # 《》 in code is a path or a name in a command, no book
                 plain = plain_text([n for n in nodes if not (isinstance(n, Text) and n.code)])
-            books = [clean_title(m.group(1)) for m in BOOK.finditer(_ALIAS.sub(r"\1", plain))]
+            books = book_titles(plain)
             if books and not self.options.books_in_prose and _prose(plain, item=item):
                 books = []  # 《Book》 named in a sentence is a mention, not a reading item
             if books:
@@ -359,7 +331,10 @@ class _Extractor(Sections):
         rest = clean_title(plain_text([n for n in nodes if not isinstance(n, Link)]))
         if links and not rest:
             named = clean_title(plain_text(links[0].children))
-            if block.level == 1 and len(self.sections) == 1 and self.names_itself(links, named):
+            texts = [link for link in links if plain_text(link.children).strip()]
+            alone = texts == links[:1]  # one link with text, the others badges
+            first = block.level == 1 and len(self.sections) == 1
+            if first and alone and self.own.is_front_page(links[0].href.strip(), named):
                 # "# [Awesome X](github.com/me/awesome-x)": the list's title, linking the
                 # list's own repository: the document's name, not an item in it.
                 self.skip(links[0].href.strip(), named, REPO_META)
@@ -371,19 +346,6 @@ class _Extractor(Sections):
             return
         if title:
             self.open_section(title, block.level)
-
-    def names_itself(self, links: list[Link], named: str) -> bool:
-        """True when a heading's links are the document's own repository and badges."""
-        texts = [link for link in links if plain_text(link.children).strip()]
-        if len(texts) != 1 or texts[0] is not links[0]:
-            return False
-        match = _REPO_ROOT.match(links[0].href.strip())
-        if match is None:
-            return False
-        owner, repo = match.groups()
-        if self.own.name == f"{owner}/{repo.removesuffix('.git')}".casefold():
-            return True
-        return _letters(repo.removesuffix(".git")) == _letters(named)
 
     def paragraph(self, block: Block) -> None:
         pending: list[str] = []
@@ -452,7 +414,7 @@ def _prose(text: str, *, item: bool) -> bool:
     """True for a sentence rather than a title with a note ("《书名》 作者, 出版社")."""
     rest = BOOK.sub("", text).strip()
     if item:
-        rest = _NOTE.sub("", rest)  # "《书名》（第二版，作者某某）": a note in brackets
+        rest = without_notes(rest)  # "《书名》（第二版，作者某某）": a note in brackets
     return any(mark in rest for mark in _SENTENCE) or (not item and len(rest) > _MENTION)
 
 
