@@ -478,3 +478,19 @@ def test_an_empty_link_before_its_parts_is_their_title() -> None:
         ("从感知机到卷积网络", "https://a.example.org/1"),
         ("从感知机到卷积网络 (下)", "https://a.example.org/2"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[pdf](https://p.example.org/a.pdf): Attention in pictures\n",
+        "A line before it\n[pdf](https://p.example.org/a.pdf): Attention in pictures\n",
+    ],
+)
+def test_a_colon_after_a_generic_link_introduces_its_title(text: str) -> None:
+    assert items(text) == [("Attention in pictures", "https://p.example.org/a.pdf")]
+
+
+def test_a_sentence_going_on_after_a_generic_link_is_a_last_resort() -> None:
+    text = "[[read more](https://q.example.net/gpus)]. GPUs now do the training\n"
+    assert items(text) == [("GPUs now do the training", "https://q.example.net/gpus")]
