@@ -16,10 +16,11 @@ from dltrack.catalogue.fileio import load_catalogue
 from dltrack.importer import ExtractOptions, extract
 from dltrack.importer.extract import extract_report
 from dltrack.importer.htmlconv import html_to_markdown
-from dltrack.importer.labels import part_label
+from dltrack.importer.labels import glued_text, part_label
 from dltrack.importer.markdown import Link, Text, parse_inlines
 from dltrack.importer.shares import share_code
 from dltrack.importer.skips import REPO_META
+from dltrack.importer.urls import canonical
 
 OWN = "https://github.com/me/list/blob/main/"
 
@@ -323,3 +324,173 @@ def test_a_section_of_plans_is_no_reading(heading: str) -> None:
 def test_a_reading_roadmap_is_reading() -> None:
     text = "## Reading Roadmap\n\n- [A](https://a.example.org/)\n"
     assert items(text) == [("A", "https://a.example.org/")]
+
+
+# -- HTML written into a README, the list naming itself, notes beside titles ---------------
+
+
+def sections_of(text: str, **options: object) -> list[tuple[str, list[str]]]:
+    found = extract(text, ExtractOptions(**options))  # type: ignore[arg-type]
+    return [(s.title, [i.title for i in s.items]) for s in found if s.title or s.items]
+
+
+@pytest.mark.parametrize(
+    "anchor", ['<div id="basics"></div>', '<a name="basics"></a>', "<span id=b></span>"]
+)
+def test_a_heading_keeps_its_title_after_an_html_anchor(anchor: str) -> None:
+    text = f"# List\n\n## {anchor}Basics\n- [A](https://a.example.org/)\n\n## Next\n- [B](https://b.example.org/)\n"
+    assert sections_of(text) == [("List", []), ("Basics", ["A"]), ("Next", ["B"])]
+
+
+def test_a_block_element_on_its_own_line_still_breaks_the_text() -> None:
+    text = "## Basics\n<div>\n\n- [A](https://a.example.org/)\n</div>\n"
+    assert sections_of(text) == [("Basics", ["A"])]
+
+
+def test_markdown_folded_into_details_is_read_as_markdown() -> None:
+    text = (
+        "## Archive\n<details>\n  <summary>Older links</summary>\n### Old tools\n"
+        "* 《[Einsum, explained](https://e.example.org/)》：one page\n"
+        "* [Legacy kernels](https://k.example.org/) (unmaintained)\n</details>\n\n"
+        "## After\n- [C](https://c.example.org/)\n"
+    )
+    assert sections_of(text) == [
+        ("Archive", []),
+        ("Old tools", ["Einsum, explained", "Legacy kernels"]),
+        ("After", ["C"]),
+    ]
+
+
+def test_text_in_html_elements_inside_details_is_still_escaped() -> None:
+    markdown = html_to_markdown("<details><summary>*not bold* [x](y)</summary></details>")
+    assert "\\*not bold\\*" in markdown and "\\[x\\]" in markdown
+
+
+def test_a_generic_link_in_a_sub_item_is_named_by_the_item_it_stands_under() -> None:
+    text = (
+        "- Python\n    - [My exercises](https://ex.example.org/)\n"
+        "- PyTorch\n    - [HomePage](https://torch.example.org/)\n"
+    )
+    assert items(text) == [
+        ("My exercises", "https://ex.example.org/"),
+        ("PyTorch (homepage)", "https://torch.example.org/"),
+    ]
+
+
+def test_a_long_item_without_a_link_names_no_sub_item() -> None:
+    long = "Things I read while learning the framework, in no particular order at all"
+    text = (
+        f"- [Guide](https://g.example.org/)\n- {long}\n    - [HomePage](https://h.example.org/)\n"
+    )
+    assert items(text)[1] == ("Guide (homepage)", "https://h.example.org/")
+
+
+def test_a_generic_link_opening_a_wrapped_line_is_named_by_the_line_before() -> None:
+    text = (
+        "GPUs now do most of the work of training\n"
+        "[[read more](https://q.example.net/gpus)]. The sentence then goes on for a while.\n"
+    )
+    assert items(text) == [
+        ("GPUs now do most of the work of training", "https://q.example.net/gpus")
+    ]
+
+
+def test_a_generic_link_followed_by_a_title_still_takes_it() -> None:
+    assert items("[pdf](https://p.example.org/a.pdf) Attention in pictures\n") == [
+        ("Attention in pictures", "https://p.example.org/a.pdf")
+    ]
+
+
+def test_the_lists_own_repository_in_its_title_is_no_item() -> None:
+    own = "https://github.com/someone/awesome-tensor-tricks"
+    text = (
+        f"# [Awesome Tensor Tricks]({own}) [![Awesome](https://b.example.org/a.svg)](https://github.com/x/awesome)\n\n"
+        "## Basics\n- [A](https://a.example.org/)\n"
+    )
+    assert sections_of(text) == [("Awesome Tensor Tricks", []), ("Basics", ["A"])]
+    assert (own, REPO_META) in skipped(text)
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "# [A Paper With Code](https://github.com/someone/unrelated-impl)",  # another name
+        # the same name, but a section's heading, not the list's title
+        "## [Awesome Tensor Tricks](https://github.com/someone/awesome-tensor-tricks)",
+    ],
+)
+def test_a_linked_heading_that_is_not_the_lists_title_is_an_item(heading: str) -> None:
+    assert len(items(f"{heading}\n\n- [A](https://a.example.org/)\n")) == 2
+
+
+def test_a_course_certificate_is_no_item() -> None:
+    cert = "https://www.coursera.org/account/accomplishments/verify/ABC123"
+    text = f"- [A course](https://www.coursera.org/learn/a-course) with a [certificate]({cert})\n"
+    assert items(text) == [("A course", "https://www.coursera.org/learn/a-course")]
+
+
+def test_a_books_other_name_in_brackets_is_no_second_book() -> None:
+    text = "* 《张量计算入门》（别名《小蓝书》，某位作者）\n* 《深度网络》（又名《黑皮书》）\n"
+    text += "* 《配套习题》\n"
+    assert items(text, books=True) == [
+        ("张量计算入门", None),
+        ("深度网络", None),
+        ("配套习题", None),
+    ]
+
+
+def test_a_note_in_brackets_does_not_make_a_listed_book_prose() -> None:
+    text = "* 《Tensor Methods in Practice》（第二版，作者 A. Example）\n"
+    assert items(text, books=True, books_in_prose=False) == [("Tensor Methods in Practice", None)]
+    # In a paragraph the same words are still a sentence that mentions a book.
+    prose = "我读过《某书》，很好，推荐给大家看看这本书的第二版。\n"
+    assert items(prose, books=True, books_in_prose=False) == []
+
+
+def test_a_relative_file_name_with_chinese_punctuation_is_one_address() -> None:
+    base = "https://github.com/me/notes/blob/master/README.md"
+    text = "- [综述](./笔记/模型：综述，上.md)\n- [同一篇](https://github.com/me/notes/blob/master/%E7%AC%94%E8%AE%B0/%E6%A8%A1%E5%9E%8B%EF%BC%9A%E7%BB%BC%E8%BF%B0%EF%BC%8C%E4%B8%8A.md)\n"
+    found = items(text, base_url=base)
+    assert len(found) == 1  # the same page, linked twice
+    url = found[0][1]
+    assert url is not None and glued_text(url) is None
+    assert canonical(url).endswith(
+        "/%E6%A8%A1%E5%9E%8B%EF%BC%9A%E7%BB%BC%E8%BF%B0%EF%BC%8C%E4%B8%8A.md"
+    )
+
+
+def test_an_empty_link_names_a_reading_item_without_an_address() -> None:
+    text = "| Paper | Notes |\n|---|---|\n| [Gradient Noise in Practice]() | to be found |\n"
+    assert items(text, books=True) == [("Gradient Noise in Practice", None)]
+    assert items(text) == []  # only where url-less items are read at all
+
+
+@pytest.mark.parametrize("empty", ["[pdf]()", "[1]()", "[]()"])
+def test_an_empty_link_that_names_nothing_is_no_item(empty: str) -> None:
+    assert items(f"- {empty} and more\n", books=True) == []
+
+
+def test_an_empty_link_before_its_parts_is_their_title() -> None:
+    text = (
+        "* [从感知机到卷积网络]()：[上](https://a.example.org/1)，[下](https://a.example.org/2)\n"
+    )
+    assert items(text, books=True) == [
+        ("从感知机到卷积网络", "https://a.example.org/1"),
+        ("从感知机到卷积网络 (下)", "https://a.example.org/2"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[pdf](https://p.example.org/a.pdf): Attention in pictures\n",
+        "A line before it\n[pdf](https://p.example.org/a.pdf): Attention in pictures\n",
+    ],
+)
+def test_a_colon_after_a_generic_link_introduces_its_title(text: str) -> None:
+    assert items(text) == [("Attention in pictures", "https://p.example.org/a.pdf")]
+
+
+def test_a_sentence_going_on_after_a_generic_link_is_a_last_resort() -> None:
+    text = "[[read more](https://q.example.net/gpus)]. GPUs now do the training\n"
+    assert items(text) == [("GPUs now do the training", "https://q.example.net/gpus")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 from dltrack.importer.skips import (
     ANCHOR,
@@ -21,6 +21,8 @@ __all__ = ["Addresses"]
 _SCHEMELESS_SKIP = ("javascript:", "mailto:", "tel:", "data:", "about:", "file:", "sms:")
 _HAS_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 _SPACE = re.compile(r"\s")
+# What a relative link keeps as written: the URL syntax and escapes already made.
+_PATH_SAFE = "/?#[]@!$&'()*+,;=%~:"
 
 
 class Addresses:
@@ -49,7 +51,9 @@ class Addresses:
         elif not _HAS_SCHEME.match(href):
             if not self.base_url:
                 return None, RELATIVE  # a relative link means nothing without the page's address
-            href = urljoin(self.base_url, href)
+            # A path written as the file is named ("笔记/模型：综述.md"): encoded, so
+            # that its Chinese punctuation reads as part of the address, not as text.
+            href = urljoin(self.base_url, quote(href, safe=_PATH_SAFE))
         url = clean(href)
         if not url.lower().startswith(("http://", "https://")) or not host_of(url):
             return None, NOT_WEB

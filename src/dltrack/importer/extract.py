@@ -69,6 +69,7 @@ from dltrack.importer.skips import (
     chrome_or_profile,
 )
 from dltrack.importer.titles import FRONT_MATTER, clean_title, front_matter
+from dltrack.importer.unlinked import book_titles, empty_link_names_item, without_notes
 
 __all__ = [
     "BOLD_LEVEL",
@@ -95,6 +96,8 @@ _URL_ONLY = re.compile(r"\s*(https?://|www\.)\S+\s*", re.I)
 _SENTENCE = ("，", "。", "；", "！", "？")
 # More text than this beside the 《titles》 of a paragraph makes it prose.
 _MENTION = 30
+# A list item without a link this short names the links in its sub-items.
+_NAMES = 40
 _MARKER = frozenset({COMMENTS_OPEN, COMMENTS_CLOSE, CHROME_OPEN, CHROME_CLOSE})
 
 
@@ -102,8 +105,9 @@ class _Extractor(Sections):
     def __init__(self, options: ExtractOptions) -> None:
         super().__init__(options)
         self.check_url = Addresses(options.skip_urls, options.base_url).check
-        # The list items above the one being read: (indentation, title its link gave).
-        self.above: list[tuple[int, str]] = []
+        # The list items above the one being read: (indentation, title its link gave,
+        # name: that title, or the item's short text when it has no link).
+        self.above: list[tuple[int, str, str]] = []
         self.item_title = ""  # the title the item being read gave, if any
         self.own = OwnRepository("", None)  # the document's repository: set by run
         self.refs: dict[str, str] = {}
@@ -156,6 +160,18 @@ class _Extractor(Sections):
             if url is not None and images and around.in_table():
                 # A table row's badges ("▶ bilibili", "YouTube views") open its video.
                 badge = badge_label([i.src for i in images], images[0].alt, url)
+            if (
+                url is None
+                and not node.href.strip()
+                and applies(self.options.books, self.section)
+                and empty_link_names_item(cleaned, nodes, index)
+            ):
+                # "[Bag of Tricks for …]()": a title whose link is still to be filled in
+                # names a reading item, as a 《book》 without a link does.
+                found.append(FoundItem(cleaned, None, "article", context))
+                around.item(cleaned)
+                gap = ""
+                continue
             if (url is None or not cleaned) and badge is None:
                 if url is not None:
                     reason = LINKED_IMAGE if images else NO_TEXT
@@ -250,16 +266,21 @@ class _Extractor(Sections):
         context = clean_title(plain)
         section = self.section
         bare = applies(self.options.bare_urls, section)
-        part_of = ""
+        part_of = parent = ""
         if item:
             while self.above and self.above[-1][0] >= indent:
                 self.above.pop()
-            part_of = self.above[-1][1] if self.above else ""
+            if self.above:
+                _, part_of, parent = self.above[-1]
         self.item_title = ""
-        inherit = self.last_titled if item else ""
+        # A link that names nothing alone in a sub-item is the item it stands under's
+        # ("- PyTorch" over "- [HomePage](…)"), not the last link read before it's.
+        inherit = (parent or self.last_titled) if item else ""
         links = self.link_items(nodes, context, bare=bare, inherit=inherit, part_of=part_of)
         if item:
-            self.above.append((indent, self.item_title))
+            # An item without a link names its sub-items' generic links by its short text.
+            name = self.item_title or (context if not links and len(context) <= _NAMES else "")
+            self.above.append((indent, self.item_title, name))
         if links:
             for entry in links:
                 self.add(entry)
@@ -269,7 +290,7 @@ class _Extractor(Sections):
         if applies(self.options.books, section):
             if "《" in plain:  # 《》 in code is a path or a name in a command, no book
                 plain = plain_text([n for n in nodes if not (isinstance(n, Text) and n.code)])
-            books = [clean_title(m.group(1)) for m in BOOK.finditer(plain)]
+            books = book_titles(plain)
             if books and not self.options.books_in_prose and _prose(plain, item=item):
                 books = []  # 《Book》 named in a sentence is a mention, not a reading item
             if books:
@@ -309,6 +330,16 @@ class _Extractor(Sections):
         links = [n for n in nodes if isinstance(n, Link)]
         rest = clean_title(plain_text([n for n in nodes if not isinstance(n, Link)]))
         if links and not rest:
+            named = clean_title(plain_text(links[0].children))
+            texts = [link for link in links if plain_text(link.children).strip()]
+            alone = texts == links[:1]  # one link with text, the others badges
+            first = block.level == 1 and len(self.sections) == 1
+            if first and alone and self.own.is_front_page(links[0].href.strip(), named):
+                # "# [Awesome X](github.com/me/awesome-x)": the list's title, linking the
+                # list's own repository: the document's name, not an item in it.
+                self.skip(links[0].href.strip(), named, REPO_META)
+                self.open_section(named, block.level)
+                return
             # "### [Paper title](url)": a linked heading names an item, not a section.
             for entry in self.link_items(nodes, title):
                 self.add(entry)
@@ -382,6 +413,8 @@ def _after(nodes: list[Inline], index: int) -> str:
 def _prose(text: str, *, item: bool) -> bool:
     """True for a sentence rather than a title with a note ("《书名》 作者, 出版社")."""
     rest = BOOK.sub("", text).strip()
+    if item:
+        rest = without_notes(rest)  # "《书名》（第二版，作者某某）": a note in brackets
     return any(mark in rest for mark in _SENTENCE) or (not item and len(rest) > _MENTION)
 
 

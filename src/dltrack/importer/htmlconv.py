@@ -54,6 +54,8 @@ _ESCAPES = str.maketrans({c: "\\" + c for c in map(chr, range(0x21, 0x7F)) if no
 _SPACES = re.compile(r"[ \t\r\n\f\v]+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _FENCE_LINE = re.compile(r"^(`{3,}|~{3,})")
+# The start of a Markdown ATX heading line ("## "), written around the HTML.
+_ATX_START = re.compile(r"[ ]{0,3}#{1,6}(?:[ \t]|$)")
 # Links nested deeper than this keep their text but not their address: the Markdown
 # reader reads no deeper, and each level would copy the whole text inside it again.
 _MAX_OPEN_LINKS = 8
@@ -96,6 +98,9 @@ class _Converter:
         # On a Markdown table row ("| a | b |") written around the HTML: a line break
         # there would split the row, so <br> in a cell is a space.
         self.row = False
+        # On a Markdown heading line ("## <div id=x></div>Title"): a block element
+        # there is an anchor, and a line break would cut the heading from its title.
+        self.md_heading = False
         self.items = 0
         # Open links: (href, index in self.out where the link text starts).
         self.links: list[tuple[str | None, int]] = []
@@ -132,7 +137,7 @@ class _Converter:
     def block_break(self) -> None:
         # Inside a link or a heading, block structure would break the Markdown construct
         # being built (a link text, a one-line heading): a space keeps words apart instead.
-        if self.links or self.heading:
+        if self.links or self.heading or self.md_heading:
             self.emit(" ")
         elif self.items:
             self.emit("\n")
@@ -287,10 +292,17 @@ class _Converter:
         if self.skip:
             return
         if "\n" in data:
-            self.row = data.rpartition("\n")[2].lstrip().startswith("|")
+            last = data.rpartition("\n")[2]
+            self.row = last.lstrip().startswith("|")
+            self.md_heading = not self.stack and _ATX_START.match(last) is not None
         elif not self.out:
             self.row = data.lstrip().startswith("|")
+            self.md_heading = _ATX_START.match(data) is not None
         if self.pre:
+            self.emit(data)
+        elif self.stack[-1:] == ["details"]:
+            # A README folds Markdown into <details>: what it holds directly is the
+            # author's Markdown (lists, headings, links), not HTML text to escape.
             self.emit(data)
         elif self.stack:
             # CommonMark ends an HTML block at a blank line: text after it is Markdown

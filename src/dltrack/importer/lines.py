@@ -38,6 +38,8 @@ _AUTHORS = re.compile(r"(.{8,}?)[,，]\s+(?:[A-Z]\.\s*)+[A-Z][\w'-]+\b.*")
 _QUOTED = re.compile(r'["“]([^"“”\n]{8,200}?)[.,。]?["”]')
 # A bold reference number opening a citation ("**[12]**"): a marker, not a name.
 _CITATION_MARK = re.compile(r"[\[(（]?\d{1,3}[\])）]?[.、:：]?")
+# Punctuation that carries a sentence on past a link: what follows it is no title.
+_GOES_ON = (".", ",", ";", "。", "，", "；")
 _KEEP = 300  # characters of a line's text kept: enough for any title
 _ROW = 600  # characters of a table row kept, from its start: its first cells
 _LONGEST = 100
@@ -123,10 +125,16 @@ class Context:
             return before, False
         if self.shared:
             return self.shared, True
-        if following := _title_from(after[:_KEEP].split("\n", 1)[0]):
+        rest = after[:_KEEP].split("\n", 1)[0].lstrip(" )]}）】")
+        # "[[read more](…)]. Deep learning …": the sentence going on after the link is
+        # no title; the line before, where the sentence began, names it.
+        goes_on = rest.startswith(_GOES_ON)
+        if not goes_on and (following := _title_from(rest)):
             return following, False
         if previous := _title_from(self.previous):
             return previous, False
+        if goes_on and (following := _title_from(rest.lstrip("".join(_GOES_ON) + " "))):
+            return following, False
         if not inherit:
             return "", False
         return self.inherited, bool(self.inherited)

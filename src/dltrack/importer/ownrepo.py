@@ -18,6 +18,8 @@ from dltrack.importer.labels import says_nothing
 __all__ = ["OwnRepository"]
 
 _REPO = re.compile(r"^https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+)", re.I)
+# A repository's front page, github.com/owner/repo.
+_FRONT_PAGE = re.compile(r"^https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+?)/?$", re.I)
 _FILE_LINK = re.compile(r"github\.com/([\w.-]+)/([\w.-]+)/(?:blob|tree|raw)/", re.I)
 # The list's data about itself: what it exports, how it is built.
 _DATA = re.compile(
@@ -31,6 +33,10 @@ _SCRIPT = re.compile(r"\.(py|sh|bash|ps1|bat|js|rb|pl)$", re.I)
 
 def _name(owner: str, repo: str) -> str:
     return f"{owner}/{repo.removesuffix('.git')}".casefold()
+
+
+def _letters(text: str) -> str:
+    return "".join(char for char in text.casefold() if char.isalnum())
 
 
 class OwnRepository:
@@ -49,6 +55,18 @@ class OwnRepository:
         # three files of each of two repositories has no repository of its own here.
         if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
             self.name = ranked[0][0]
+
+    def is_front_page(self, href: str, text: str) -> bool:
+        """True for a link to the document's own repository: its name, or named by text.
+
+        "# [Awesome X](github.com/me/awesome-x)" opening a README is the list's title.
+        """
+        if (match := _FRONT_PAGE.match(href)) is None:
+            return False
+        owner, repo = match.groups()
+        if self.name == _name(owner, repo):
+            return True
+        return _letters(repo.removesuffix(".git")) == _letters(text)
 
     def is_meta(self, url: str, text: str) -> bool:
         """True for a link (cleaned url, link text) to the document's own data or tools."""

@@ -67,6 +67,8 @@ _SKIP_RULES: tuple[tuple[str, str], ...] = (
     (r"^https?://([a-z]+\.)?facebook\.com/[\w.-]+/?(\?[^/]*)?$", PROFILE),
     (r"^https?://([a-z]+\.)?linkedin\.com/(in|pub)/", PROFILE),
     (r"^https?://scholar\.google\.[a-z.]+/citations\?", PROFILE),
+    # Someone's course certificate: a record of theirs, not a course to take.
+    (r"^https?://(www\.)?coursera\.org/(account/accomplishments|verify)/", PROFILE),
     (
         r"^https?://(www\.)?github\.com/[\w.-]+/[\w.-]+/"
         r"(issues|pulls?|compare|fork|stargazers|watchers|network|graphs|discussions)(/|\?|$)",
