@@ -30,7 +30,7 @@ hostnossl all    all                127.0.0.1/32  reject
 
 
 @dataclass(frozen=True)
-class TestPki:
+class Pki:
     """The files openssl made: the test CA, an unrelated CA, server and client pairs."""
 
     ca: Path
@@ -96,7 +96,7 @@ def _signed(directory: Path, name: str, subject: str, ca: tuple[Path, Path], ext
     return cert
 
 
-def make_pki(directory: Path) -> TestPki:
+def make_pki(directory: Path) -> Pki:
     """A CA, a server certificate for 127.0.0.1/localhost, a client one for CERT_ROLE."""
     ca = _self_signed_ca(directory, "dltrack-test-ca")
     other, _ = _self_signed_ca(directory, "unrelated-ca")
@@ -109,7 +109,7 @@ def make_pki(directory: Path) -> TestPki:
         directory, "client", f"/CN={CERT_ROLE}", ca,
         "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n",
     )  # fmt: skip
-    return TestPki(
+    return Pki(
         ca=ca[0],
         other_ca=other,
         server_cert=server,
@@ -119,4 +119,4 @@ def make_pki(directory: Path) -> TestPki:
     )
 
 
-__all__ = ["CERT_ROLE", "HBA", "SUPERUSER", "TestPki", "make_pki", "openssl"]
+__all__ = ["CERT_ROLE", "HBA", "SUPERUSER", "Pki", "make_pki", "openssl"]
