@@ -11,6 +11,7 @@ that PGPASSFILE points at: dltrack gets passwords the standard way, never in a D
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -93,6 +94,15 @@ def group_server(
     pg_cluster: Cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[GroupServer]:
     """A fresh database and roles for one test; dropped afterwards."""
+    with group_on(pg_cluster, tmp_path, monkeypatch) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def group_on(
+    pg_cluster: Cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[GroupServer]:
+    """A fresh database, owner and member roles on pg_cluster, their .pgpass; dropped after."""
     import psycopg
     from psycopg import sql
 

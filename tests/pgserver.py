@@ -69,15 +69,35 @@ class Cluster:
     user: str
     password: str
     version: str
+    # libpq settings every DSN of this cluster carries (a TLS cluster's sslmode and CA).
+    settings: str = ""
 
     def dsn(self, dbname: str = "postgres", user: str | None = None) -> str:
         """A libpq key/value DSN, without a password (that comes from PGPASSWORD or .pgpass)."""
-        return f"host={self.host} port={self.port} dbname={dbname} user={user or self.user}"
+        dsn = f"host={self.host} port={self.port} dbname={dbname} user={user or self.user}"
+        return f"{dsn} {self.settings}" if self.settings else dsn
+
+
+@dataclass(frozen=True)
+class ServerTls:
+    """What makes a cluster TLS-only: its certificate and key, the CA for client
+    certificates, pg_hba.conf's text, and the settings its clients' DSNs carry."""
+
+    cert: Path
+    key: Path
+    client_ca: Path
+    hba: str
+    client_settings: str
 
 
 @contextlib.contextmanager
-def started() -> Iterator[Cluster]:
-    """Start a fresh cluster in a temporary directory; stop and remove it afterwards."""
+def started(tls: ServerTls | None = None) -> Iterator[Cluster]:
+    """Start a fresh cluster in a temporary directory; stop and remove it afterwards.
+
+    With tls, the server's files are copied into the data directory (the key owned
+    by the user running postgres, mode 0600, as the server demands) and pg_hba.conf
+    is replaced by tls.hba.
+    """
     bin_dir = binaries()
     if bin_dir is None:
         raise FileNotFoundError("PostgreSQL's initdb is not installed (apt-get install postgresql)")
@@ -106,6 +126,8 @@ def started() -> Iterator[Cluster]:
             f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
         )
+        if tls is not None:
+            options += " " + _install_tls(tls, data, user)
         subprocess.run(
             [*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options,
              "-l", str(root / "log"), "-w", "-t", "60", "start"],
@@ -114,7 +136,8 @@ def started() -> Iterator[Cluster]:
         version = subprocess.run(
             [str(bin_dir / "postgres"), "--version"], capture_output=True, text=True, check=True
         ).stdout.strip()
-        yield Cluster("127.0.0.1", port, SUPERUSER, password, version)
+        settings = tls.client_settings if tls is not None else ""
+        yield Cluster("127.0.0.1", port, SUPERUSER, password, version, settings)
     finally:
         if (data / "postmaster.pid").exists():
             subprocess.run(
@@ -122,6 +145,30 @@ def started() -> Iterator[Cluster]:
                 capture_output=True, env=env, timeout=60,
             )  # fmt: skip
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _install_tls(tls: ServerTls, data: Path, user: str | None) -> str:
+    """Copy the server's TLS files into data, write pg_hba.conf; the options that use them."""
+    placed = {}
+    for name, source in (
+        ("server.crt", tls.cert),
+        ("server.key", tls.key),
+        ("ca.crt", tls.client_ca),
+    ):
+        target = data / name
+        shutil.copyfile(source, target)
+        target.chmod(0o600)
+        placed[name] = target
+    hba = data / "pg_hba.conf"
+    hba.write_text(tls.hba, encoding="utf-8")
+    if user is not None:
+        info = pwd.getpwnam(user)
+        for path in (*placed.values(), hba):
+            os.chown(path, info.pw_uid, info.pw_gid)
+    return (
+        f"-c ssl=on -c ssl_cert_file={placed['server.crt']} "
+        f"-c ssl_key_file={placed['server.key']} -c ssl_ca_file={placed['ca.crt']}"
+    )
 
 
 def from_environment() -> Cluster | None:

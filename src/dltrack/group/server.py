@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
 from dltrack.errors import DltrackError, ExitCode, NetworkUnreachable, UserError
-from dltrack.lang import tr
+from dltrack.lang import N_, tr
 
 # Seconds to wait for the server before calling it unreachable (unless the DSN says).
 CONNECT_TIMEOUT: Final = 5
@@ -46,6 +46,13 @@ def checked_dsn(dsn: str) -> str:
             tr(
                 "the DSN holds a password; dltrack remembers the DSN, so give the password "
                 "through PGPASSWORD, ~/.pgpass or a service file instead"
+            )
+        )
+    if "sslpassword" in parts:
+        raise UserError(
+            tr(
+                "the DSN holds the client key's password (sslpassword); dltrack remembers "
+                "the DSN, so use a key without a passphrase, readable only by you"
             )
         )
     return make_conninfo("", **{k: str(v) for k, v in parts.items()})
@@ -72,9 +79,80 @@ _UNREACHABLE: Final = (
 )
 
 
+def _reason(error: BaseException, phrase: str) -> str:
+    """libpq's own words for the failure: the line that says phrase, without the
+    "connection to server at ... failed:" in front (the message names the server)."""
+    for line in str(error).splitlines():
+        if phrase in line.lower():
+            reason = line.rsplit(" failed: ", 1)[-1].strip()
+            return reason.removeprefix("FATAL:").strip()
+    return _first_line(error)
+
+
+# libpq's and the server's words for TLS failures, and what dltrack says of each.
+_TLS: Final = (
+    (
+        ("certificate verify failed",),
+        N_(
+            "the certificate of the group's server at {where} is not signed by the "
+            "authority in sslrootcert: {why}"
+        ),
+    ),
+    (
+        ("does not match host name",),
+        N_("the certificate of the group's server at {where} is for another host name: {why}"),
+    ),
+    (
+        ("server does not support ssl",),
+        N_(
+            "the group's server at {where} does not offer TLS, which the DSN's sslmode "
+            "requires: {why}"
+        ),
+    ),
+    (
+        ("no encryption",),
+        N_(
+            "the group's server at {where} accepts only TLS connections; put "
+            "sslmode=verify-full and sslrootcert in the DSN"
+        ),
+    ),
+    (
+        ("root certificate file", "could not read root certificate"),
+        N_("the sslrootcert file of the DSN for {where} cannot be used: {why}"),
+    ),
+    (
+        ("certificate authentication failed", "valid client certificate"),
+        N_("the group's server at {where} refused the client certificate: {why}"),
+    ),
+    (
+        ("certificate file", "private key file", "certificate present"),
+        N_("the client certificate or key of the DSN for {where} cannot be used: {why}"),
+    ),
+    (("ssl error",), N_("TLS with the group's server at {where} failed: {why}")),
+)
+
+
+def tls_problem(error: BaseException, where: str) -> DltrackError | None:
+    """One line for a TLS failure (exit 1: the DSN or a certificate must change), else None.
+
+    Asked before the unreachable words: a missing certificate file says "No such
+    file or directory", and that is not a server that is down.
+    """
+    text = str(error).lower()
+    for phrases, sentence in _TLS:
+        for phrase in phrases:
+            if phrase in text:
+                why = _reason(error, phrase)
+                return UserError(tr(sentence).format(where=where, why=why))
+    return None
+
+
 def connection_problem(error: BaseException, where: str) -> DltrackError:
     """One line for a failed connection: unreachable (exit 4), or refused and why (exit 1)."""
     text = str(error).lower()
+    tls = tls_problem(error, where)
+    if tls is not None:
+        return tls
     if "password authentication failed" in text or "no password supplied" in text:
         said = tr(
             "the group's server at {where} refused the password (it comes from "
