@@ -94,10 +94,16 @@ running it):
     python bench/linkcheck.py                # both scenarios, 3 runs each
     python bench/linkcheck.py --scenario small --runs 5
     python bench/linkcheck.py --no-lychee    # dltrack alone
+    python bench/linkcheck.py --scenario large --busy 1      # one CPU taken: a slower machine
+    python bench/linkcheck.py --scenario large --processes 1 # dltrack in one process
 
 The machine matters: the server and both checkers share its CPUs. A server CPU share
 near 100 % or a checker whose CPU s is close to its wall time is CPU-bound, not
-latency-bound; the script prints the CPU count and load average first.
+latency-bound; the script prints the CPU count and load average first. --busy N
+starts N processes that spin for the whole run, which is what a machine with less
+CPU to spare looks like to the tools: the large scenario's target is meant to hold
+there too. dltrack splits a run of 2,000 links or more over its CPUs (up to 4
+processes; --processes N passes its option through to compare).
 
 Exit status: 0 when every run completed (a missed target is a finding, not a crash),
 1 when a tool failed to run or produced unreadable output.
@@ -697,6 +703,7 @@ def dltrack_tool(s: Scenario, catalogue: Path, template_db: Path, args: argparse
             "json",
             "--output",
             str(run_dir / "out.json"),
+            *(["--processes", str(args.processes)] if args.processes is not None else []),
         ]
 
     return Tool(
@@ -1079,6 +1086,26 @@ def run_scenario(
     return report(s, links, tools, note), ok
 
 
+def _spin() -> None:
+    while True:
+        pass
+
+
+@contextlib.contextmanager
+def _busy(count: int) -> Any:
+    """count processes burning a CPU each: what a slower or shared machine leaves a tool."""
+    ctx = multiprocessing.get_context("spawn")
+    spinners = [ctx.Process(target=_spin, daemon=True) for _ in range(count)]
+    for spinner in spinners:
+        spinner.start()
+    try:
+        yield
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.join()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scenario", choices=[*SCENARIOS, "both", "all"], default="both")
@@ -1094,6 +1121,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--process-timeout", type=float, default=600.0, help="kill a tool run after this long"
+    )
+    parser.add_argument(
+        "--busy",
+        type=int,
+        default=0,
+        help="keep this many CPUs busy with spinning processes during the runs (a slower machine)",
+    )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=None,
+        help="pass --processes N to dltrack (default: its own choice)",
     )
     args = parser.parse_args(argv)
     if args.runs < 1 or args.warmup < 0:
@@ -1111,7 +1150,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     names = {"both": ["small", "large"], "all": list(SCENARIOS)}.get(args.scenario, [args.scenario])
     checks: list[tuple[str, bool, str]] = []
     ok = True
-    with tempfile.TemporaryDirectory(prefix="dltrack-linkbench-") as tmp:
+    if args.busy:
+        print(f"busy: {args.busy} spinning processes share the CPUs with the tools and the server")
+    with tempfile.TemporaryDirectory(prefix="dltrack-linkbench-") as tmp, _busy(args.busy):
         root = Path(tmp)
         env = clean_env(root / "home")
         if not has_check_links(env):

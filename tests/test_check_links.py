@@ -214,6 +214,7 @@ def test_no_network_stops_with_exit_4_and_records_nothing(
         (("--per-host", "0"), "Invalid value for '--per-host': 0 is not in the range x>=1"),
         (("--concurrency", "0"), "Invalid value for '--concurrency'"),
         (("--retries", "-1"), "Invalid value for '--retries'"),
+        (("--processes", "-1"), "Invalid value for '--processes': -1 is not in the range x>=0"),
         (("--confirm", "0"), "Invalid value for '--confirm': 0 is not in the range x>=1"),
         (("--timeout", "nan"), "Invalid value for '--timeout': nan is not a number of seconds"),
         (("--timeout", "inf"), "Invalid value for '--timeout'"),

@@ -66,6 +66,12 @@ def check_links(
     ] = None,
     concurrency: Annotated[int, typer.Option(min=1, help=tr("Requests in flight overall."))] = 128,
     per_host: Annotated[int, typer.Option(min=1, help=tr("Requests in flight per host."))] = 8,
+    processes: Annotated[
+        int,
+        typer.Option(
+            min=0, help=tr("Processes to check with (0: by the number of links and CPUs).")
+        ),
+    ] = 0,
     min_interval: Annotated[
         float,
         typer.Option(
@@ -156,6 +162,7 @@ def check_links(
     options = CheckOptions(
         concurrency=concurrency,
         per_host=per_host,
+        processes=processes,
         min_interval=min_interval,
         timeout=timeout,
         retries=retries,

@@ -144,6 +144,7 @@ MESSAGES: Final[dict[str, str]] = {
     "Only these items (repeatable; 3-7 works).": "只检查这些条目（可重复给出；支持 3-7 这样的范围）。",
     "Requests in flight overall.": "同时进行的请求总数。",
     "Requests in flight per host.": "每个主机同时进行的请求数。",
+    "Processes to check with (0: by the number of links and CPUs).": "用几个进程检查（0：按链接数和 CPU 数决定）。",
     "Seconds between request starts on one host.": "同一主机上两次请求开始之间的间隔秒数。",
     "Seconds per request.": "每个请求的超时秒数。",
     "Retries for 429, 5xx, timeouts, resets.": "遇到 429、5xx、超时、连接重置时的重试次数。",

@@ -33,7 +33,7 @@ _EXPORTS = {
     "CheckOptions": "options",
     "LinkChecker": "engine",
     "retry_delay": "next_step",
-    "check_links": "engine",
+    "check_links": "blocking",
     "check_links_async": "engine",
     "Failure": "outcomes",
     "LinkResult": "outcomes",

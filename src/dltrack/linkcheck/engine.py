@@ -16,19 +16,22 @@ import asyncio
 import contextlib
 import random
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from dltrack.linkcheck.decisions import Decision, Hop
+from dltrack.linkcheck.decisions import Hop
+from dltrack.linkcheck.handoff import Handoff, Resume
 from dltrack.linkcheck.hostpolicy import Policies
 from dltrack.linkcheck.http.client import (
     HttpClient,
     Jar,
     Url,
+    cookies_of,
     host_of,
+    jar_of,
     join,
     origin_of,
     parse_url,
@@ -36,25 +39,23 @@ from dltrack.linkcheck.http.client import (
 )
 from dltrack.linkcheck.next_step import Confirm, Finish, Follow, Outcome, Retry, next_step
 from dltrack.linkcheck.options import CheckOptions
-from dltrack.linkcheck.outcomes import Failure, LinkResult
+from dltrack.linkcheck.outcomes import LinkResult
+from dltrack.linkcheck.plan import (
+    INVALID,
+    Checked,
+    Done,
+    Plan,
+    collect,
+    result_of,
+    results_of,
+    skipped,
+)
 from dltrack.linkcheck.rules import ContentRule, RuleLike, RuleSet
-from dltrack.linkcheck.scheduling import HostGate, Origin, Run
+from dltrack.linkcheck.scheduling import HostGate, Run
 from dltrack.linkcheck.verdicts import Verdict
 
 K = TypeVar("K")
 RulesArg = RuleSet | Iterable[ContentRule | RuleLike | dict[str, Any]] | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Checked:
-    decision: Decision
-    attempts: int
-    elapsed_ms: int
-    checked_at: datetime
-
-
-def _skipped(decision: Decision) -> _Checked:
-    return _Checked(decision, 0, 0, datetime.now(UTC))
 
 
 class LinkChecker:
@@ -67,8 +68,11 @@ class LinkChecker:
         *,
         transport: object | None = None,
         hosts: Policies | None = None,
+        owns: Callable[[str], bool] | None = None,
     ) -> None:
         self.options = options or CheckOptions()
+        # In a run split over processes: the hosts this one may ask (see shards).
+        self._owns = owns
         self.rules = rules if isinstance(rules, RuleSet) else RuleSet(rules or ())
         self.hosts = hosts or Policies()  # per-host politeness (the built-ins at least)
         self._transport = transport  # tests pass an httpx.MockTransport here
@@ -114,11 +118,12 @@ class LinkChecker:
         """Check one URL (no offline detection); the key of the result is the URL."""
         async with self._session():
             checked = await self._check_or_skip(parse_url(url), Run(self.options))
-            return _result(url, url, checked)
+            assert isinstance(checked, Checked), "check() of a checker that owns some hosts only"
+            return result_of(url, url, checked)
 
     async def run(
         self,
-        jobs: Iterable[tuple[K, str]],
+        jobs: Iterable[tuple[K, str]] | Plan[K],
         on_result: Callable[[LinkResult[K]], object] | None = None,
     ) -> list[LinkResult[K]]:
         """Check every job, calling on_result as each finishes; return all results."""
@@ -130,7 +135,9 @@ class LinkChecker:
                     on_result(result)
         return collected
 
-    async def results(self, jobs: Iterable[tuple[K, str]]) -> AsyncGenerator[LinkResult[K], None]:
+    async def results(
+        self, jobs: Iterable[tuple[K, str]] | Plan[K]
+    ) -> AsyncGenerator[LinkResult[K], None]:
         """Yield one result per (key, url) job as soon as it is final; may raise NetworkUnreachable.
 
         The same URL under several keys is checked once. Closing the iterator early
@@ -138,74 +145,54 @@ class LinkChecker:
         everything already yielded stays valid.
         """
         async with self._session():
-            keys_by_url: dict[str, list[K]] = {}
-            for key, url in jobs:
-                keys_by_url.setdefault(url, []).append(key)
+            plan = jobs if isinstance(jobs, Plan) else Plan.of(jobs)
             run = Run(self.options)
-            queues: dict[str, deque[tuple[str, Url]]] = {}
-            job_origins: set[Origin] = set()
-            invalid: list[str] = []
-            for url in keys_by_url:
-                parsed = parse_url(url)
-                if parsed is None:
-                    invalid.append(url)
-                    continue
-                queues.setdefault(host_of(parsed), deque()).append((url, parsed))
-                job_origins.add(origin_of(parsed))
-
-            out: asyncio.Queue[tuple[str, _Checked] | BaseException] = asyncio.Queue()
-            tasks: list[asyncio.Task[None]] = []
-            opts = self.options
-            workers = {
-                host: min(
-                    len(queue), self.hosts.for_host(host, opts.per_host, opts.min_interval).per_host
-                )
-                for host, queue in queues.items()
-            }
-            for round_ in range(max(workers.values(), default=0)):
-                for host, queue in queues.items():
-                    if round_ < workers[host]:
-                        tasks.append(asyncio.create_task(self._worker(queue, run, out)))
-            held: list[LinkResult[K]] = []
+            out: asyncio.Queue[Done | BaseException] = asyncio.Queue()
+            tasks = self.start_workers(plan.queues, run, out)
             try:
-                for url in invalid:
-                    checked = await self._check_or_skip(None, run)
-                    for result in _results(url, keys_by_url[url], checked):
+                for url in plan.invalid:
+                    for result in results_of(url, plan.keys_by_url[url], INVALID):
                         yield result
-                remaining = len(keys_by_url) - len(invalid)
-                while remaining:
-                    item = await out.get()
-                    if isinstance(item, BaseException):
-                        raise item
-                    url, checked = item
-                    remaining -= 1
-                    results = _results(url, keys_by_url[url], checked)
-                    failure = checked.decision.failure
-                    if not run.any_up and failure is not None and failure.network_level:
-                        held.extend(results)
-                        run.raise_if_unreachable(len(job_origins), held)
-                        continue
-                    if held:
-                        # Some server has answered: the held failures are real.
-                        for result in held:
-                            yield result
-                        held.clear()
-                    for result in results:
-                        yield result
-                if held:
-                    run.raise_if_unreachable(len(job_origins), held)
-                    for result in held:
-                        yield result
+                async for result in collect(out, plan.valid, plan.keys_by_url, run, plan.origins):
+                    yield result
             finally:
                 for task in tasks:
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _worker(
+    def start_workers(
         self,
-        queue: deque[tuple[str, Url]],
+        queues: dict[str, deque[tuple[str, Url]]],
         run: Run,
-        out: asyncio.Queue[tuple[str, _Checked] | BaseException],
+        out: asyncio.Queue[Done | BaseException],
+    ) -> list[asyncio.Task[None]]:
+        """The worker tasks of a run: per host, as many as it may have in flight."""
+        opts = self.options
+        policy = self.hosts.for_host
+        workers = {
+            host: min(len(queue), policy(host, opts.per_host, opts.min_interval).per_host)
+            for host, queue in queues.items()
+        }
+        tasks: list[asyncio.Task[None]] = []
+        for round_ in range(max(workers.values(), default=0)):
+            for host, queue in queues.items():
+                if round_ < workers[host]:
+                    tasks.append(asyncio.create_task(self._worker(queue, run, out)))
+        return tasks
+
+    async def resume(
+        self, url: str, state: Resume, run: Run, out: asyncio.Queue[Done | BaseException]
+    ) -> None:
+        """Go on with a check another process handed over (see handoff)."""
+        try:
+            target = parse_url(state.target)
+            assert target is not None  # it was usable where the redirect was read
+            out.put_nowait((url, await self._check_url(target, run, state)))
+        except Exception as exc:  # a bug: hand it to the consumer rather than hang it
+            out.put_nowait(exc)
+
+    async def _worker(
+        self, queue: deque[tuple[str, Url]], run: Run, out: asyncio.Queue[Done | BaseException]
     ) -> None:
         try:
             while queue:
@@ -214,14 +201,14 @@ class LinkChecker:
         except Exception as exc:  # a bug: hand it to the consumer rather than hang it
             out.put_nowait(exc)
 
-    async def _check_or_skip(self, url: Url | None, run: Run) -> _Checked:
+    async def _check_or_skip(self, url: Url | None, run: Run) -> Checked | Handoff:
         if url is None:
-            return _skipped(Decision(Verdict.ERROR, "invalid URL", failure=Failure.INVALID_URL))
+            return INVALID
         tripped = run.origin(origin_of(url)).tripped
         if tripped is not None:
             # The host failed the same way several times in a row: asking again would
             # only cost time (a blackholed host times out for every one of its URLs).
-            return _skipped(
+            return skipped(
                 replace(
                     tripped,
                     reason=f"{tripped.reason} (not requested: same failure repeated on this host)",
@@ -240,7 +227,9 @@ class LinkChecker:
             self._gates[host] = gate
         return gate
 
-    async def _check_url(self, url: Url, run: Run) -> _Checked:
+    async def _check_url(
+        self, url: Url, run: Run, resume: Resume | None = None
+    ) -> Checked | Handoff:
         """Request and decide, request and decide, until the decision concludes."""
         opts = self.options
         loop = asyncio.get_running_loop()
@@ -256,6 +245,11 @@ class LinkChecker:
         # The GitHub token goes only to GitHub's hosts, and never again once a redirect
         # has led elsewhere: a chain that comes back may be steered by the other site.
         token = True
+        if resume is not None:
+            started -= resume.elapsed
+            attempts, retries_left, use_get = resume.attempts, resume.retries_left, resume.use_get
+            chain, head_status, jar = list(resume.chain), resume.head_status, jar_of(resume.cookies)
+            public_only, token, current_text = resume.public_only, resume.token, resume.target_text
         while True:
             host = host_of(current)
             gate = self._gate(host)
@@ -293,6 +287,13 @@ class LinkChecker:
                     public_only = step.public_only
                     assert target is not None  # next_step follows only usable targets
                     current, current_text = target, step.hop.location or str(target)
+                    if self._owns is not None and not self._owns(host_of(target)):
+                        state = Resume(
+                            str(target), current_text, tuple(chain), attempts, retries_left,
+                            use_get, head_status, cookies_of(jar), public_only, token,
+                            loop.time() - started,
+                        )  # fmt: skip
+                        return Handoff(host_of(target), state)
                 case Finish():
                     decision = step.decision
                     if decision.http_status in gate.accept and decision.verdict not in (
@@ -308,7 +309,7 @@ class LinkChecker:
                         gate.head_unreliable = True  # save this host's other URLs the HEAD
                     run.concluded(origin, step.decision)
                     elapsed = round((loop.time() - started) * 1000)
-                    return _Checked(step.decision, attempts, elapsed, datetime.now(UTC))
+                    return Checked(step.decision, attempts, elapsed, datetime.now(UTC))
 
     async def _request(
         self,
@@ -348,30 +349,8 @@ class LinkChecker:
         return outcome, jar, target
 
 
-def _result(key: K, url: str, checked: _Checked) -> LinkResult[K]:
-    d = checked.decision
-    return LinkResult(
-        key=key,
-        url=url,
-        verdict=d.verdict,
-        reason=d.reason,
-        http_status=d.http_status,
-        final_url=d.final_url,
-        moved_to=d.moved_to,
-        elapsed_ms=checked.elapsed_ms,
-        checked_at=checked.checked_at,
-        attempts=checked.attempts,
-        failure=d.failure,
-        page_title=d.page_title,
-    )
-
-
-def _results(url: str, keys: Sequence[K], checked: _Checked) -> list[LinkResult[K]]:
-    return [_result(key, url, checked) for key in keys]
-
-
 async def check_links_async(
-    jobs: Iterable[tuple[K, str]],
+    jobs: Iterable[tuple[K, str]] | Plan[K],
     *,
     options: CheckOptions | None = None,
     rules: RulesArg = None,
@@ -388,7 +367,7 @@ async def check_links_async(
     them current even while the last URLs hang).
     """
     async with LinkChecker(options, rules, transport=transport, hosts=hosts) as checker:
-        ticker = asyncio.create_task(_every(tick, on_tick)) if on_tick else None
+        ticker = asyncio.create_task(every(tick, on_tick)) if on_tick else None
         try:
             return await checker.run(jobs, on_result)
         finally:
@@ -397,33 +376,7 @@ async def check_links_async(
                 await asyncio.gather(ticker, return_exceptions=True)
 
 
-async def _every(seconds: float, call: Callable[[], object]) -> None:
+async def every(seconds: float, call: Callable[[], object]) -> None:
     while True:
         await asyncio.sleep(seconds)
         call()
-
-
-def check_links(
-    jobs: Iterable[tuple[K, str]],
-    *,
-    options: CheckOptions | None = None,
-    rules: RulesArg = None,
-    on_result: Callable[[LinkResult[K]], object] | None = None,
-    transport: object | None = None,
-    on_tick: Callable[[], object] | None = None,
-    tick: float = 1.0,
-    hosts: Policies | None = None,
-) -> list[LinkResult[K]]:
-    """Blocking form of check_links_async for synchronous callers such as the CLI."""
-    return asyncio.run(
-        check_links_async(
-            jobs,
-            options=options,
-            rules=rules,
-            on_result=on_result,
-            transport=transport,
-            on_tick=on_tick,
-            tick=tick,
-            hosts=hosts,
-        )
-    )

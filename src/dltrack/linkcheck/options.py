@@ -46,6 +46,9 @@ class CheckOptions:
     # Sent as "Authorization: Bearer ..." to GitHub's own hosts over https only (see
     # http.client.sends_token). Kept out of repr: an options object may be logged.
     github_token: str | None = field(default=None, repr=False)
+    # Processes a blocking check_links run may use: 0 picks by the run's size and the
+    # CPUs (see shards.processes_for), 1 checks in this process.
+    processes: int = 0
 
     def __post_init__(self) -> None:
         for name in ("timeout", "min_interval", "backoff", "backoff_max", "retry_after_cap"):
@@ -58,8 +61,10 @@ class CheckOptions:
         for name in ("min_interval", "retries", "backoff", "backoff_max", "retry_after_cap"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
-        if self.max_redirects < 0 or self.body_cap < 0 or self.host_give_up < 0:
-            raise ValueError("max_redirects, body_cap and host_give_up must not be negative")
+        if min(self.max_redirects, self.body_cap, self.host_give_up, self.processes) < 0:
+            raise ValueError(
+                "max_redirects, body_cap, host_give_up and processes must not be negative"
+            )
         if not 0 < self.unreachable_ratio <= 1:
             raise ValueError("unreachable_ratio must be in (0, 1]")
         for name in ("user_agent", "accept_language", "github_token"):

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import importlib.util
 import sys
+from http.cookiejar import Cookie
 from typing import Any, TypeAlias
 
 import httpx
@@ -99,6 +100,21 @@ def join(url: Url, location: str) -> Url | None:
     except (httpx.InvalidURL, ValueError):
         return None
     return target if _usable(target) else None
+
+
+def cookies_of(jar: Jar) -> tuple[Cookie, ...] | None:
+    """The jar's cookies, to hand to another process (httpx.Cookies holds a lock: no pickle)."""
+    return None if jar is None else tuple(jar.jar)
+
+
+def jar_of(cookies: tuple[Cookie, ...] | None) -> Jar:
+    """A jar holding these cookies again."""
+    if cookies is None:
+        return None
+    jar = httpx.Cookies()
+    for cookie in cookies:
+        jar.jar.set_cookie(cookie)
+    return jar
 
 
 def _fd_budget() -> int:
