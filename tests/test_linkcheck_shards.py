@@ -6,8 +6,10 @@ flight per host, cookies) is what the forked workers really sent.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import pickle
 import signal
 import sqlite3
 import subprocess
@@ -15,14 +17,18 @@ import sys
 import time
 from collections import deque
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from dltrack.errors import NetworkUnreachable
 from dltrack.linkcheck import CheckOptions, LinkResult, Verdict, check_links
+from dltrack.linkcheck.decisions import Decision
 from dltrack.linkcheck.engine import LinkChecker
 from dltrack.linkcheck.http.client import parse_url
+from dltrack.linkcheck.outcomes import Failure
+from dltrack.linkcheck.plan import Checked
 from dltrack.linkcheck.shards import Owners, processes_for, site_of
 from linkserver import LinkServer, Reply, Request, extra_servers, free_port, page_url
 from test_check_links import FAST as CLI_FAST
@@ -303,3 +309,23 @@ def test_ctrl_c_stops_every_process_and_keeps_what_was_checked(
                 "SELECT item_id, verdict FROM link_check ORDER BY item_id"
             ).fetchall()
         assert kept == [(1, "ok"), (2, "ok")]
+
+
+def test_what_workers_send_survives_pickling_field_for_field() -> None:
+    """Decision and Checked pickle by position: a field added later must be in there too."""
+    values: dict[str, object] = {
+        "verdict": Verdict.MOVED,
+        "reason": "moved permanently",
+        "http_status": 301,
+        "final_url": "http://127.0.0.2/new",
+        "moved_to": "http://127.0.0.2/new",
+        "failure": Failure.TLS,
+        "page_title": "新的标题",
+    }
+    assert [f.name for f in dataclasses.fields(Decision)] == list(values)
+    decision = Decision(**values)  # type: ignore[arg-type]
+    checked = Checked(decision, 3, 120, datetime(2026, 12, 3, tzinfo=UTC))
+    assert [f.name for f in dataclasses.fields(Checked)] == [
+        "decision", "attempts", "elapsed_ms", "checked_at"
+    ]  # fmt: skip
+    assert pickle.loads(pickle.dumps(checked)) == checked

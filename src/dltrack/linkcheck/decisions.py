@@ -55,6 +55,14 @@ class Decision:
     failure: Failure | None = None
     page_title: str | None = None  # the title the final page gives itself, when it was read
 
+    def __reduce__(self) -> tuple[type[Decision], tuple[object, ...]]:
+        # Pickled by position: a split run sends one per link between processes, and
+        # the default for a frozen, slotted dataclass looks its fields up every time.
+        return Decision, (
+            self.verdict, self.reason, self.http_status, self.final_url, self.moved_to,
+            self.failure, self.page_title,
+        )  # fmt: skip
+
 
 _STATUS_TEXT = {int(s): f"{int(s)} {s.phrase}" for s in HTTPStatus}
 

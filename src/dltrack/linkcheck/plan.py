@@ -25,10 +25,16 @@ K = TypeVar("K")
 
 @dataclass(frozen=True, slots=True)
 class Checked:
+    """A URL's concluded check: its decision, with what it took."""
+
     decision: Decision
     attempts: int
     elapsed_ms: int
     checked_at: datetime
+
+    def __reduce__(self) -> tuple[type[Checked], tuple[object, ...]]:
+        # By position, as Decision's (see there).
+        return Checked, (self.decision, self.attempts, self.elapsed_ms, self.checked_at)
 
 
 def skipped(decision: Decision) -> Checked:
