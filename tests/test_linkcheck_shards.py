@@ -270,9 +270,11 @@ def _processes_with(marker: str) -> list[int]:
     return found
 
 
-def test_ctrl_c_stops_every_process_and_keeps_what_was_checked(
-    linkserver: LinkServer, catalogue_path: Path, tmp_path: Path
+@pytest.mark.parametrize("how", ["parent", "group", "kill a worker"])
+def test_an_interrupted_split_run_stops_every_process_and_keeps_what_was_checked(
+    linkserver: LinkServer, catalogue_path: Path, tmp_path: Path, how: str
 ) -> None:
+    """Ctrl-C on a terminal signals the whole process group; `kill -INT` the parent only."""
     with extra_servers(1) as (other,):
         urls = {1: linkserver.url("/ok?id=a"), 2: other.url("/ok?id=b")}
         for n in range(3, 9):
@@ -288,21 +290,26 @@ def test_ctrl_c_stops_every_process_and_keeps_what_was_checked(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            start_new_session=True,  # its own process group, as a shell's job
         )
+        slow = [f"/slow?secs=30&id={n}" for n in range(3, 9)]
         deadline = time.monotonic() + 20
-        while (
-            sum(s.hits[f"/slow?secs=30&id={n}"] for s in (linkserver, other) for n in range(3, 9))
-            < 6
-        ):
+        while sum(s.hits[t] for s in (linkserver, other) for t in slow) < 6:
             assert time.monotonic() < deadline, "the links were never all requested"
             time.sleep(0.05)
         workers = [pid for pid in _processes_with(f"DLTRACK_DB={db}") if pid != proc.pid]
         assert len(workers) == 2
         time.sleep(0.3)
-        proc.send_signal(signal.SIGINT)  # to the parent only, as `kill -INT` does
+        if how == "parent":
+            proc.send_signal(signal.SIGINT)
+        elif how == "group":
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            os.kill(workers[0], signal.SIGKILL)
         out, err = proc.communicate(timeout=15)
         assert proc.returncode == 130, err
         assert "Interrupted after 2 links" in out
+        assert "Traceback" not in err
         assert _processes_with(f"DLTRACK_DB={db}") == []
         with sqlite3.connect(db) as conn:
             kept = conn.execute(

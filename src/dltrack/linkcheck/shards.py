@@ -334,7 +334,11 @@ async def _gather(
 
     def on_end() -> None:
         if not finished:
-            out.put_nowait(RuntimeError("a link-checking process ended before its links did"))
+            # A worker that leaves without a word was stopped from outside: Ctrl-C reaches
+            # the whole process group (often a worker's pipe closes before this process
+            # sees its own signal), or someone killed it. Either way the run was
+            # interrupted, and what was checked is kept, as after Ctrl-C.
+            out.put_nowait(KeyboardInterrupt())
 
     # Every writer first: a worker's first batch may hand a check to any other worker.
     for worker in workers:
