@@ -153,10 +153,12 @@ async def _writer(fd: int) -> asyncio.WriteTransport:
     return transport
 
 
-async def _reader(fd: int, protocol: _Frames) -> None:
+async def _reader(fd: int, protocol: _Frames) -> asyncio.ReadTransport:
     """Read frames off a pipe into protocol from now on."""
     loop = asyncio.get_running_loop()
-    await loop.connect_read_pipe(lambda: protocol, os.fdopen(fd, "rb", buffering=0))
+    pipe = os.fdopen(fd, "rb", buffering=0)
+    transport, _ = await loop.connect_read_pipe(lambda: protocol, pipe)
+    return transport
 
 
 # ------------------------------------------------------------------ the worker side
@@ -287,14 +289,17 @@ def check_sharded(
             down_r, down_w = os.pipe()  # parent to worker
             up_r, up_w = os.pipe()  # worker to parent
             pid = os.fork()
-            if pid == 0:  # the worker
-                os.close(down_w)
-                os.close(up_r)
-                for other in workers:
-                    os.close(other.read_fd)
-                    os.close(other.write_fd)
-                mine = replace(options, concurrency=share)
-                _work(_Share(plan, mine, rules, hosts, owners, shard), down_r, up_w)
+            if pid == 0:  # the worker: never back into the caller's code, whatever happens
+                try:
+                    os.close(down_w)
+                    os.close(up_r)
+                    for other in workers:
+                        os.close(other.read_fd)
+                        os.close(other.write_fd)
+                    mine = replace(options, concurrency=share)
+                    _work(_Share(plan, mine, rules, hosts, owners, shard), down_r, up_w)
+                finally:
+                    os._exit(1)
             os.close(down_r)
             os.close(up_w)
             workers.append(_Worker(pid, up_r, down_w))
@@ -343,8 +348,10 @@ async def _gather(
     # Every writer first: a worker's first batch may hand a check to any other worker.
     for worker in workers:
         worker.writer = await _writer(worker.write_fd)
-    for worker in workers:
+    readers = [
         await _reader(worker.read_fd, _Frames(on_message, on_end, out.put_nowait))
+        for worker in workers
+    ]
     ticker = asyncio.create_task(every(tick, on_tick)) if on_tick else None
     collected: list[LinkResult[K]] = []
     try:
@@ -366,6 +373,8 @@ async def _gather(
         for worker in workers:
             if worker.writer is not None:
                 worker.writer.close()  # the worker's end of input: it stops
+        for reader in readers:
+            reader.close()
 
 
 def _end(workers: list[_Worker]) -> None:
