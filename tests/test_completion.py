@@ -205,3 +205,24 @@ def test_a_title_that_breaks_rich_markup_completes_in_zsh(shell_env, run, tmp_pa
 def test_bash_gets_the_words_only(shell_env) -> None:
     assert complete(shell_env, "dltrack li") == ["list", "lint"]
     assert complete(shell_env, "dltrack done 5") == ["5"]
+
+
+@pytest.mark.skipif(shutil.which("sh") is None, reason="needs sh")
+@pytest.mark.parametrize("option", ["--show-completion bash", "--show-completion=bash"])
+def test_a_named_shell_gets_its_script_whichever_shell_asks(shell_env, option: str) -> None:
+    """typer guesses the shell from the parent process; a shell named on the line wins."""
+    shown = subprocess.run(
+        ["sh", "-c", f"dltrack {option}"], env=shell_env, capture_output=True, text=True, timeout=60
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "_dltrack_completion()" in shown.stdout and "complete " in shown.stdout
+    # Without a name, sh (not a shell typer completes) is told so, in one line.
+    bare = subprocess.run(
+        ["sh", "-c", "dltrack --show-completion"],
+        env=shell_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if os.path.basename(os.path.realpath(shutil.which("sh") or "")) not in ("bash", "zsh"):
+        assert bare.returncode == 1 and bare.stderr.count("\n") == 1, bare

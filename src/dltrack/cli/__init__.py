@@ -230,6 +230,20 @@ COMPLETE_VAR: Final = "_DLTRACK_COMPLETE"  # set by the completion script a shel
 _COMPLETION_OPTIONS: Final = ("--install-completion", "--show-completion")
 
 
+_SHELLS: Final = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def _names_a_shell(args: list[str]) -> bool:
+    """Whether a completion option is given a shell (`--show-completion bash`, `=bash`)."""
+    for n, arg in enumerate(args):
+        option, _, value = arg.partition("=")
+        if option in _COMPLETION_OPTIONS:
+            given = value or (args[n + 1] if n + 1 < len(args) else "")
+            if given in _SHELLS:
+                return True
+    return False
+
+
 def _completed_line() -> list[str]:
     """The words before the one being completed, as the shell's script hands them over."""
     import shlex
@@ -279,6 +293,11 @@ def _invoke(args: list[str]) -> int:
         a in ("-h", "--help", *_COMPLETION_OPTIONS) or a.startswith(_COMPLETION_OPTIONS)
         for a in args
     )
+    if completion and _names_a_shell(args):
+        # typer's completion options guess the shell from the parent process and take
+        # no shell name, unless its detection is off: then they take one. So
+        # `dltrack --show-completion bash` prints bash's script even from sh or zsh.
+        os.environ["_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION"] = "1"
     app = build_app([name] if name in COMMANDS else None, completion=completion)
     command = typer.main.get_command(app)
     if language() == CHINESE:  # click's own words: only a Chinese run loads their translation
