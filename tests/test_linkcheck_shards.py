@@ -231,6 +231,7 @@ def test_sites_group_a_host_with_its_subdomains() -> None:
     assert site_of("127.0.0.2") == "127.0.0.2"
     assert site_of("[::1]") == "[::1]"
     assert site_of("localhost") == "localhost"
+    assert site_of("www.example.org.") == "example.org"
 
 
 def test_sites_are_balanced_by_their_links() -> None:

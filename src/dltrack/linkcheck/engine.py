@@ -41,11 +41,11 @@ from dltrack.linkcheck.next_step import Confirm, Finish, Follow, Outcome, Retry,
 from dltrack.linkcheck.options import CheckOptions
 from dltrack.linkcheck.outcomes import LinkResult
 from dltrack.linkcheck.plan import (
-    INVALID,
     Checked,
     Done,
     Plan,
     collect,
+    invalid_url,
     result_of,
     results_of,
     skipped,
@@ -151,7 +151,7 @@ class LinkChecker:
             tasks = self.start_workers(plan.queues, run, out)
             try:
                 for url in plan.invalid:
-                    for result in results_of(url, plan.keys_by_url[url], INVALID):
+                    for result in results_of(url, plan.keys_by_url[url], invalid_url()):
                         yield result
                 async for result in collect(out, plan.valid, plan.keys_by_url, run, plan.origins):
                     yield result
@@ -203,7 +203,7 @@ class LinkChecker:
 
     async def _check_or_skip(self, url: Url | None, run: Run) -> Checked | Handoff:
         if url is None:
-            return INVALID
+            return invalid_url()
         tripped = run.origin(origin_of(url)).tripped
         if tripped is not None:
             # The host failed the same way several times in a row: asking again would

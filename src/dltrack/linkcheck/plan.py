@@ -41,12 +41,17 @@ def skipped(decision: Decision) -> Checked:
     return Checked(decision, 0, 0, datetime.now(UTC))
 
 
-INVALID = skipped(Decision(Verdict.ERROR, "invalid URL", failure=Failure.INVALID_URL))
+def invalid_url() -> Checked:
+    """The result of a URL that is not one: nothing was asked, now."""
+    return skipped(Decision(Verdict.ERROR, "invalid URL", failure=Failure.INVALID_URL))
 
 
 @dataclass(slots=True)
 class Plan(Generic[K]):
-    """A run's jobs sorted out: the keys of each URL, the valid ones queued by host."""
+    """A run's jobs sorted out: the keys of each URL, the valid ones queued by host.
+
+    One run's: its workers take the URLs off the queues as they check them.
+    """
 
     keys_by_url: dict[str, list[K]]
     queues: dict[str, deque[tuple[str, Url]]]
@@ -55,10 +60,12 @@ class Plan(Generic[K]):
 
     @property
     def valid(self) -> int:
+        """How many distinct URLs will be asked about."""
         return len(self.keys_by_url) - len(self.invalid)
 
     @classmethod
     def of(cls, jobs: Iterable[tuple[K, str]]) -> Plan[K]:
+        """The plan of (key, url) jobs; the same URL under several keys is checked once."""
         keys_by_url: dict[str, list[K]] = {}
         for key, url in jobs:
             keys_by_url.setdefault(url, []).append(key)

@@ -44,7 +44,7 @@ from dltrack.linkcheck.hostpolicy import Policies
 from dltrack.linkcheck.http.client import Url
 from dltrack.linkcheck.options import CheckOptions
 from dltrack.linkcheck.outcomes import LinkResult
-from dltrack.linkcheck.plan import INVALID, Done, Plan, collect, results_of
+from dltrack.linkcheck.plan import Done, Plan, collect, invalid_url, results_of
 from dltrack.linkcheck.scheduling import Origin, Run
 
 K = TypeVar("K")
@@ -61,7 +61,7 @@ def site_of(host: str) -> str:
     try:
         ipaddress.ip_address(host.strip("[]"))
     except ValueError:
-        return ".".join(host.split(".")[-2:])
+        return ".".join(host.rstrip(".").split(".")[-2:])  # "example.org." is example.org
     return host
 
 
@@ -356,7 +356,7 @@ async def _gather(
     collected: list[LinkResult[K]] = []
     try:
         for url in plan.invalid:
-            collected += results_of(url, plan.keys_by_url[url], INVALID)
+            collected += results_of(url, plan.keys_by_url[url], invalid_url())
         if on_result is not None:
             for result in collected:
                 on_result(result)
