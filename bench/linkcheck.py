@@ -58,15 +58,18 @@ per-host cap, timeout and retries. Proxy variables are removed from their enviro
 Figures per tool (median of --runs fresh runs, tools alternating within each round,
 after one untimed warm-up run each): wall time of the whole process (start-up
 included), URLs/s, the tool's own elapsed time where it reports one, the request
-floor (below), the process's user+system CPU and peak RSS (both from the ``os.wait4``
-rusage of that very child), the server's peak in flight per host (highest host;
-lowest host in brackets), how full the cap was kept ("cap use": the server's
-integral of requests in flight over time / (hosts x per-host cap x the span from the
-first request to the last answer)), requests the server saw, verdicts right in the
-worst run (dltrack: its exact verdict; both: the alive/dead split, where ok and moved
-are alive, lychee's success (redirects included) is alive and anything else is not),
-server CPU / tool wall, and the dltrack/lychee ratios. The wrong verdicts are listed
-by kind for both tools, and what the server saw (methods, statuses) for run 1.
+floor (below), the process's user+system CPU (from the ``os.wait4`` rusage of that
+very child, its workers included), its peak memory (RSS: that rusage's, or the sum
+over the process and its workers, whichever is higher; PSS: summed over them, which
+counts a page they share once; both sampled from /proc every 20 ms), the server's
+peak in flight per host (highest host; lowest host in brackets), how full the cap
+was kept ("cap use": the server's integral of requests in flight over time /
+(hosts x per-host cap x the span from the first request to the last answer)),
+requests the server saw, verdicts right in the worst run (dltrack: its exact
+verdict; both: the alive/dead split, where ok and moved are alive, lychee's success
+(redirects included) is alive and anything else is not), server CPU / tool wall,
+and the dltrack/lychee ratios. The wrong verdicts are listed by kind for both
+tools, and what the server saw (methods, statuses) for run 1.
 
 Ideal time: ceil(URLs per host / per-host cap) x latency, i.e. one request per URL at
 the cap. It is a floor, not reachable exactly: redirects take two requests, a 404 seen
@@ -75,7 +78,7 @@ column applies the same formula to the requests each tool really sent to its
 busiest host, so wall - floor is what the tool lost to start-up, scheduling and CPU.
 
 Targets (PASS/MISS): small: dltrack wall <= 1.3 x ideal and faster than lychee;
-large: dltrack wall <= 1.5 x lychee's and its peak RSS < 150 MB; both: every dltrack
+large: dltrack wall <= 1.5 x lychee's and its peak memory (PSS) < 150 MB; both: every dltrack
 verdict right on every run, exit status 1, never more than the cap in flight on a host.
 
 Scenarios (both by default):
@@ -579,7 +582,8 @@ class Run:
     """One timed process."""
 
     wall: float
-    rss_mb: float
+    rss_mb: float  # peak RSS: the process's own, or summed over it and its workers
+    pss_mb: float  # peak PSS summed over the process and its workers (shared pages once)
     cpu_s: float  # user + system CPU of the process
     code: int  # exit status
     verdicts: dict[int, str]  # link id -> the tool's verdict word
@@ -629,8 +633,8 @@ def clean_env(home: Path) -> dict[str, str]:
 
 def run_process(
     argv: list[str], cwd: Path, env: dict[str, str], timeout: float
-) -> tuple[float, float, float, int]:
-    """(wall s, peak RSS MB, CPU s, exit status) of one process; output to cwd files."""
+) -> tuple[float, float, float, float, int]:
+    """(wall s, peak RSS MB, peak PSS MB, CPU s, exit status) of one process; output in cwd."""
     with (cwd / "stdout.txt").open("wb") as out, (cwd / "stderr.txt").open("wb") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(
@@ -638,14 +642,78 @@ def run_process(
         )
         killer = threading.Timer(timeout, proc.kill)
         killer.start()
+        tree = _TreeMemory(proc.pid)
+        tree.start()
         try:
-            # wait4 gives this child's own rusage: ru_maxrss is its peak RSS in KiB.
+            # wait4 gives this child's own rusage: ru_maxrss is its peak RSS in KiB (the
+            # largest of it and its waited-for children, not their sum: see _TreeMemory).
             _pid, status, usage = os.wait4(proc.pid, 0)
         finally:
             killer.cancel()
+            tree.stop()
         wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, proc.returncode
+    rss_kib = max(usage.ru_maxrss, tree.peak_rss_kib)
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, rss_kib / 1024, tree.peak_pss_kib / 1024, cpu, proc.returncode
+
+
+class _TreeMemory(threading.Thread):
+    """Peaks of the summed RSS and PSS of a process and its descendants, every 20 ms.
+
+    A tool that forks workers (dltrack on a large run) is several processes. Their
+    RSS summed counts each page they share after the fork once per process, so it
+    errs on the high side; PSS (proportional set size) splits a shared page between
+    the processes that map it, so summed it is the memory the run takes from the
+    machine. Sampled, a peak between two samples can be missed. Linux's /proc only;
+    elsewhere both stay 0.
+    """
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_rss_kib = self.peak_pss_kib = 0
+        self._done = threading.Event()
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+    def run(self) -> None:
+        while not self._done.wait(0.02):
+            pids = _descendants(self.pid)
+            rss = sum(_kib(f"/proc/{p}/status", "VmRSS:") for p in pids)
+            pss = sum(_kib(f"/proc/{p}/smaps_rollup", "Pss:") for p in pids)
+            self.peak_rss_kib = max(self.peak_rss_kib, rss)
+            self.peak_pss_kib = max(self.peak_pss_kib, pss)
+
+
+def _descendants(pid: int) -> list[int]:
+    """pid and every process below it (Linux /proc; [] when it is gone)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            tasks = list(Path(f"/proc/{current}/task").iterdir())
+        except OSError:
+            continue
+        for task in tasks:
+            with contextlib.suppress(OSError, ValueError):
+                todo += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def _kib(path: str, field: str) -> int:
+    """The kB figure of field in a /proc file (0 when the process is gone)."""
+    try:
+        with open(path, encoding="ascii", errors="replace") as lines:
+            for line in lines:
+                if line.startswith(field):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 class ToolFailed(RuntimeError):
@@ -658,7 +726,7 @@ def timed_run(
     run_dir = Path(tempfile.mkdtemp(prefix=f"{tool.name}-", dir=root))
     tool.prepare(run_dir)
     server.reset()
-    wall, rss, cpu, code = run_process(tool.command(run_dir), run_dir, env, timeout)
+    wall, rss, pss, cpu, code = run_process(tool.command(run_dir), run_dir, env, timeout)
     stats = server.stats()
     if code not in tool.ok_codes:
         tail = (run_dir / "stderr.txt").read_text(errors="replace")[-1500:]
@@ -667,7 +735,7 @@ def timed_run(
         verdicts, own = tool.parse(run_dir)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ToolFailed(f"{tool.name}: unreadable output in {run_dir}: {exc!r}") from exc
-    run = Run(wall, rss, cpu, code, verdicts, own, stats)
+    run = Run(wall, rss, pss, cpu, code, verdicts, own, stats)
     shutil.rmtree(run_dir, ignore_errors=True)
     return run
 
@@ -854,7 +922,8 @@ def report(
     header = (
         f"{'tool':<8} {'wall s':>6} {'min-max':>11} {'URLs/s':>6} {'own s':>6} {'floor':>5} "
         f"{'CPU s':>6} "
-        f"{'peak/host':>9} {'cap use':>7} {'requests':>8} {'RSS MB':>6} {'exact':>11} "
+        f"{'peak/host':>9} {'cap use':>7} {'requests':>8} {'RSS MB':>6} {'PSS MB':>6} "
+        f"{'exact':>11} "
         f"{'alive/dead':>11} {'srv cpu':>7}"
     )
     print(header)
@@ -881,6 +950,7 @@ def report(
             ]
         )
         rss = median([r.rss_mb for r in tool.runs])
+        pss = median([r.pss_mb for r in tool.runs])
         cpu_s = median([r.cpu_s for r in tool.runs])
         cpu = median([r.server["cpu_s"] / max(r.wall, 1e-9) for r in tool.runs])
         slots = s.hosts * s.per_host
@@ -889,19 +959,23 @@ def report(
         )
         worst_exact = min(x.exact for x in runs_scores)
         worst_split = min(x.alive_dead for x in runs_scores)
-        medians[tool.name] = {"wall": wall, "rss": rss, "peak": max(peaks), "cpu": cpu_s}
+        medians[tool.name] = {
+            "wall": wall, "rss": rss, "pss": pss, "peak": max(peaks), "cpu": cpu_s
+        }  # fmt: skip
         own = f"{median(owns):6.2f}" if owns else f"{'-':>6}"
         exact_txt = f"{worst_exact}/{n}" if exact else "-"
         print(
             f"{tool.name:<8} {wall:6.2f} {min(walls):5.2f}-{max(walls):<5.2f} {n / wall:6.0f} "
             f"{own} {floor:5.2f} {cpu_s:6.2f} {max(peaks):>4} ({min(lows):>2}) {use:7.0%} "
-            f"{int(median(reqs)):>8} {rss:6.1f} {exact_txt:>11} {f'{worst_split}/{n}':>11} "
+            f"{int(median(reqs)):>8} {rss:6.1f} {pss:6.1f} {exact_txt:>11} "
+            f"{f'{worst_split}/{n}':>11} "
             f"{cpu:7.0%}"
         )
     print()
     print(
         "  medians; own s: the tool's own elapsed figure; floor: the ideal's formula applied to\n"
         "  the requests the tool sent to its busiest host; CPU s: its user+system CPU;\n"
+        "  RSS, PSS: peak memory, summed over the tool's processes (PSS: shared pages once);\n"
         "  peak/host: highest host's peak in flight over the runs (lowest host's in brackets);\n"
         "  cap use: requests in flight / (hosts x per-host cap), averaged from the first\n"
         "  request to the last answer (100 %: the cap is full the whole time);\n"
@@ -925,7 +999,8 @@ def report(
         print(
             f"  {main_name}/lychee: wall {ours['wall'] / peer['wall']:.2f}x, "
             f"CPU {ours['cpu'] / max(peer['cpu'], 1e-9):.2f}x, "
-            f"peak RSS {ours['rss'] / peer['rss']:.2f}x"
+            f"peak RSS {ours['rss'] / peer['rss']:.2f}x, "
+            f"peak PSS {ours['pss'] / max(peer['pss'], 1e-9):.2f}x"
         )
     elif lychee_note:
         print(f"  lychee: {lychee_note}")
@@ -985,9 +1060,9 @@ def report(
             )
         checks.append(
             (
-                f"large: {main_name} peak RSS < 150 MB",
-                ours["rss"] < 150,
-                f"{ours['rss']:.1f} MB",
+                f"large: {main_name} peak memory (PSS, all its processes) < 150 MB",
+                ours["pss"] < 150,
+                f"{ours['pss']:.1f} MB (RSS summed: {ours['rss']:.1f} MB)",
             )
         )
     if s.per_host and ours["peak"] > s.per_host:
@@ -1112,7 +1187,7 @@ def run_scenario(
                     tool.runs.append(run)
                 label = "warm-up" if round_ < args.warmup else f"run {round_ - args.warmup + 1}"
                 print(
-                    f"  {label:<8} {tool.name:<8} {run.wall:6.2f} s  {run.rss_mb:6.1f} MB  "
+                    f"  {label:<8} {tool.name:<8} {run.wall:6.2f} s  {run.pss_mb:6.1f} MB PSS  "
                     f"peak/host {max(run.server['peak'].values(), default=0)}",
                     flush=True,
                 )
