@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from dltrack.errors import NetworkUnreachable
-from dltrack.linkcheck import CheckOptions, LinkResult, Verdict, check_links
+from dltrack.linkcheck import CheckOptions, LinkResult, Verdict, check_links, shards
 from dltrack.linkcheck.decisions import Decision
 from dltrack.linkcheck.engine import LinkChecker
 from dltrack.linkcheck.http.client import parse_url
@@ -253,8 +253,24 @@ def test_small_runs_stay_in_one_process() -> None:
     assert processes_for(100_000, 1) == 1
     assert processes_for(50, 10, asked=3) == 3
     assert processes_for(50, 2, asked=3) == 2  # no process without a site
-    cpus = len(os.sched_getaffinity(0))
+    cpus = shards.usable_cpus()
     assert processes_for(100_000, 50) == (min(cpus, 4) if cpus >= 2 else 1)
+
+
+@pytest.mark.parametrize(
+    ("cpu_max", "expected"),
+    [("max 100000\n", None), ("100000 100000\n", 1), ("150000 100000\n", 2), ("junk\n", None)],
+)
+def test_a_container_cpu_quota_caps_the_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cpu_max: str, expected: int | None
+) -> None:
+    affinity = len(os.sched_getaffinity(0))
+    quota = tmp_path / "cpu.max"
+    quota.write_text(cpu_max)
+    monkeypatch.setattr(shards, "CPU_MAX", quota)
+    assert shards.usable_cpus() == (affinity if expected is None else min(affinity, expected))
+    monkeypatch.setattr(shards, "CPU_MAX", tmp_path / "absent")
+    assert shards.usable_cpus() == affinity
 
 
 def _processes_with(marker: str) -> list[int]:

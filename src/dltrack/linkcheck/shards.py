@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
+import math
 import os
 import pickle
 import signal
@@ -36,6 +37,7 @@ import zlib
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, TypeVar
 
 from dltrack.linkcheck.engine import LinkChecker, every
@@ -71,10 +73,29 @@ def processes_for(urls: int, sites: int, asked: int = 0) -> int:
         return 1  # elsewhere a fresh process would import everything again
     if asked:
         return max(1, min(asked, sites))  # a worker without a site would have nothing to do
-    cpus = len(os.sched_getaffinity(0))
+    cpus = usable_cpus()
     if cpus < 2 or urls < PARALLEL_MIN:
         return 1
     return max(1, min(cpus, sites, MAX_PROCESSES, urls // PER_PROCESS_MIN))
+
+
+CPU_MAX = Path("/sys/fs/cgroup/cpu.max")  # cgroup v2: "<quota> <period>" or "max <period>"
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on, and no more than its container's CPU quota.
+
+    A container limited to one CPU (``docker run --cpus 1``) still sees every CPU of
+    the host in its affinity mask; workers beyond the quota would only take turns.
+    """
+    cpus = len(os.sched_getaffinity(0))
+    try:
+        quota, period = CPU_MAX.read_text(encoding="ascii").split()[:2]
+        if quota != "max":
+            cpus = min(cpus, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass  # no cgroup v2 file, or one we do not understand: the affinity mask it is
+    return cpus
 
 
 @dataclass(frozen=True, slots=True)
