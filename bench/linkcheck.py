@@ -296,6 +296,9 @@ class _ServerState:
             "busy_s": self.busy,
             "span_s": self.last - self.first if self.first is not None else 0.0,
             "wall_s": time.monotonic() - self.wall0,
+            # Since the reset, which comes just before the tool is started.
+            "first_s": self.first - self.wall0 if self.first is not None else 0.0,
+            "last_s": self.last - self.wall0,
         }
 
     def route(self, host: str, path: str) -> tuple[int, bytes, bytes]:
@@ -993,6 +996,18 @@ def report(
             statuses = ", ".join(f"{k} {c}" for k, c in sorted(r.server["statuses"].items()))
             print(f"  {name} run 1, server saw: {methods}; statuses {statuses}")
     main_name = next((t.name for t in tools if t.name != "lychee"), "dltrack")
+    for tool in tools:
+        if tool.runs:
+            # Where a run's time goes outside the network: before its first request
+            # (start-up, reading the catalogue) and after its last answer (recording,
+            # the report, exiting).
+            before = median([r.server["first_s"] for r in tool.runs])
+            after = median([r.wall - r.server["last_s"] for r in tool.runs])
+            span = median([r.server["span_s"] for r in tool.runs])
+            print(
+                f"  {tool.name}: first request {before:.3f} s after start, "
+                f"requests {span:.2f} s, exit {after:.3f} s after the last answer"
+            )
     ours = medians.get(main_name)
     peer = medians.get("lychee")
     if ours and peer:

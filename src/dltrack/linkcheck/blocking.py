@@ -10,10 +10,9 @@ import asyncio
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from dltrack.linkcheck import shards
 from dltrack.linkcheck.engine import RulesArg, check_links_async
 from dltrack.linkcheck.hostpolicy import Policies
-from dltrack.linkcheck.options import CheckOptions
+from dltrack.linkcheck.options import PARALLEL_MIN, CheckOptions
 from dltrack.linkcheck.outcomes import LinkResult
 from dltrack.linkcheck.plan import Plan
 
@@ -39,7 +38,14 @@ def check_links(
     options = options or CheckOptions()
     plan = Plan.of(jobs)
     count = 1
-    if transport is None and options.processes != 1:
+    # shards is loaded only for a run that may be split: every other run starts faster.
+    if (
+        transport is None
+        and options.processes != 1
+        and (options.processes or plan.valid >= PARALLEL_MIN)
+    ):
+        from dltrack.linkcheck import shards
+
         sites = len({shards.site_of(host) for host in plan.queues})
         count = shards.processes_for(plan.valid, sites, options.processes)
         if count > 1:

@@ -11,6 +11,11 @@ DEFAULT_USER_AGENT = (
 )
 
 
+# URLs from which a blocking run is split over processes (see shards): a smaller run
+# is not bound by one CPU, and forking costs a little.
+PARALLEL_MIN = 2000
+
+
 @dataclass(frozen=True, slots=True)
 class CheckOptions:
     """Tuning knobs of a run; the defaults suit a catalogue of a few thousand links."""

@@ -44,14 +44,13 @@ from dltrack.linkcheck.engine import LinkChecker, every
 from dltrack.linkcheck.handoff import Handoff
 from dltrack.linkcheck.hostpolicy import Policies
 from dltrack.linkcheck.http.client import Url
-from dltrack.linkcheck.options import CheckOptions
+from dltrack.linkcheck.options import PARALLEL_MIN, CheckOptions
 from dltrack.linkcheck.outcomes import LinkResult
 from dltrack.linkcheck.plan import Done, Plan, collect, invalid_url, results_of
 from dltrack.linkcheck.scheduling import Origin, Run
 
 K = TypeVar("K")
 
-PARALLEL_MIN = 2000  # URLs: a smaller run is not CPU-bound, and forking costs a little
 PER_PROCESS_MIN = 1000  # URLs each worker should have at least
 MAX_PROCESSES = 4
 BATCH_SECONDS = 0.005  # a worker gathers results this long before sending them
