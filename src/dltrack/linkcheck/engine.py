@@ -49,6 +49,7 @@ from dltrack.linkcheck.plan import (
     result_of,
     results_of,
     skipped,
+    slots_of,
 )
 from dltrack.linkcheck.rules import ContentRule, RuleLike, RuleSet
 from dltrack.linkcheck.scheduling import HostGate, Run
@@ -167,12 +168,7 @@ class LinkChecker:
         out: asyncio.Queue[Done | BaseException],
     ) -> list[asyncio.Task[None]]:
         """The worker tasks of a run: per host, as many as it may have in flight."""
-        opts = self.options
-        policy = self.hosts.for_host
-        workers = {
-            host: min(len(queue), policy(host, opts.per_host, opts.min_interval).per_host)
-            for host, queue in queues.items()
-        }
+        workers = slots_of(queues, self.options, self.hosts)
         tasks: list[asyncio.Task[None]] = []
         for round_ in range(max(workers.values(), default=0)):
             for host, queue in queues.items():

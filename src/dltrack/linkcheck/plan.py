@@ -15,7 +15,9 @@ from typing import Generic, TypeVar
 
 from dltrack.linkcheck.decisions import Decision
 from dltrack.linkcheck.handoff import Handoff
+from dltrack.linkcheck.hostpolicy import Policies
 from dltrack.linkcheck.http.client import Url, host_of, origin_of, parse_url
+from dltrack.linkcheck.options import CheckOptions
 from dltrack.linkcheck.outcomes import Failure, LinkResult
 from dltrack.linkcheck.scheduling import Origin, Run
 from dltrack.linkcheck.verdicts import Verdict
@@ -80,6 +82,18 @@ class Plan(Generic[K]):
             queues.setdefault(host_of(parsed), deque()).append((url, parsed))
             origins.add(origin_of(parsed))
         return cls(keys_by_url, queues, invalid, len(origins))
+
+
+def slots_of(
+    queues: dict[str, deque[tuple[str, Url]]], options: CheckOptions, hosts: Policies
+) -> dict[str, int]:
+    """Requests each host of a run may have in flight: its cap (a host rule's, else
+    the run's), or fewer when it has fewer URLs."""
+    cap = hosts.for_host
+    return {
+        host: min(len(queue), cap(host, options.per_host, options.min_interval).per_host)
+        for host, queue in queues.items()
+    }
 
 
 # A URL's check that has ended here: concluded, or handed to another process.

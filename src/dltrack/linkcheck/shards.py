@@ -46,7 +46,7 @@ from dltrack.linkcheck.hostpolicy import Policies
 from dltrack.linkcheck.http.client import Url
 from dltrack.linkcheck.options import PARALLEL_MIN, CheckOptions
 from dltrack.linkcheck.outcomes import LinkResult
-from dltrack.linkcheck.plan import Done, Plan, collect, invalid_url, results_of
+from dltrack.linkcheck.plan import Done, Plan, collect, invalid_url, results_of, slots_of
 from dltrack.linkcheck.scheduling import Origin, Run
 
 K = TypeVar("K")
@@ -299,8 +299,8 @@ def check_sharded(
     owners = Owners.balanced(plan.queues, count)
     # Each worker gets a share of the global cap as large as its share of the hosts' slots.
     slots = [0] * count
-    for host, queue in plan.queues.items():
-        slots[owners.of(host)] += min(len(queue), options.per_host)
+    for host, n in slots_of(plan.queues, options, hosts).items():
+        slots[owners.of(host)] += n
     total = sum(slots) or 1
     workers: list[_Worker] = []
     try:
