@@ -125,10 +125,15 @@ def marked_sentences(side: list[str]) -> dict[str, str]:
 def vocabulary() -> dict[str, str]:
     """Words shown through tr(variable): statuses, verdicts, log actions, fixed phrases."""
     from dltrack.learner import days, notes, restoring
-    from dltrack.render import record, style
+    from dltrack.render import record
+    from dltrack.render import words as vocab
 
     words: dict[str, str] = {}
-    tables = (style._STATUS_WORD, style._VERDICT_WORD, style._KIND_WORD)
+    tables = (
+        vocab._STATUS_WORD,
+        vocab._VERDICT_WORD,
+        vocab._KIND_WORD,
+    )
     for table in (*tables, record._ACTION_WORDS, record._NOTE_DONE):
         words.update({w: "vocabulary" for w in table.values()})
     words.update({notes.TOO_LONG: "notes.TOO_LONG", days._HINT: "days._HINT"})

@@ -33,9 +33,9 @@ print(json.dumps({"code": code, "loaded": [m for m in %r if m in sys.modules]}),
 """
 
 
-def loaded_after(env: dict[str, str], *args: str) -> list[str]:
+def loaded_after(env: dict[str, str], *args: str, watched: tuple[str, ...] = HEAVY) -> list[str]:
     proc = subprocess.run(
-        [sys.executable, "-c", PROBE % (HEAVY,), *args],
+        [sys.executable, "-c", PROBE % (watched,), *args],
         capture_output=True,
         text=True,
         env=env,
@@ -70,5 +70,19 @@ def test_check_links_does_not_load_the_catalogue_model(env: dict[str, str]) -> N
 
     Item 3 has no URL, so nothing is requested (the subprocess has no loopback guard).
     """
-    loaded = loaded_after(env, "check-links", "--id", "3", "--format", "junit")
+    loaded = loaded_after(
+        env, "check-links", "--id", "3", "--format", "junit", watched=(*HEAVY, "rich")
+    )
     assert "httpx" in loaded and "pydantic" not in loaded
+
+
+@pytest.mark.parametrize("fmt", ["json", "junit", "markdown", "github", "shields"])
+def test_a_report_for_a_program_does_not_load_rich(env: dict[str, str], fmt: str) -> None:
+    """Only the terminal's table draws with rich; CI's formats are plain text."""
+    loaded = loaded_after(env, "check-links", "--id", "3", "--format", fmt, watched=("rich",))
+    assert loaded == []
+
+
+def test_the_table_report_is_seen_loading_rich(env: dict[str, str]) -> None:
+    """Not vacuous: the probe sees the table format load rich."""
+    assert loaded_after(env, "check-links", "--id", "3", watched=("rich",)) == ["rich"]

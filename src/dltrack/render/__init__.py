@@ -1,22 +1,27 @@
 """Every table, bar and JSON document dltrack shows: one renderer for human and JSON output.
 
 A command hands its result to ``emit``; the result's type decides its JSON shape
-and its screen (registered by ``render.learner`` and ``render.links``;
-``render.record`` and ``render.curator`` register when the commands that show them
-import them, so that `next` and `done` do not pay for them). check-links reports,
-which have formats of their own, are written by ``render.links.deliver``.
+and its screen (registered by ``render.learner`` and ``render.lists``, loaded by the
+first ``emit``; ``render.record`` and ``render.curator`` register when the commands
+that show them import them, so that `next` and `done` do not pay for them).
+check-links reports, which have formats of their own, are written by
+``render.links.deliver``. Importing this package loads no rich: a run that only
+says an error, or writes a report for a program, goes without it.
 """
 
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.text import Text
-
-from dltrack.render import learner, lists, pager  # noqa: F401  (screens register)
+from dltrack.render import pager
 from dltrack.render.base import Message, dumps, error, screen, stderr, stdout, to_data
-from dltrack.render.style import Line
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from dltrack.render.style import Line
 
 __all__ = ["Message", "dumps", "emit", "error", "screen", "stderr", "stdout", "to_data"]
 
@@ -28,6 +33,8 @@ _LINES_PER_PRINT = 2048
 
 def emit(result: object, *, as_json: bool = False) -> None:
     """Show a command's result, as JSON or for a human."""
+    from dltrack.render import learner, lists  # noqa: F401  (their screens register)
+
     if as_json:
         sys.stdout.write(dumps(to_data(result)))
         return
@@ -40,6 +47,10 @@ def emit(result: object, *, as_json: bool = False) -> None:
 
 
 def _show(console: Console, result: object, *, plain: bool) -> None:
+    from rich.text import Text
+
+    from dltrack.render.style import Line
+
     lines: list[Text | Line] = []
     for renderable in screen(result):
         if isinstance(renderable, Text | Line):
@@ -60,6 +71,10 @@ def _print_lines(console: Console, lines: list[Text | Line], plain: bool = True)
     """
     if not lines:
         return
+    from rich.text import Text
+
+    from dltrack.render.style import Line
+
     if plain and console.color_system is None:
         # No terminal (a pipe, a file, NO_COLOR): rich would print exactly the plain
         # text, after styling every span of it for nothing.

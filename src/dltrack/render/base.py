@@ -10,12 +10,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from functools import cache, singledispatch
-from typing import Any
-
-from rich.console import Console, RenderableType
+from typing import TYPE_CHECKING, Any
 
 from dltrack.records import Record
 from dltrack.text import json_safe, safe
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
 
 
 class Message(Record):
@@ -47,12 +48,18 @@ def dumps(data: Any) -> str:
 @cache
 def stdout() -> Console:
     """The console for results."""
+    # rich is loaded by the first output that draws with it: a run whose output is
+    # plain text or JSON (an error, a check-links report for CI) goes without it.
+    from rich.console import Console
+
     return Console(highlight=False)
 
 
 @cache
 def stderr() -> Console:
     """The console for progress bars."""
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False)
 
 

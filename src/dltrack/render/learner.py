@@ -39,16 +39,14 @@ from dltrack.render.style import (
     bar,
     columns,
     glyph,
-    kind_word,
     link,
     padded,
     status,
-    status_word,
     text,
-    verdict_word,
     when,
 )
 from dltrack.render.topics import hit_data, on_topic_lines
+from dltrack.render.words import kind_word, status_word, verdict_word
 
 # ---------------------------------------------------------------- JSON
 

@@ -16,9 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-
-from rich.console import RenderableType
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from dltrack.errors import UsageError
 from dltrack.files import FileProblem, write_text_atomically
@@ -27,8 +25,11 @@ from dltrack.linkcheck.verdicts import PROBLEMS, Verdict
 from dltrack.links.results import CheckedLink, LinkReport
 from dltrack.render.base import stderr, stdout
 from dltrack.render.link_formats import as_junit, as_shields
-from dltrack.render.style import VERDICT_COLOUR, link_piece, text, verdict, verdict_word
+from dltrack.render.words import verdict_word
 from dltrack.text import json_safe, safe
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 
 class ReportFormat(StrEnum):
@@ -315,7 +316,11 @@ def _github(report: LinkReport) -> str:
 
 def _table(report: LinkReport) -> list[RenderableType]:
     """Rich renderables: the problems, then the summary."""
-    from rich.table import Table  # only the table format draws one
+    # Only the table format draws with rich: a check whose report is JSON or markdown
+    # (CI, a file) never loads it (bench/README.md).
+    from rich.table import Table
+
+    from dltrack.render.style import VERDICT_COLOUR, link_piece, text, verdict
 
     out: list[RenderableType] = []
     problems = [r for r in report.results if r.verdict in PROBLEMS or r.title_mismatch]
@@ -348,6 +353,8 @@ def _table(report: LinkReport) -> list[RenderableType]:
 
 def as_table(report: LinkReport) -> str:
     """The report as the terminal shows it: colours when it has them, fitted to its width."""
+    from rich.text import Text
+
     console = stdout()
     with console.capture() as captured:
         for renderable in _table(report):

@@ -33,10 +33,9 @@ from dltrack.render.style import (
     glyph,
     padded,
     status,
-    status_word,
     text,
-    verdict_word,
 )
+from dltrack.render.words import status_word, verdict_word
 from dltrack.text import safe
 
 

@@ -28,7 +28,8 @@ from dltrack.learner.reports import (
 from dltrack.render.base import screen, to_data
 from dltrack.render.learner import counts_data, item_data, stage_data, status_line, track_data
 from dltrack.render.lists import heading, stage_table, track_title
-from dltrack.render.style import glyph, padded, status_word, text
+from dltrack.render.style import glyph, padded, text
+from dltrack.render.words import status_word
 
 
 def _forecast_data(t: TrackProgress) -> dict[str, Any] | None:

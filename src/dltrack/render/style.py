@@ -21,6 +21,7 @@ from dltrack.lang import CHINESE, language, tr
 from dltrack.learner.results import Counts
 from dltrack.learner.status import Status
 from dltrack.linkcheck.verdicts import Verdict
+from dltrack.render.words import status_word, verdict_word
 from dltrack.text import safe
 
 if TYPE_CHECKING:
@@ -71,49 +72,6 @@ def glyph_set() -> int:
 def glyph(name: str) -> str:
     """The glyph for name (a Status, or a name of _GLYPHS) in the set in use."""
     return _GLYPHS[name][glyph_set()]
-
-
-_STATUS_WORD: Final = {
-    Status.UNREAD: "unread",
-    Status.READING: "reading",
-    Status.DONE: "done",
-    Status.SKIPPED: "skipped",
-}
-_VERDICT_WORD: Final = {
-    Verdict.OK: "ok",
-    Verdict.MOVED: "moved",
-    Verdict.DEAD: "dead",
-    Verdict.BLOCKED: "blocked",
-    Verdict.ERROR: "error",
-}
-
-
-def status_word(value: Status) -> str:
-    """A status as the learner reads it, in their language."""
-    return tr(_STATUS_WORD[value])
-
-
-# The catalogue's kinds (catalogue.model.Kind, not imported: it would load pydantic).
-_KIND_WORD: Final = {
-    "article": "article",
-    "paper": "paper",
-    "book": "book",
-    "repo": "repo",
-    "course": "course",
-    "topic": "topic",
-    "video": "video",
-}
-
-
-def kind_word(kind: str) -> str:
-    """An item's kind as the learner reads it; a kind this version does not know, as is."""
-    word = _KIND_WORD.get(kind)
-    return kind if word is None else tr(word)
-
-
-def verdict_word(value: Verdict) -> str:
-    """A link-check verdict as the learner reads it, in their language."""
-    return tr(_VERDICT_WORD[value])
 
 
 def padded(value: str, width: int) -> str:
