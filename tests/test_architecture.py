@@ -62,6 +62,7 @@ THIRD_PARTY = {
     "sqlmodel": {"dltrack.store.schema"},
     "sqlalchemy": {"dltrack.store.schema"},
     "httpx": {"dltrack.linkcheck.http"},  # one place owns HTTP
+    "certifi": {"dltrack.linkcheck.http"},  # and the CA bundle of its connections
     # The study group's server: one module connects, one holds its schema.
     "psycopg": {"dltrack.group.server"},
 }

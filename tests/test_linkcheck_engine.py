@@ -29,7 +29,7 @@ from dltrack.linkcheck import (
     check_links_async,
 )
 from dltrack.linkcheck.engine import RulesArg
-from dltrack.linkcheck.http.transport import OriginPools
+from dltrack.linkcheck.http.via_httpx import OriginPools
 from dltrack.linkcheck.next_step import retry_delay
 from linkserver import (
     LinkServer,

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from dltrack.linkcheck import CheckOptions, LinkResult, Verdict, check_links
-from dltrack.linkcheck.http.transport import BODY_COMPLETE, LOCATION, OriginPools
+from dltrack.linkcheck.http.via_httpx import BODY_COMPLETE, LOCATION, OriginPools
 from dltrack.linkcheck.http11.errors import BadRequest
 from dltrack.linkcheck.http11.pool import OriginPool, Timeouts
 from helpers import LoopThread

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from linkserver import LinkServer
+
 HEAVY = (
     "pydantic",
     "sqlmodel",
@@ -33,7 +35,9 @@ print(json.dumps({"code": code, "loaded": [m for m in %r if m in sys.modules]}),
 """
 
 
-def loaded_after(env: dict[str, str], *args: str, watched: tuple[str, ...] = HEAVY) -> list[str]:
+def loaded_after(
+    env: dict[str, str], *args: str, watched: tuple[str, ...] = HEAVY, code: int = 0
+) -> list[str]:
     proc = subprocess.run(
         [sys.executable, "-c", PROBE % (watched,), *args],
         capture_output=True,
@@ -42,7 +46,7 @@ def loaded_after(env: dict[str, str], *args: str, watched: tuple[str, ...] = HEA
         timeout=60,
     )
     report = json.loads(proc.stderr.strip().splitlines()[-1])
-    assert report["code"] == 0, proc.stderr
+    assert report["code"] == code, proc.stderr
     return list(report["loaded"])
 
 
@@ -65,15 +69,48 @@ def test_the_probe_sees_a_heavy_library(env: dict[str, str]) -> None:
     assert "rich.table" in loaded_after(env, "tracks")
 
 
-def test_check_links_does_not_load_the_catalogue_model(env: dict[str, str]) -> None:
-    """A check of a synced catalogue needs httpx, not pydantic (a tenth of a second, 10 MB).
+# What a check's first request waits for, beyond what it needs: the catalogue's model
+# (pydantic, a tenth of a second), httpx and what it brings (a fifth of the start-up),
+# rich (only the terminal's table draws with it).
+CHECK_HEAVY = ("pydantic", "httpx", "http.cookiejar", "email.parser", "rich")
 
-    Item 3 has no URL, so nothing is requested (the subprocess has no loopback guard).
-    """
-    loaded = loaded_after(
-        env, "check-links", "--id", "3", "--format", "junit", watched=(*HEAVY, "rich")
-    )
-    assert "httpx" in loaded and "pydantic" not in loaded
+
+@pytest.fixture
+def links(env: dict[str, str], tmp_path: Path, linkserver: LinkServer) -> dict[str, str]:
+    """A synced catalogue of loopback links: a page, a dead one, redirects to a path."""
+    urls = ["/ok", "/status/404", "/redirect/301?to=/ok", "/chain/2"]
+    items = [
+        {"id": n, "title": f"文章 {n}", "url": linkserver.url(u)} for n, u in enumerate(urls, 1)
+    ]
+    items.append({"id": 9, "title": "要转义", "url": linkserver.url("/page?text=深度")})
+    stage = {"slug": "a", "title": "甲", "items": items}
+    catalogue = tmp_path / "links.json"
+    data = {"schema": 1, "tracks": [{"slug": "l", "title": "链接", "stages": [stage]}]}
+    catalogue.write_text(json.dumps(data, ensure_ascii=False))
+    env = {**env, "DLTRACK_SEED": str(catalogue), "DLTRACK_DB": str(tmp_path / "links.db")}
+    subprocess.run([sys.executable, "-m", "dltrack", "tracks"], env=env, check=True, timeout=60)
+    return env
+
+
+def test_a_check_of_plain_urls_loads_neither_httpx_nor_the_catalogue_model(
+    links: dict[str, str], tmp_path: Path
+) -> None:
+    """Plain http URLs, a redirect and a dead link: parsed, sent and judged without httpx."""
+    report = tmp_path / "report.json"
+    args = ("check-links", "--id", "1-4", "--format", "json", "--output", str(report))
+    assert loaded_after(links, *args, watched=CHECK_HEAVY, code=1) == []
+    verdicts = {r["id"]: r["verdict"] for r in json.loads(report.read_text())["results"]}
+    assert verdicts == {1: "ok", 2: "dead", 3: "moved", 4: "ok"}  # 4: temporary redirects
+
+
+def test_a_url_that_needs_escaping_is_seen_loading_httpx(links: dict[str, str]) -> None:
+    """Not vacuous: Chinese in a query goes to httpx to be escaped, and the probe sees it."""
+    args = ("check-links", "--id", "9", "--format", "json")
+    assert loaded_after(links, *args, watched=CHECK_HEAVY) == [
+        "httpx",
+        "http.cookiejar",
+        "email.parser",
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["json", "junit", "markdown", "github", "shields"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 
 from dltrack.linkcheck.outcomes import Failure
@@ -159,6 +158,9 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     else:
         # float() also accepts "nan" and "inf"; neither is a delay anyone meant.
         return max(0.0, seconds) if seconds == seconds and seconds != float("inf") else None
+    # A date: rare, and email.utils is a few milliseconds of every check's start-up.
+    from email.utils import parsedate_to_datetime
+
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

@@ -9,9 +9,12 @@ stopped, with the same chain, attempts, retries and cookies, as if nothing happe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from http.cookiejar import Cookie
+from typing import TYPE_CHECKING
 
 from dltrack.linkcheck.decisions import Hop
+
+if TYPE_CHECKING:
+    from http.cookiejar import Cookie  # with urllib.request and email: a run without cookies
 
 
 @dataclass(frozen=True, slots=True)

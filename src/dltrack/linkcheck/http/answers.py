@@ -1,7 +1,8 @@
 """A response as the engine's client reads it, whichever way it came.
 
-Most requests go straight to our own per-origin pools; a proxy's and a test's
-MockTransport answer through httpx. Both are read through one small interface:
+Most requests go straight to our own per-origin pools; a proxy's, a cookie's and a
+test's MockTransport answer through httpx (``via_httpx.HttpxAnswer``). Both are read
+through one small interface:
 the status, a few headers, the body's raw bytes, and closing it (which hands the
 connection back to its pool, or closes it).
 """
@@ -9,26 +10,27 @@ connection back to its pool, or closes it).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
 import zlib
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
-import httpx
-
-from dltrack.linkcheck.decisions import REDIRECTS
-from dltrack.linkcheck.http.transport import BODY_COMPLETE, LOCATION, PEER
 from dltrack.linkcheck.http11.errors import HttpError
 from dltrack.linkcheck.http11.pool import Response as PoolResponse
+
+if TYPE_CHECKING:
+    import httpx
+
+    from dltrack.linkcheck.http.urls import Url
 
 # Bodies we do not need are still drained when small and quick to come, so that the
 # connection can be reused; a body that is large or slow is cut off by closing it.
 DRAIN_LIMIT = 64 * 1024
 DRAIN_TIME = 1.0
-NO_BODY = httpx.ByteStream(b"")  # an empty body: a request's, and an answer's once read
 
-# What ends the reading of a body early without telling anything about the link.
-READ_FAILED = (TimeoutError, httpx.HTTPError, httpx.StreamError, zlib.error, HttpError)
+# What ends the reading of a body early without telling anything about the link (an
+# answer through httpx says its read failures as ours: see via_httpx).
+READ_FAILED = (TimeoutError, zlib.error, HttpError)
 
 _CHARSET = re.compile(r""";\s*charset\s*=\s*(?:"([^"]*)"|([^\s;,]*))""", re.I)
 
@@ -77,7 +79,7 @@ class PoolAnswer(Answer):
 
     __slots__ = ("_body", "_headers", "_method", "_url")
 
-    def __init__(self, response: PoolResponse, method: str, url: httpx.URL) -> None:
+    def __init__(self, response: PoolResponse, method: str, url: Url) -> None:
         head = response.head
         self.status = head.status
         self.peer = response.peer
@@ -103,64 +105,14 @@ class PoolAnswer(Answer):
             yield chunk
 
     def cookies_into(self, jar: httpx.Cookies) -> None:
-        request = httpx.Request(self._method, self._url)
+        import httpx  # a redirect that sets a cookie: the rest of its chain goes through httpx
+
+        request = httpx.Request(self._method, str(self._url))
         jar.extract_cookies(httpx.Response(self.status, headers=self._headers, request=request))
 
     async def aclose(self) -> None:
         if not self.complete:
             await self._body.aclose()
-
-
-class HttpxAnswer(Answer):
-    """An answer through httpx's client: a test's MockTransport, or a proxy."""
-
-    __slots__ = ("_response",)
-
-    def __init__(self, response: httpx.Response) -> None:
-        self._response = response
-        self.status = response.status_code
-        self.peer = response.extensions.get(PEER)
-        # Our own transport says when the body came with the head: its connection is
-        # back in the pool and nothing is left to do.
-        self.complete = response.extensions.get(BODY_COMPLETE, False)
-        self.location = None
-        if self.status in REDIRECTS:
-            self.location = response.extensions.get(LOCATION) or response.headers.get("location")
-
-    def header(self, name: str) -> str | None:
-        return self._response.headers.get(name)
-
-    def chunks(self) -> AsyncIterator[bytes]:
-        return _raw(self._response)
-
-    def cookies_into(self, jar: httpx.Cookies) -> None:
-        jar.extract_cookies(self._response)
-
-    async def aclose(self) -> None:
-        response = self._response
-        if not self.complete:
-            # Failing to close tells nothing about the link.
-            with contextlib.suppress(httpx.HTTPError, OSError):
-                await response.aclose()
-        # httpx links a response and its stream both ways; unlinking lets reference
-        # counting free them at once instead of the cycle collector (bench/README.md).
-        response.stream = NO_BODY
-
-
-async def _raw(response: httpx.Response) -> AsyncIterator[bytes]:
-    """The body's bytes as sent (still encoded)."""
-    if response.is_stream_consumed:  # made whole already: an httpx.MockTransport's answer
-        yield response.content
-        return
-    stream = response.stream
-    if isinstance(stream, httpx.AsyncByteStream):
-        # Straight from the transport's stream: httpx's raw iterator adds layers of
-        # async generators per response that cost more than the read (see _discard_body).
-        async for chunk in stream:
-            yield chunk
-        return
-    async for chunk in response.aiter_raw():  # pragma: no cover - a synchronous transport
-        yield chunk
 
 
 def drainable(answer: Answer) -> bool:

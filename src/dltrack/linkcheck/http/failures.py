@@ -5,11 +5,11 @@ from __future__ import annotations
 import errno
 import socket
 import ssl
+import sys
 from collections.abc import Iterator
 
-import httpx
-
 from dltrack.linkcheck.decisions import Decision, private_redirect
+from dltrack.linkcheck.http11 import errors
 from dltrack.linkcheck.outcomes import Failure
 from dltrack.linkcheck.verdicts import Verdict
 
@@ -42,19 +42,61 @@ def _seconds(value: float) -> str:
     return f"{value:g} s"
 
 
-class PrivateAddressRefused(httpx.ConnectError):
-    """A request that had to reach a public address found the host's address private."""
+# What kind of failure an exception is, whichever client raised it.
+_CONNECT_TIMEOUT, _TIMEOUT, _INVALID, _CONNECT, _PROTOCOL, _TRANSPORT = range(6)
 
-    def __init__(self, address: str) -> None:
-        super().__init__(f"{address} is a private address")
-        self.address = address
+
+def _kind(exc: BaseException) -> int | None:
+    """The kind of a failure of our own pools, or of httpx's client; None for neither."""
+    match exc:
+        case errors.ConnectTimedOut():
+            return _CONNECT_TIMEOUT
+        case errors.ReadTimedOut() | errors.PoolTimedOut():
+            return _TIMEOUT
+        case errors.BadRequest() | errors.InvalidHost():
+            return _INVALID
+        case errors.ConnectFailed() | errors.PoolClosed():
+            return _CONNECT
+        case errors.ConnectionLost():
+            return _TRANSPORT
+        case errors.HttpError():
+            return _PROTOCOL
+    if "httpx" not in sys.modules:
+        return None  # httpx never ran: nothing it raised can be here
+    import httpx
+
+    if isinstance(exc, httpx.ConnectTimeout):
+        return _CONNECT_TIMEOUT
+    if isinstance(exc, httpx.TimeoutException):
+        return _TIMEOUT
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL | httpx.LocalProtocolError):
+        return _INVALID
+    if isinstance(exc, httpx.ConnectError):
+        return _CONNECT
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return _PROTOCOL
+    if isinstance(exc, httpx.TransportError):
+        return _TRANSPORT
+    return None
+
+
+def is_request_failure(exc: BaseException) -> bool:
+    """Whether exc is a request that got no answer (rather than a bug)."""
+    if isinstance(exc, errors.HttpError | OSError | UnicodeError):
+        return True
+    if "httpx" not in sys.modules:
+        return False
+    import httpx
+
+    return isinstance(exc, httpx.HTTPError | httpx.InvalidURL)
 
 
 def classify_exception(exc: BaseException, *, timeout: float) -> Decision:
     """The verdict for a request that got no HTTP answer (DNS, connect, TLS, timeout, ...)."""
-    if isinstance(exc, PrivateAddressRefused):
-        return private_redirect(exc.address)
     causes = list(_causes(exc))
+    for cause in causes:
+        if isinstance(cause, errors.PrivateAddress):
+            return private_redirect(cause.address)
     # TLS first: httpx reports a failed handshake as a ConnectError, but the server was
     # reached, so it must not count as a network-level failure.
     for cause in causes:
@@ -67,21 +109,22 @@ def classify_exception(exc: BaseException, *, timeout: float) -> Decision:
         ):
             detail = (cause.reason or "").replace("_", " ").lower() or str(cause)
             return Decision(Verdict.ERROR, f"TLS failure: {detail}", failure=Failure.TLS)
-    if isinstance(exc, httpx.ConnectTimeout):
+    kind = _kind(exc)
+    if kind == _CONNECT_TIMEOUT:
         return Decision(
             Verdict.ERROR,
             f"connect timed out after {_seconds(timeout)}",
             failure=Failure.CONNECT_TIMEOUT,
         )
-    if isinstance(exc, httpx.TimeoutException | TimeoutError):
+    if kind == _TIMEOUT or isinstance(exc, TimeoutError):
         return Decision(
             Verdict.ERROR, f"timed out after {_seconds(timeout)}", failure=Failure.TIMEOUT
         )
     if isinstance(exc, UnicodeError):
         return Decision(Verdict.ERROR, "invalid host name", failure=Failure.INVALID_URL)
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL | httpx.LocalProtocolError):
+    if kind == _INVALID:
         return Decision(Verdict.ERROR, f"invalid URL: {exc}", failure=Failure.INVALID_URL)
-    if isinstance(exc, httpx.ConnectError | OSError):
+    if kind == _CONNECT or isinstance(exc, OSError):
         for cause in causes:
             if isinstance(cause, socket.gaierror):
                 if cause.errno in _DNS_NOT_FOUND:
@@ -103,15 +146,15 @@ def classify_exception(exc: BaseException, *, timeout: float) -> Decision:
                 return Decision(Verdict.ERROR, text, failure=Failure.UNREACHABLE)
             if isinstance(cause, OSError) and cause.errno == errno.ETIMEDOUT:
                 return Decision(Verdict.ERROR, "connect timed out", failure=Failure.CONNECT_TIMEOUT)
-        if isinstance(exc, httpx.ConnectError):
+        if kind == _CONNECT:
             return Decision(Verdict.ERROR, f"connection failed: {exc}", failure=Failure.CONNECT)
-    if isinstance(exc, httpx.RemoteProtocolError):
+    if kind == _PROTOCOL:
         text = str(exc)
-        if "disconnected" in text.lower():
+        if isinstance(exc, errors.NoAnswer) or "disconnected" in text.lower():
             text = "server closed the connection without answering"
         else:
             text = f"protocol error: {text[:200]}"
         return Decision(Verdict.ERROR, text, failure=Failure.PROTOCOL)
-    if isinstance(exc, httpx.TransportError | OSError):
+    if kind == _TRANSPORT or isinstance(exc, OSError):
         return Decision(Verdict.ERROR, "connection reset", failure=Failure.PROTOCOL)
     return Decision(Verdict.ERROR, f"{type(exc).__name__}: {exc}", failure=Failure.PROTOCOL)
