@@ -115,6 +115,8 @@ def test_unusable_urls_are_refused(text: str) -> None:
         ("https://例子.中国/", "/路径"),
         ("http://example.org/", "http://"),
         ("http://example.org/", "/%zz"),
+        ("http://example.org/", "/" + "a" * 70_000),  # longer than httpx takes
+        ("http://example.org/", "http://example.org/" + "a" * 70_000),
     ],
 )
 def test_a_redirect_resolves_as_httpx_resolves_it(base: str, location: str) -> None:

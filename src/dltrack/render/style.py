@@ -1,7 +1,8 @@
-"""The look of dltrack's vocabulary: one glyph, colour and word per status and per verdict.
+"""The look of dltrack's vocabulary: one glyph and colour per status and per verdict.
 
-Adding a status or a verdict means one entry here for how it looks; what it means
-is defined once, in ``learner.status`` and ``linkcheck.verdicts``.
+Adding a status or a verdict means one entry here for how it looks and one in
+``render.words`` for what it is called; what it means is defined once, in
+``learner.status`` and ``linkcheck.verdicts``.
 
 Glyphs come in three sets. Many of the usual ones (· ▶ █ ▒ … — →) are East Asian
 "ambiguous" width: terminals set up for Chinese draw them two columns wide, and every

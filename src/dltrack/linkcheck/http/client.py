@@ -171,7 +171,7 @@ class HttpClient:
             if status in REDIRECTS:
                 out.location = answer.location
                 if answer.header("set-cookie") is not None:
-                    # Kept for the rest of this URL's chain (see _Client).
+                    # Kept for the rest of this URL's chain (see via_httpx._Client).
                     if jar is None:
                         from dltrack.linkcheck.http.via_httpx import new_jar
 

@@ -14,9 +14,12 @@ explicit default port) goes to httpx.URL itself, which is imported for it.
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from dltrack.hosts import valid_hostname
+
+if TYPE_CHECKING:
+    import httpx
 
 # httpx refuses longer URLs outright.
 _MAX_LENGTH: Final = 65536
@@ -38,7 +41,7 @@ _PLAIN = re.compile(
 _IPV4 = re.compile(r"(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}"
                    r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])")  # fmt: skip
 _DOT_SEGMENT = re.compile(r"/\.\.?(?:/|$)")
-_JOIN_CHANGES = re.compile(r"^[^?#]*[;]|^[^?#]*//|[?#]$|\?#")
+_JOIN_CHANGES = re.compile(r"^[^?#]*;|^[^?#]*//|[?#]$|\?#")
 _AUTHORITY = re.compile(r"[^/?#]*")
 
 
@@ -89,6 +92,8 @@ class Url:
 
 def _plain(text: str) -> Url | None:
     """text as a Url when it is in httpx's normal form already; None when it may not be."""
+    if len(text) > _MAX_LENGTH:
+        return None  # httpx's to refuse
     found = _PLAIN.fullmatch(text)
     if found is None:
         return None
@@ -109,17 +114,14 @@ def _plain(text: str) -> Url | None:
     return Url(scheme, host, raw_host, port, raw_path, netloc, text)
 
 
-def from_httpx(url: object) -> Url:
+def from_httpx(url: httpx.URL) -> Url:
     """An httpx.URL's parts as a Url."""
-    import httpx
-
-    assert isinstance(url, httpx.URL)
     return Url(url.scheme, url.host, url.raw_host, url.port, url.raw_path, url.netloc, str(url))
 
 
 def parse_url(text: str) -> Url | None:
     """text as an http(s) URL with a host, or None when it is not one."""
-    if len(text) <= _MAX_LENGTH and (url := _plain(text)) is not None:
+    if (url := _plain(text)) is not None:
         return url if valid_hostname(url.host) else None
     import httpx  # for the URLs this module does not parse itself
 
@@ -130,11 +132,8 @@ def parse_url(text: str) -> Url | None:
     return _usable(parsed)
 
 
-def _usable(parsed: object) -> Url | None:
+def _usable(parsed: httpx.URL) -> Url | None:
     """An httpx.URL as a Url when it is http(s) with a host DNS can be asked about."""
-    import httpx
-
-    assert isinstance(parsed, httpx.URL)
     if parsed.scheme not in ("http", "https") or not parsed.raw_host:
         return None
     if parsed.port is not None and not 0 < parsed.port < 65536:
@@ -164,12 +163,7 @@ def join(url: Url, location: str) -> Url | None:
         prefix = f"{url.scheme}://{url.netloc.decode('ascii')}"
         text = str(url)
         # Not where the URL has user info before its host, which the join keeps.
-        same = text.startswith(prefix) and text[len(prefix) : len(prefix) + 1] in (
-            "",
-            "/",
-            "?",
-            "#",
-        )
+        same = text.startswith(prefix) and text[len(prefix) :][:1] in ("", "/", "?", "#")
         if same and _resolves_as_written(location):
             joined = _plain(prefix + location)
     if joined is not None:
