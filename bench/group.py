@@ -15,9 +15,11 @@ Timed, in fresh processes of the `dltrack` script beside this Python (medians of
 * `dltrack group sync` pulling 10,000 new events of others (inserted on the
   server before each run: 20 members x 500, a class catching up after a week);
 * `dltrack group sync` with nothing new;
-* peers, for ratios: `python -c "import typer, rich.console"` (the CLI's floor)
-  and the same plus `import sqlalchemy, psycopg` and one connection with one
-  query (the floor of any command that talks to the group's server);
+* peers, for ratios: `python -c "import typer, rich.console"` (the CLI's floor),
+  the same plus `import sqlalchemy, psycopg` and one connection with one query
+  (the floor of a command that talks to the group's server through SQLAlchemy),
+  and the same without sqlalchemy (the floor of an empty sync, which asks its
+  question over the bare driver);
 * `dltrack done 1` with --auto off and on (the background sync it starts is left
   two seconds to finish before the next run);
 * and, in this process with everything imported, an empty sync and the board's
@@ -55,6 +57,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from pgserver import Cluster, from_environment, started
 
 MEMBERS = 1_000
+# The study group's targets, by case: milliseconds.
+TARGETS = {
+    "dltrack group board": 1_000.0,
+    "dltrack group sync, nothing new": 200.0,
+    "dltrack group sync, push 10,000 own events": 2_000.0,
+    "dltrack group sync, pull 10,000 others' events": 2_000.0,
+}
 EVENTS_EACH = 500
 
 
@@ -229,6 +238,9 @@ def _measure(cluster: Cluster, runs: int, tmp: Path) -> int:
         "psycopg.connect(sys.argv[1]).execute('SELECT 1')"
     )
     floor_pg = [PYTHON, "-c", connect_code, cluster.dsn(dbname, role)]
+    # The floor of an empty sync, which asks over the bare driver.
+    driver_code = connect_code.replace(" sqlalchemy,", "")
+    floor_driver = [PYTHON, "-c", driver_code, cluster.dsn(dbname, role)]
     pull_round = [0]
 
     def before_push() -> None:
@@ -245,6 +257,7 @@ def _measure(cluster: Cluster, runs: int, tmp: Path) -> int:
     cases: list[tuple[str, list[str], Callable[[], None] | None]] = [
         ("python -c 'import typer, rich.console' (floor)", floor_ui, None),
         ("the same + sqlalchemy, psycopg, connect, SELECT 1", floor_pg, None),
+        ("the same without sqlalchemy", floor_driver, None),
         ("dltrack group board", [DLTRACK, "group", "board"], None),
         ("dltrack group sync, nothing new", [DLTRACK, "group", "sync"], None),
         ("dltrack group sync, push 10,000 own events", [DLTRACK, "group", "sync"], before_push),
@@ -272,6 +285,10 @@ def _measure(cluster: Cluster, runs: int, tmp: Path) -> int:
     for label, _, _ in cases:
         m = _median(times[label])
         print(f"| {label} | {m:.0f} ms | {m / floor:.2f} | {m / pg_floor:.2f} |")
+    print("\ntargets:")
+    for label, limit in TARGETS.items():
+        m = _median(times[label])
+        print(f"  {'PASS' if m < limit else 'MISS'}  {label}: {m:.0f} ms (< {limit:.0f} ms)")
     marking = _marking(me_env, tmp / "me.db", runs)
     print("\n`dltrack done ID` with and without --auto (each run then reset, untimed):")
     for label, values in marking.items():

@@ -20,23 +20,31 @@ Both ways are idempotent by event id, so an interrupted sync is simply run again
 - the others' progress is derived from their stored events after the pull, a few
   members per local transaction; members not yet derived stay listed (see local),
   so a sync cut short during this is finished by the next.
+
+A sync with nothing to send asks first, in one statement over the bare driver,
+whether there is anything to receive (`_nothing_new`): when the group's schema,
+one's membership and the roster are as this machine has them and no event is past
+the pull cursor, it is done without loading SQLAlchemy, which alone takes longer
+than an empty sync should. A connection that fails is said at once; anything
+else (something to do, an unexpected answer, a refused statement) takes the full way.
 """
 
 from __future__ import annotations
 
-from typing import Any, Final
-
-from sqlalchemy.engine import Connection
+from typing import TYPE_CHECKING, Any, Final
 
 from dltrack.errors import UserError
 from dltrack.group import local
 from dltrack.group.auto import AUTO_KEY
 from dltrack.group.results import GroupSynced
-from dltrack.group.server import connected, copy_rows, run, stream, where_of
-from dltrack.group.serverschema import require_schema
+from dltrack.group.server import ask, connected, copy_rows, run, stream, where_of
+from dltrack.group.serverschema import SCHEMA_VERSION, require_schema
 from dltrack.lang import tr
 from dltrack.learner.history import Action, catalogue_of
 from dltrack.store.db import Store, set_meta
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 # Events per batch, both ways. A pull's batch is one local transaction: a member's
 # events are spread over the whole pull, so each commit writes pages all over the
@@ -59,6 +67,19 @@ _COPY: Final = f"COPY incoming ({_COLUMNS}) FROM STDIN"
 _MOVE: Final = (
     f"INSERT INTO dltrack.event (member, {_COLUMNS}) SELECT current_user, {_COLUMNS} "
     "FROM incoming ON CONFLICT (member, id) DO NOTHING"
+)
+# Everything an empty sync must know, in one statement (one snapshot): the schema's
+# version, whether one is still a member, whether any other member's event is past
+# the pull cursor (the pull's own condition), and the roster as the full way stores it.
+_QUIET: Final = (
+    "SELECT (SELECT COALESCE(MAX(version), 0) FROM dltrack.schema_version), "
+    "(SELECT removed_at IS NULL AND left_at IS NULL FROM dltrack.member "
+    "WHERE role = current_user), "
+    "(SELECT catalogue FROM dltrack.group_info) IS NOT NULL, "
+    "EXISTS (SELECT 1 FROM dltrack.event WHERE xact >= %(floor)s "
+    "AND (seq > %(seq)s OR xact >= %(horizon)s) AND member <> current_user), "
+    "(SELECT json_agg(json_build_array(role, name, removed_at IS NULL AND left_at IS NULL "
+    "AND joined_at IS NOT NULL)) FROM dltrack.member)"
 )
 _PULL: Final = (
     f"SELECT seq, {', '.join(local.PULLED_COLUMNS)} FROM dltrack.event "
@@ -193,6 +214,9 @@ def sync(store: Store, *, share_notes: bool = False, auto: bool | None = None) -
         with store.write() as conn:
             local.remember(conn, s._replace(share_notes=True, pushed=0))
         s = s._replace(share_notes=True, pushed=0)
+    quiet = _nothing_new(store, s)
+    if quiet is not None:
+        return GroupSynced(where_of(s.dsn), 0, 0, 0, 0, quiet, auto=store.meta(AUTO_KEY) == "1")
     with connected(s.dsn) as pg:
         with pg.begin():
             require_schema(pg)
@@ -208,3 +232,32 @@ def sync(store: Store, *, share_notes: bool = False, auto: bool | None = None) -
         active,
         auto=store.meta(AUTO_KEY) == "1",
     )
+
+
+def _nothing_new(store: Store, s: local.GroupSettings) -> int | None:
+    """The number of active members when this sync has nothing to send or receive.
+
+    None whenever the full way has something to do or to say: events to send,
+    members left underived, an answer that is not the expected one, or no answer.
+    The pull cursor stays where it is: the next pull's condition is the same.
+    """
+    if local.stale_members(store.conn):
+        return None
+    if local.to_push(store.conn, s.catalogue, s.pushed, s.share_notes, 1)[0]:
+        return None
+    after = {"floor": s.pulled, "seq": s.pulled_seq, "horizon": s.pulled_horizon}
+    row = ask(s.dsn, _QUIET, after)
+    if row is None:
+        return None
+    version, member, finished, news, roster = row
+    if version != SCHEMA_VERSION or member is not True or not finished or news:
+        return None
+    members = {(str(r[0]), r[1], bool(r[2])) for r in roster or ()}
+    roles = {m[0] for m in members}
+    here = local.roster(store.conn)
+    # A role gone from the server is kept here as inactive (local.store_members).
+    if {m for m in members if m[0] != s.role} != {m for m in here if m[0] in roles} or any(
+        m[2] for m in here if m[0] not in roles
+    ):
+        return None  # someone joined, left or was renamed: the full way stores it
+    return sum(1 for m in members if m[2])

@@ -158,6 +158,12 @@ def last_own_rowid(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM event").fetchone()[0])
 
 
+def roster(conn: sqlite3.Connection) -> set[tuple[str, str | None, bool]]:
+    """The other members as the last sync stored them: (role, shown name, active)."""
+    rows = conn.execute("SELECT role, name, active FROM group_member")
+    return {(str(r[0]), r[1], bool(r[2])) for r in rows}
+
+
 def store_members(
     conn: sqlite3.Connection, members: Iterable[tuple[str, str | None, bool]]
 ) -> None:

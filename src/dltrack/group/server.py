@@ -2,6 +2,9 @@
 
 The only module of dltrack that imports psycopg or SQLAlchemy's PostgreSQL dialect,
 and only the group's commands import it: `next` and `done` never pay for them.
+SQLAlchemy itself is imported by the first connection through it, not with this
+module: an empty sync asks its one question over the bare driver (`ask`), since
+importing SQLAlchemy alone takes longer than that whole command should.
 
 The DSN is handed to libpq as it is (through psycopg), so everything libpq reads is
 honoured: PGPASSWORD, ~/.pgpass (or PGPASSFILE), a service file, client
@@ -13,13 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import psycopg
-import sqlalchemy as sa
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
-from sqlalchemy.engine import Connection
-from sqlalchemy.pool import NullPool
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+    from sqlalchemy.engine import Connection
 
 from dltrack.errors import DltrackError, ExitCode, NetworkUnreachable, UserError
 from dltrack.lang import N_, tr
@@ -188,13 +192,13 @@ def connected(dsn: str) -> Iterator[Connection]:
     A failure in the middle (the server gone, a refused statement) rolls back the
     open transaction and becomes one line: nothing of it landed.
     """
+    import sqlalchemy as sa
+    from sqlalchemy.pool import NullPool
+
     where = where_of(dsn)
-    options: dict[str, Any] = {}
-    if "connect_timeout" not in conninfo_to_dict(dsn):
-        options["connect_timeout"] = CONNECT_TIMEOUT
 
     def connect() -> psycopg.Connection[Any]:
-        return psycopg.connect(dsn, **options)
+        return psycopg.connect(dsn, **_options(dsn))
 
     engine = sa.create_engine("postgresql+psycopg://", creator=connect, poolclass=NullPool)
     try:
@@ -216,6 +220,32 @@ def connected(dsn: str) -> Iterator[Connection]:
         engine.dispose()
 
 
+def _options(dsn: str) -> dict[str, Any]:
+    if "connect_timeout" in conninfo_to_dict(dsn):
+        return {}
+    return {"connect_timeout": CONNECT_TIMEOUT}
+
+
+def ask(dsn: str, sql: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The first row of one read-only statement over a bare driver connection.
+
+    A connection that fails is said in one line, as connected() says it (waiting
+    for an unreachable server twice would double its timeout). None when the
+    statement fails (no schema, a refusal): the caller then takes the way through
+    SQLAlchemy, which says why.
+    """
+    try:
+        conn = psycopg.connect(dsn, **_options(dsn))
+    except psycopg.Error as error:
+        raise connection_problem(error, where_of(dsn)) from None
+    try:
+        with conn:
+            conn.read_only = True
+            return conn.execute(sql, params).fetchone()
+    except psycopg.Error:
+        return None
+
+
 def refused(error: sa.exc.DBAPIError) -> DltrackError:
     """One line for a statement the server refused (a privilege, a policy, a unique name)."""
     orig = error.orig
@@ -233,6 +263,8 @@ def refused(error: sa.exc.DBAPIError) -> DltrackError:
 
 def run(conn: Connection, sql: str, params: dict[str, Any] | None = None) -> Any:
     """One statement with bound parameters (names and notes never become SQL text)."""
+    import sqlalchemy as sa  # loaded by connected() already: a dictionary lookup
+
     return conn.execute(sa.text(sql), params or {})
 
 
@@ -253,6 +285,8 @@ def stream(
     conn: Connection, sql: str, params: dict[str, Any], size: int
 ) -> Iterator[list[tuple[Any, ...]]]:
     """The rows of a query, size at a time, read from a server-side cursor."""
+    import sqlalchemy as sa
+
     result = conn.execution_options(stream_results=True, yield_per=size).execute(
         sa.text(sql), params
     )

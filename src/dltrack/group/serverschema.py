@@ -23,12 +23,13 @@ new step at the end.
 
 from __future__ import annotations
 
-from typing import Final
-
-from sqlalchemy.engine import Connection
+from typing import TYPE_CHECKING, Final
 
 from dltrack.group.server import GroupServerError, run
 from dltrack.lang import tr
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 SCHEMA: Final = "dltrack"
 # pg_advisory_xact_lock key: two owners running init at once take turns.
