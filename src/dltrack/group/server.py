@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING, Any, Final
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from dltrack.errors import DltrackError, ExitCode, NetworkUnreachable, UserError
+from dltrack.lang import N_, tr
+
 if TYPE_CHECKING:
     import sqlalchemy as sa
     from sqlalchemy.engine import Connection
-
-from dltrack.errors import DltrackError, ExitCode, NetworkUnreachable, UserError
-from dltrack.lang import N_, tr
 
 # Seconds to wait for the server before calling it unreachable (unless the DSN says).
 CONNECT_TIMEOUT: Final = 5
